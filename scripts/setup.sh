@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages cnn needs (only those missing, so a second run is quick) and
+# builds cnn in Release into build/ (incrementally).
+#
+#   bash scripts/setup.sh                 # install + build into build/
+#   BUILD_DIR=build-asan CNN_CMAKE_ARGS="-DCNN_SANITIZE=ON" bash scripts/setup.sh
+#   CNN_EXTRA_PACKAGES="python3-torch" bash scripts/setup.sh   # more packages (benchmark, ...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(build-essential cmake pkg-config libopenblas-dev libspdlog-dev libfmt-dev libcli11-dev catch2
+          libstb-dev libyaml-cpp-dev zlib1g-dev nlohmann-json3-dev ${CNN_EXTRA_PACKAGES:-})
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_DIR="${BUILD_DIR:-build}"
+# shellcheck disable=SC2086
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CNN_BUILD_TYPE:-Release}" ${CNN_CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
+echo "setup: built $BUILD_DIR/cnn" >&2

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds cnn and its tests, and runs the whole test suite twice:
+# the Release build, then a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Tests that can use real MNIST look in $MNIST_MIRROR when it names a local folder.
+#   CNN_SKIP_SANITIZERS=1 bash scripts/test.sh    # Release tests only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${MNIST_MIRROR:-}" ] && [ -d "${MNIST_MIRROR}" ]; then
+  export CNN_TEST_MNIST_DIR="$(cd "$MNIST_MIRROR" && pwd)"
+fi
+export OPENBLAS_NUM_THREADS=1
+JOBS="$(nproc)"
+
+CNN_CMAKE_ARGS="-DCNN_WERROR=ON" bash scripts/setup.sh
+ctest --test-dir build --output-on-failure -j "$JOBS"
+
+if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then
+  BUILD_DIR=build-asan CNN_BUILD_TYPE=RelWithDebInfo CNN_CMAKE_ARGS="-DCNN_WERROR=ON -DCNN_SANITIZE=ON" \
+    bash scripts/setup.sh
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+fi

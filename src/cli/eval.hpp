@@ -1,0 +1,23 @@
+// `cnn eval`: accuracy, loss, per-class precision/recall and confusion matrix of a model file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+namespace cnn {
+
+struct EvalOptions {
+  std::string weights_path;
+  std::optional<std::string> data_dir;  // folder with t10k-* IDX files; default: the model's config
+  std::string images_path;              // explicit IDX pair, overriding data_dir
+  std::string labels_path;
+  std::string format = "text";
+  int batch_size = 1000;
+  std::optional<int> threads;
+};
+
+CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options);
+int run_eval(const EvalOptions& options);
+
+}  // namespace cnn

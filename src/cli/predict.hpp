@@ -1,0 +1,25 @@
+// `cnn predict`: class and top-k probabilities for one or more images.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cnn {
+
+struct PredictOptions {
+  std::vector<std::string> images;
+  std::string weights_path;  // default: the latest run's model (see latest_model_pointer())
+  int top_k = 3;
+  std::string format = "text";
+  bool raw = false;            // skip the MNIST-style preparation (image already 28x28)
+  std::string save_prepared;   // folder to write what the network saw, as PNG
+  bool show = false;           // draw what the network saw on stderr as ASCII art
+  std::optional<int> threads;
+};
+
+CLI::App* add_predict_command(CLI::App& parent, PredictOptions& options);
+int run_predict(const PredictOptions& options);
+
+}  // namespace cnn

@@ -1,0 +1,28 @@
+// `cnn train`: train a network described by a config file, checkpointing into a run folder.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+namespace cnn {
+
+struct TrainOptions {
+  std::string config_path;
+  // Overrides of config values; unset means "take the config's value".
+  std::optional<int> epochs;
+  std::optional<int> batch_size;
+  std::optional<float> lr;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> out_dir;
+  std::optional<int> validation;
+  std::string resume_path;  // continue a run exactly from this checkpoint
+  std::string init_path;    // start from these weights with a fresh optimizer
+};
+
+CLI::App* add_train_command(CLI::App& parent, TrainOptions& options);
+int run_train(const TrainOptions& options);
+
+}  // namespace cnn

@@ -1,0 +1,70 @@
+// Shape and Tensor: a dense float32 array in row-major order, dimensions named outermost first.
+//
+// Activations are NCHW (n, c, h, w) or (n, features); weights use PyTorch's layouts
+// (conv OIHW, dense (out, in)) so that results compare with PyTorch directly.
+// A Tensor owns one contiguous buffer. resize() keeps the allocation when the element count
+// does not grow, so a layer's buffers are allocated on the first step and reused after.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace cnn {
+
+class Shape {
+ public:
+  Shape() = default;
+  Shape(std::initializer_list<int> dims);
+  explicit Shape(std::vector<int> dims);
+
+  int rank() const { return static_cast<int>(dims_.size()); }
+  int operator[](int axis) const;
+  const std::vector<int>& dims() const { return dims_; }
+  // Product of all dimensions (1 for rank 0).
+  std::size_t numel() const;
+  // The same shape with a new outermost dimension in front: (c, h, w) -> (n, c, h, w).
+  Shape with_batch(int n) const;
+  // The shape without its outermost dimension: (n, c, h, w) -> (c, h, w).
+  Shape without_batch() const;
+  std::string str() const;  // "(2, 3, 4)"
+
+  bool operator==(const Shape& other) const { return dims_ == other.dims_; }
+  bool operator!=(const Shape& other) const { return !(*this == other); }
+
+ private:
+  std::vector<int> dims_;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(const Shape& shape, float fill = 0.0f);
+
+  const Shape& shape() const { return shape_; }
+  std::size_t size() const { return data_.size(); }
+  float* data() { return data_.data(); }
+  const float* data() const { return data_.data(); }
+  float& operator[](std::size_t i) { return data_[i]; }
+  float operator[](std::size_t i) const { return data_[i]; }
+  std::vector<float>& values() { return data_; }
+  const std::vector<float>& values() const { return data_; }
+
+  // Element (n, c, h, w) of a rank-4 tensor; bounds are checked only in debug builds.
+  float& at(int n, int c, int h, int w);
+  float at(int n, int c, int h, int w) const;
+
+  // Changes the shape; the buffer is reallocated only when it must grow. Contents are unspecified.
+  void resize(const Shape& shape);
+  // Changes the shape without touching the data; the element count must stay the same.
+  void reshape(const Shape& shape);
+  void fill(float value);
+
+ private:
+  Shape shape_;
+  std::vector<float> data_;
+};
+
+}  // namespace cnn

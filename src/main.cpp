@@ -1,0 +1,73 @@
+// The cnn executable: CLI11 wiring only. Parses the command line, runs one command and maps
+// errors to the exit codes of core/exit_code.hpp (documented in README.md).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "cli/eval.hpp"
+#include "cli/predict.hpp"
+#include "cli/train.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+void setup_logging(bool verbose, bool quiet) {
+  auto logger = spdlog::stderr_color_mt("cnn");
+  logger->set_pattern("%^[%l]%$ %v");
+  logger->set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using cnn::ExitCode;
+  CLI::App app{"cnn: train, evaluate and run small convolutional networks (LeNet-5 on MNIST and friends)",
+               "cnn"};
+  app.set_version_flag("--version", std::string("cnn ") + CNN_VERSION);
+  app.require_subcommand(1);
+  bool verbose = false;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose, "Log debug details");
+  app.add_flag("-q,--quiet", quiet, "Log only warnings and errors");
+
+  cnn::TrainOptions train_options;
+  cnn::EvalOptions eval_options;
+  cnn::PredictOptions predict_options;
+  CLI::App* train = cnn::add_train_command(app, train_options);
+  CLI::App* eval = cnn::add_eval_command(app, eval_options);
+  CLI::App* predict = cnn::add_predict_command(app, predict_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and a hint to use --help
+    return cnn::to_int(ExitCode::kUsage);
+  }
+
+  setup_logging(verbose, quiet);
+  try {
+    if (*train) return cnn::run_train(train_options);
+    if (*eval) return cnn::run_eval(eval_options);
+    if (*predict) return cnn::run_predict(predict_options);
+  } catch (const cnn::Error& e) {
+    spdlog::error("{}", e.what());
+    return cnn::to_int(e.code());
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory");
+    return cnn::to_int(ExitCode::kInternal);
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return cnn::to_int(ExitCode::kInternal);
+  }
+  return cnn::to_int(ExitCode::kUsage);
+}
