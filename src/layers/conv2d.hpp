@@ -1,0 +1,57 @@
+// Conv2d: 2-D convolution (cross-correlation, as every framework computes it) with bias and an
+// optional fused activation, by im2col + sgemm.
+//
+//   x (N, C, H, W), weight (F, C, kh, kw) [OIHW], bias (F), y (N, F, OH, OW)
+//   forward   y_n(F x P)  = W(F x K) col_n(K x P) + b,  K = C*kh*kw, P = OH*OW, then act
+//   backward  dz = dy * act'(y);  dW(F x K) += dz_n colᵀ_n;  db += Σ_P dz_n;
+//             dcol(K x P) = Wᵀ dz_n;  dx_n = col2im(dcol)   (col2im adds, so dx is zeroed first)
+//
+// Padding: valid (OH = floor((H - kh) / sh) + 1), same (OH = ceil(H / sh), total padding
+// max((OH - 1) sh + kh - H, 0) split with the extra row/column at the bottom/right, as TensorFlow
+// does), or explicit (ph, pw) on both sides (OH = floor((H + 2 ph - kh) / sh) + 1).
+#pragma once
+
+#include "layers/layer.hpp"
+#include "ops/activation.hpp"
+#include "ops/im2col.hpp"
+
+namespace cnn {
+
+enum class Padding { kValid, kSame, kExplicit };
+
+struct Conv2dConfig {
+  int filters = 1;
+  int kernel_h = 1, kernel_w = 1;
+  int stride_h = 1, stride_w = 1;
+  Padding padding = Padding::kValid;
+  int pad_h = 0, pad_w = 0;  // only for Padding::kExplicit
+  Activation activation = Activation::kNone;
+};
+
+class Conv2d : public Layer {
+ public:
+  explicit Conv2d(const Conv2dConfig& config);
+  std::string kind() const override { return "conv"; }
+  std::string describe() const override;
+  Shape setup(const Shape& in) override;
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& dy) override;
+  std::vector<Param> params() override;
+
+  const ConvGeometry& geometry() const { return geom_; }
+
+ private:
+  Conv2dConfig config_;
+  ConvGeometry geom_;
+  Tensor weight_;   // (F, C, kh, kw)
+  Tensor bias_;     // (F)
+  Tensor dweight_;  // (F, C, kh, kw)
+  Tensor dbias_;    // (F)
+  Tensor col_;      // (N, K, P): kept from forward for dW
+  Tensor y_;        // (N, F, OH, OW)
+  Tensor dz_;       // (N, F, OH, OW): dy through the activation
+  Tensor dcol_;     // (K, P)
+  Tensor dx_;       // (N, C, H, W)
+};
+
+}  // namespace cnn

@@ -1,0 +1,64 @@
+// Dense implementation; formulas and shapes in dense.hpp.
+#include "layers/dense.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "ops/blas.hpp"
+
+namespace cnn {
+
+Dense::Dense(const DenseConfig& config) : config_(config) {
+  CNN_CHECK(config.units > 0, "dense: units must be positive");
+}
+
+std::string Dense::describe() const {
+  std::string s = fmt::format("{} units", config_.units);
+  if (config_.activation != Activation::kNone) s += std::string(" ") + activation_name(config_.activation);
+  return s;
+}
+
+Shape Dense::setup(const Shape& in) {
+  CNN_CHECK_CODE(in.rank() >= 1 && in.numel() > 0, ExitCode::kUsage, "dense needs a non-empty input, got {}", in.str());
+  in_shape_ = in;
+  in_features_ = static_cast<int>(in.numel());
+  weight_ = Tensor(Shape{config_.units, in_features_});
+  dweight_ = Tensor(weight_.shape());
+  bias_ = Tensor(Shape{config_.units});
+  dbias_ = Tensor(bias_.shape());
+  return Shape{config_.units};
+}
+
+const Tensor& Dense::forward(const Tensor& x, Mode) {
+  const int n = x.shape()[0];
+  const int u = config_.units, d = in_features_;
+  CNN_CHECK(x.shape() == in_shape_.with_batch(n), "dense: input {} does not match setup", x.shape().str());
+  x_ = &x;
+  y_.resize(Shape{n, u});
+  for (int s = 0; s < n; ++s) std::copy(bias_.data(), bias_.data() + u, y_.data() + static_cast<std::size_t>(s) * u);
+  sgemm(Trans::kNo, Trans::kYes, n, u, d, 1.0f, x.data(), d, weight_.data(), d, 1.0f, y_.data(), u);
+  activation_forward(config_.activation, y_.data(), y_.size());
+  return y_;
+}
+
+const Tensor& Dense::backward(const Tensor& dy) {
+  CNN_CHECK(x_ != nullptr, "dense: backward before forward");
+  CNN_CHECK(dy.shape() == y_.shape(), "dense: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
+  const int n = dy.shape()[0];
+  const int u = config_.units, d = in_features_;
+  dz_.resize(y_.shape());
+  activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
+  sgemm(Trans::kYes, Trans::kNo, u, d, n, 1.0f, dz_.data(), u, x_->data(), d, 1.0f, dweight_.data(), d);
+  for (int s = 0; s < n; ++s)
+    for (int o = 0; o < u; ++o) dbias_[o] += dz_[static_cast<std::size_t>(s) * u + o];
+  dx_.resize(in_shape_.with_batch(n));
+  sgemm(Trans::kNo, Trans::kNo, n, d, u, 1.0f, dz_.data(), u, weight_.data(), d, 0.0f, dx_.data(), d);
+  return dx_;
+}
+
+std::vector<Param> Dense::params() {
+  return {{"weight", &weight_, &dweight_, in_features_, config_.units, false},
+          {"bias", &bias_, &dbias_, in_features_, config_.units, true}};
+}
+
+}  // namespace cnn

@@ -1,0 +1,43 @@
+// Dense (fully connected): y = x Wᵀ + b, then an optional fused activation.
+//
+//   x (N, D) [any (N, ...) input is read as (N, D), D = product of the rest]
+//   weight (U, D) [PyTorch layout], bias (U), y (N, U)
+//   forward   y(N x U) = x(N x D) Wᵀ(D x U) + b
+//   backward  dz = dy * act'(y); dW(U x D) += dzᵀ x; db += Σ_N dz; dx(N x D) = dz W
+#pragma once
+
+#include "layers/layer.hpp"
+#include "ops/activation.hpp"
+
+namespace cnn {
+
+struct DenseConfig {
+  int units = 1;
+  Activation activation = Activation::kNone;
+};
+
+class Dense : public Layer {
+ public:
+  explicit Dense(const DenseConfig& config);
+  std::string kind() const override { return "dense"; }
+  std::string describe() const override;
+  Shape setup(const Shape& in) override;
+  const Tensor& forward(const Tensor& x, Mode mode) override;
+  const Tensor& backward(const Tensor& dy) override;
+  std::vector<Param> params() override;
+
+ private:
+  DenseConfig config_;
+  Shape in_shape_;           // per-sample input shape, restored on dx
+  int in_features_ = 0;      // D
+  const Tensor* x_ = nullptr;  // the last forward's input, read by backward
+  Tensor weight_;   // (U, D)
+  Tensor bias_;     // (U)
+  Tensor dweight_;  // (U, D)
+  Tensor dbias_;    // (U)
+  Tensor y_;        // (N, U)
+  Tensor dz_;       // (N, U)
+  Tensor dx_;       // (N, in_shape...)
+};
+
+}  // namespace cnn

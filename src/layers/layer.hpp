@@ -1,0 +1,43 @@
+// The Layer contract, written once. Every layer follows the lifecycle
+//
+//   setup(in)        once: per-sample input shape -> per-sample output shape; allocates parameters.
+//   forward(x, mode) x is (N, in...) and must stay alive until backward; returns y (N, out...),
+//                    a buffer owned by the layer and overwritten by the next forward.
+//   backward(dy)     dy is dL/dy for the last forward; returns dL/dx (overwritten each call) and
+//                    ADDS dL/dparam into the parameter gradients (cleared once a step by the Net).
+//   params()         views of each parameter and its gradient, named locally ("weight", "bias").
+//
+// Buffers are sized on the first call for a batch size and reused after, so a training step on a
+// fixed batch size allocates nothing.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace cnn {
+
+enum class Mode { kTrain, kInfer };
+
+struct Param {
+  std::string name;     // "weight", "bias"; the Net prefixes the layer name: "conv1.weight"
+  Tensor* value = nullptr;
+  Tensor* grad = nullptr;
+  int fan_in = 0;       // inputs feeding one output unit (C*kh*kw for a conv): for initializers
+  int fan_out = 0;      // outputs fed by one input unit (F*kh*kw for a conv)
+  bool is_bias = false;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual std::string kind() const = 0;      // "conv", "pool", ...
+  virtual std::string describe() const = 0;  // one line for the summary table: "6@5x5 s1 same relu"
+  virtual Shape setup(const Shape& in) = 0;
+  virtual const Tensor& forward(const Tensor& x, Mode mode) = 0;
+  virtual const Tensor& backward(const Tensor& dy) = 0;
+  virtual std::vector<Param> params() { return {}; }
+};
+
+}  // namespace cnn

@@ -1,0 +1,104 @@
+// Pool2d implementation; semantics in pool2d.hpp.
+#include "layers/pool2d.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace cnn {
+
+Pool2d::Pool2d(const Pool2dConfig& config) : config_(config) {
+  CNN_CHECK(config.kernel_h > 0 && config.kernel_w > 0 && config.stride_h > 0 && config.stride_w > 0,
+            "pool: window and stride must be positive");
+}
+
+std::string Pool2d::describe() const {
+  return fmt::format("{} {}x{} stride {}x{}", config_.type == PoolType::kMax ? "max" : "avg", config_.kernel_h,
+                     config_.kernel_w, config_.stride_h, config_.stride_w);
+}
+
+Shape Pool2d::setup(const Shape& in) {
+  CNN_CHECK_CODE(in.rank() == 3, ExitCode::kUsage, "pool needs a (C, H, W) input, got {}", in.str());
+  channels_ = in[0];
+  height_ = in[1];
+  width_ = in[2];
+  CNN_CHECK_CODE(height_ >= config_.kernel_h && width_ >= config_.kernel_w, ExitCode::kUsage,
+                 "pool window {}x{} larger than its input {}x{}", config_.kernel_h, config_.kernel_w, height_, width_);
+  out_h_ = (height_ - config_.kernel_h) / config_.stride_h + 1;
+  out_w_ = (width_ - config_.kernel_w) / config_.stride_w + 1;
+  return Shape{channels_, out_h_, out_w_};
+}
+
+const Tensor& Pool2d::forward(const Tensor& x, Mode) {
+  const int n = x.shape()[0];
+  CNN_CHECK(x.shape() == Shape({n, channels_, height_, width_}), "pool: input {} does not match setup", x.shape().str());
+  y_.resize(Shape{n, channels_, out_h_, out_w_});
+  const bool is_max = config_.type == PoolType::kMax;
+  if (is_max) argmax_.resize(y_.size());
+  const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
+  const int plane = height_ * width_;
+  std::size_t o = 0;
+  for (int s = 0; s < n; ++s) {
+    const float* xs = x.data() + static_cast<std::size_t>(s) * channels_ * plane;
+    for (int c = 0; c < channels_; ++c) {
+      const int base = c * plane;
+      for (int oh = 0; oh < out_h_; ++oh) {
+        for (int ow = 0; ow < out_w_; ++ow, ++o) {
+          const int h0 = oh * config_.stride_h, w0 = ow * config_.stride_w;
+          if (is_max) {
+            int best = base + h0 * width_ + w0;
+            float best_value = xs[best];
+            for (int i = 0; i < config_.kernel_h; ++i) {
+              for (int j = 0; j < config_.kernel_w; ++j) {
+                const int idx = base + (h0 + i) * width_ + w0 + j;
+                if (xs[idx] > best_value) {  // strict: ties keep the first maximum
+                  best_value = xs[idx];
+                  best = idx;
+                }
+              }
+            }
+            y_[o] = best_value;
+            argmax_[o] = best;
+          } else {
+            float sum = 0.0f;
+            for (int i = 0; i < config_.kernel_h; ++i)
+              for (int j = 0; j < config_.kernel_w; ++j) sum += xs[base + (h0 + i) * width_ + w0 + j];
+            y_[o] = sum * inv_area;
+          }
+        }
+      }
+    }
+  }
+  return y_;
+}
+
+const Tensor& Pool2d::backward(const Tensor& dy) {
+  CNN_CHECK(dy.shape() == y_.shape(), "pool: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
+  const int n = dy.shape()[0];
+  dx_.resize(Shape{n, channels_, height_, width_});
+  dx_.fill(0.0f);
+  const int plane = height_ * width_;
+  const int out_plane = out_h_ * out_w_;
+  const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
+  for (int s = 0; s < n; ++s) {
+    float* dxs = dx_.data() + static_cast<std::size_t>(s) * channels_ * plane;
+    const std::size_t first = static_cast<std::size_t>(s) * channels_ * out_plane;
+    if (config_.type == PoolType::kMax) {
+      for (std::size_t o = first; o < first + static_cast<std::size_t>(channels_) * out_plane; ++o) dxs[argmax_[o]] += dy[o];
+      continue;
+    }
+    for (int c = 0; c < channels_; ++c) {
+      for (int oh = 0; oh < out_h_; ++oh) {
+        for (int ow = 0; ow < out_w_; ++ow) {
+          const float g = dy[first + static_cast<std::size_t>(c) * out_plane + oh * out_w_ + ow] * inv_area;
+          const int h0 = oh * config_.stride_h, w0 = ow * config_.stride_w;
+          for (int i = 0; i < config_.kernel_h; ++i)
+            for (int j = 0; j < config_.kernel_w; ++j) dxs[c * plane + (h0 + i) * width_ + w0 + j] += g;
+        }
+      }
+    }
+  }
+  return dx_;
+}
+
+}  // namespace cnn

@@ -1,0 +1,76 @@
+// Net implementation.
+#include "net/net.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/error.hpp"
+
+namespace cnn {
+
+void Net::add(std::unique_ptr<Layer> layer) {
+  int same_kind = 1;
+  for (const auto& existing : layers_)
+    if (existing->kind() == layer->kind()) ++same_kind;
+  names_.push_back(layer->kind() + std::to_string(same_kind));
+  layers_.push_back(std::move(layer));
+}
+
+Shape Net::setup(const Shape& input) {
+  CNN_CHECK_CODE(!layers_.empty(), ExitCode::kUsage, "the network has no layers");
+  input_shape_ = input;
+  shapes_.clear();
+  params_.clear();
+  Shape shape = input;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    try {
+      shape = layers_[i]->setup(shape);
+    } catch (const Error& e) {
+      throw Error(e.code(), fmt::format("layer {} ({}): {}", i + 1, names_[i], e.what()));
+    }
+    shapes_.push_back(shape);
+    for (Param p : layers_[i]->params()) {
+      p.name = names_[i] + "." + p.name;
+      params_.push_back(p);
+    }
+  }
+  output_shape_ = shape;
+  return shape;
+}
+
+const Tensor& Net::forward(const Tensor& x, Mode mode) {
+  const Tensor* h = &x;
+  for (auto& layer : layers_) h = &layer->forward(*h, mode);
+  return *h;
+}
+
+const Tensor& Net::backward(const Tensor& dlogits) {
+  const Tensor* g = &dlogits;
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(*g);
+  return *g;
+}
+
+void Net::zero_grad() {
+  for (const Param& p : params_) p.grad->fill(0.0f);
+}
+
+std::size_t Net::parameter_count() const {
+  std::size_t n = 0;
+  for (const Param& p : params_) n += p.value->size();
+  return n;
+}
+
+std::string Net::summary() const {
+  std::string s = fmt::format("{:<10} {:<34} {:<16} {:>10}\n", "layer", "config", "output", "params");
+  s += fmt::format("{:<10} {:<34} {:<16} {:>10}\n", "input", "", input_shape_.str(), "");
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    std::size_t count = 0;
+    for (const Param& p : layers_[i]->params()) count += p.value->size();
+    s += fmt::format("{:<10} {:<34} {:<16} {:>10}\n", names_[i], layers_[i]->describe(), shapes_[i].str(), count);
+  }
+  s += fmt::format("total parameters: {}", parameter_count());
+  return s;
+}
+
+}  // namespace cnn

@@ -1,0 +1,31 @@
+// Element-wise activations and their derivatives, shared by the Activation layer and the
+// layers that fuse one (conv, dense).
+//
+//   relu        y = max(0, x)                 dy/dx = 1 if y > 0 else 0
+//   tanh        y = tanh(x)                   dy/dx = 1 - y^2
+//   sigmoid     y = 1 / (1 + e^-x)            dy/dx = y (1 - y)
+//   scaled_tanh y = A tanh(B x), A = 1.7159, B = 2/3 (LeCun 1998)   dy/dx = A B (1 - (y/A)^2)
+//
+// Every derivative is written in terms of the output y, so backward needs only the saved output.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace cnn {
+
+enum class Activation { kNone, kRelu, kTanh, kSigmoid, kScaledTanh };
+
+constexpr float kScaledTanhA = 1.7159f;
+constexpr float kScaledTanhB = 2.0f / 3.0f;
+
+// y[i] = f(y[i]) in place.
+void activation_forward(Activation act, float* y, std::size_t n);
+// dz[i] = dy[i] * f'(x[i]), computed from the saved outputs y.
+void activation_backward(Activation act, const float* y, const float* dy, float* dz, std::size_t n);
+
+// "relu", "tanh", "sigmoid", "scaled_tanh", "none" (or "linear"); nullptr-safe parse returns false on unknown.
+bool parse_activation(const std::string& name, Activation* out);
+const char* activation_name(Activation act);
+
+}  // namespace cnn

@@ -1,0 +1,94 @@
+// Optimizer implementation; update rules in optimizer.hpp.
+#include "train/optimizer.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace cnn {
+
+bool parse_optimizer_type(const std::string& name, OptimizerType* out) {
+  if (name == "sgd") *out = OptimizerType::kSgd;
+  else if (name == "momentum") *out = OptimizerType::kMomentum;
+  else if (name == "nesterov") *out = OptimizerType::kNesterov;
+  else if (name == "adam") *out = OptimizerType::kAdam;
+  else return false;
+  return true;
+}
+
+const char* optimizer_type_name(OptimizerType type) {
+  switch (type) {
+    case OptimizerType::kSgd: return "sgd";
+    case OptimizerType::kMomentum: return "momentum";
+    case OptimizerType::kNesterov: return "nesterov";
+    case OptimizerType::kAdam: return "adam";
+  }
+  return "sgd";
+}
+
+Optimizer::Optimizer(const OptimizerConfig& config, const std::vector<Param>& params)
+    : config_(config), params_(params) {
+  if (config.type != OptimizerType::kSgd)
+    for (const Param& p : params) first_.emplace_back(p.value->shape());
+  if (config.type == OptimizerType::kAdam)
+    for (const Param& p : params) second_.emplace_back(p.value->shape());
+}
+
+void Optimizer::step(float lr) {
+  ++steps_;
+  const float wd = config_.weight_decay;
+  const float mu = config_.momentum;
+  const float b1 = config_.beta1, b2 = config_.beta2;
+  // Bias corrections in double: b^t underflows gracefully and 1 - b^t keeps its precision.
+  const double t = static_cast<double>(steps_);
+  const float correction1 = static_cast<float>(1.0 - std::pow(static_cast<double>(b1), t));
+  const float correction2 = static_cast<float>(1.0 - std::pow(static_cast<double>(b2), t));
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    float* w = params_[i].value->data();
+    const float* dw = params_[i].grad->data();
+    const std::size_t n = params_[i].value->size();
+    switch (config_.type) {
+      case OptimizerType::kSgd:
+        for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (dw[j] + wd * w[j]);
+        break;
+      case OptimizerType::kMomentum: {
+        float* v = first_[i].data();
+        for (std::size_t j = 0; j < n; ++j) {
+          v[j] = mu * v[j] + (dw[j] + wd * w[j]);
+          w[j] -= lr * v[j];
+        }
+        break;
+      }
+      case OptimizerType::kNesterov: {
+        float* v = first_[i].data();
+        for (std::size_t j = 0; j < n; ++j) {
+          const float g = dw[j] + wd * w[j];
+          v[j] = mu * v[j] + g;
+          w[j] -= lr * (g + mu * v[j]);
+        }
+        break;
+      }
+      case OptimizerType::kAdam: {
+        float* m = first_[i].data();
+        float* v = second_[i].data();
+        for (std::size_t j = 0; j < n; ++j) {
+          const float g = dw[j] + wd * w[j];
+          m[j] = b1 * m[j] + (1.0f - b1) * g;
+          v[j] = b2 * v[j] + (1.0f - b2) * g * g;
+          w[j] -= lr * (m[j] / correction1) / (std::sqrt(v[j] / correction2) + config_.eps);
+        }
+        break;
+      }
+    }
+  }
+}
+
+std::vector<std::pair<std::string, Tensor*>> Optimizer::state() {
+  std::vector<std::pair<std::string, Tensor*>> out;
+  const std::string first_name = config_.type == OptimizerType::kAdam ? "adam.m/" : "velocity/";
+  for (std::size_t i = 0; i < first_.size(); ++i) out.emplace_back(first_name + params_[i].name, &first_[i]);
+  for (std::size_t i = 0; i < second_.size(); ++i) out.emplace_back("adam.v/" + params_[i].name, &second_[i]);
+  return out;
+}
+
+}  // namespace cnn

@@ -1,0 +1,57 @@
+// Optimizers over a network's parameter views. With g = dL/dw + weight_decay * w (L2):
+//
+//   sgd       w -= lr g
+//   momentum  v = mu v + g;  w -= lr v                     (PyTorch's form)
+//   nesterov  v = mu v + g;  w -= lr (g + mu v)
+//   adam      t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+//             w -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+//
+// The state (velocity or moments, and the step count) is exposed by name so that a checkpoint
+// can store it and a resumed run continues bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "layers/layer.hpp"
+
+namespace cnn {
+
+enum class OptimizerType { kSgd, kMomentum, kNesterov, kAdam };
+
+struct OptimizerConfig {
+  OptimizerType type = OptimizerType::kAdam;
+  float lr = 0.001f;
+  float momentum = 0.9f;
+  float beta1 = 0.9f;
+  float beta2 = 0.999f;
+  float eps = 1e-8f;
+  float weight_decay = 0.0f;
+};
+
+bool parse_optimizer_type(const std::string& name, OptimizerType* out);
+const char* optimizer_type_name(OptimizerType type);
+
+class Optimizer {
+ public:
+  Optimizer(const OptimizerConfig& config, const std::vector<Param>& params);
+
+  // One update of every parameter from its gradient, with learning rate lr (from the schedule).
+  void step(float lr);
+
+  const OptimizerConfig& config() const { return config_; }
+  std::int64_t steps() const { return steps_; }
+  void set_steps(std::int64_t steps) { steps_ = steps; }
+  // State tensors in a fixed order, named like "adam.m/conv1.weight".
+  std::vector<std::pair<std::string, Tensor*>> state();
+
+ private:
+  OptimizerConfig config_;
+  std::vector<Param> params_;
+  std::vector<Tensor> first_;   // velocity (momentum, nesterov) or m (adam); one per parameter
+  std::vector<Tensor> second_;  // v (adam only)
+  std::int64_t steps_ = 0;
+};
+
+}  // namespace cnn

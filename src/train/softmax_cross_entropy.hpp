@@ -1,0 +1,37 @@
+// SoftmaxCrossEntropy: softmax and cross-entropy as one loss, numerically stable.
+//
+//   logits z (N, K), labels t (N) in [0, K)
+//   p = softmax(z) row-wise, computed as exp(z - max z) / Σ exp(z - max z)
+//   L = (1/N) Σ_n [ log Σ_k exp(z_nk - m_n) + m_n - z_n,t_n ]   (log-sum-exp: no overflow)
+//   dL/dz = (p - onehot(t)) / N
+#pragma once
+
+#include <cstdint>
+
+#include "core/tensor.hpp"
+
+namespace cnn {
+
+class SoftmaxCrossEntropy {
+ public:
+  // Returns the mean loss over the batch and keeps the probabilities for backward().
+  double forward(const Tensor& logits, const std::uint8_t* labels);
+  // dL/dlogits for the last forward.
+  const Tensor& backward();
+  const Tensor& probabilities() const { return probs_; }
+  // Rows whose largest logit (first on ties) is the label, in the last forward.
+  int correct() const { return correct_; }
+
+ private:
+  const std::uint8_t* labels_ = nullptr;
+  int correct_ = 0;
+  Tensor probs_;    // (N, K)
+  Tensor dlogits_;  // (N, K)
+};
+
+// Softmax of each row of logits (N, K) into probs; stable. For inference.
+void softmax_rows(const Tensor& logits, Tensor& probs);
+// Index of the largest value of row[0..k) (first on ties).
+int argmax(const float* row, int k);
+
+}  // namespace cnn

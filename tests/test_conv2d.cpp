@@ -1,0 +1,122 @@
+// Tests of Conv2d: output geometry, golden values, BLAS path against the naive reference,
+// and exhaustive central-difference gradient checks.
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "gradcheck.hpp"
+#include "layers/conv2d.hpp"
+#include "reference/naive_ops.hpp"
+
+using namespace cnn;
+
+namespace {
+
+Conv2dConfig conv(int f, int kh, int kw, int sh, int sw, Padding p, int ph = 0, int pw = 0,
+                  Activation a = Activation::kNone) {
+  return Conv2dConfig{f, kh, kw, sh, sw, p, ph, pw, a};
+}
+
+void set_params(Conv2d& layer, Rng& rng) {
+  for (Param& p : layer.params())
+    for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.5f, 0.5f);
+}
+
+}  // namespace
+
+TEST_CASE("conv output sizes follow valid, same (TensorFlow) and explicit padding", "[conv]") {
+  struct Case {
+    Conv2dConfig config;
+    Shape in, out;
+    int pad_top, pad_left;
+  } cases[] = {
+      {conv(6, 5, 5, 1, 1, Padding::kSame), {1, 28, 28}, {6, 28, 28}, 2, 2},
+      {conv(16, 5, 5, 1, 1, Padding::kValid), {6, 14, 14}, {16, 10, 10}, 0, 0},
+      {conv(2, 3, 3, 2, 2, Padding::kSame), {1, 7, 8}, {2, 4, 4}, 1, 0},  // 7: total 2 -> 1/1; 8: total 1 -> 0/1
+      {conv(2, 2, 2, 2, 2, Padding::kSame), {1, 5, 6}, {2, 3, 3}, 0, 0},  // even kernel: total 1 -> 0 top, 1 bottom
+      {conv(2, 4, 4, 1, 1, Padding::kSame), {1, 6, 6}, {2, 6, 6}, 1, 1},  // total 3 -> 1 top, 2 bottom
+      {conv(1, 3, 2, 2, 3, Padding::kExplicit, 1, 2), {1, 6, 7}, {1, 3, 4}, 1, 2},  // (6+2-3)/2+1, (7+4-2)/3+1
+      {conv(1, 3, 3, 2, 2, Padding::kValid), {1, 8, 8}, {1, 3, 3}, 0, 0},
+  };
+  for (auto& c : cases) {
+    Conv2d layer(c.config);
+    INFO(layer.describe() << " on " << c.in.str());
+    CHECK(layer.setup(c.in) == c.out);
+    CHECK(layer.geometry().pad_top == c.pad_top);
+    CHECK(layer.geometry().pad_left == c.pad_left);
+  }
+  Conv2d too_big(conv(1, 5, 5, 1, 1, Padding::kValid));
+  CHECK_THROWS_AS(too_big.setup(Shape{1, 4, 4}), Error);
+}
+
+TEST_CASE("conv golden values computed by hand", "[conv]") {
+  // x = [[1,2,3],[4,5,6],[7,8,9]], kernel [[1,0],[0,-1]], bias 0.5, valid, stride 1:
+  // y = [[1-5, 2-6], [4-8, 5-9]] + 0.5 = [[-3.5, -3.5], [-3.5, -3.5]].
+  // With relu every output is 0; with kernel [[0,1],[1,0]]: [[2+4, 3+5],[5+7, 6+8]] + 0.5.
+  Conv2d layer(conv(2, 2, 2, 1, 1, Padding::kValid));
+  layer.setup(Shape{1, 3, 3});
+  auto params = layer.params();
+  const float w[] = {1, 0, 0, -1, 0, 1, 1, 0};
+  std::copy(w, w + 8, params[0].value->data());
+  (*params[1].value)[0] = 0.5f;
+  (*params[1].value)[1] = 0.5f;
+  Tensor x(Shape{1, 1, 3, 3});
+  for (int i = 0; i < 9; ++i) x[static_cast<std::size_t>(i)] = static_cast<float>(i + 1);
+  const Tensor& y = layer.forward(x, Mode::kInfer);
+  const float expected[] = {-3.5f, -3.5f, -3.5f, -3.5f, 6.5f, 8.5f, 12.5f, 14.5f};
+  REQUIRE(y.size() == 8);
+  for (int i = 0; i < 8; ++i) CHECK(y[static_cast<std::size_t>(i)] == expected[i]);
+}
+
+TEST_CASE("conv im2col+sgemm matches the naive convolution on random shapes", "[conv]") {
+  Rng rng(21);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int n = 1 + static_cast<int>(rng.uniform_int(3)), c = 1 + static_cast<int>(rng.uniform_int(4));
+    const int h = 3 + static_cast<int>(rng.uniform_int(12)), w = 3 + static_cast<int>(rng.uniform_int(12));
+    const int kh = 1 + static_cast<int>(rng.uniform_int(std::min(h, 5))), kw = 1 + static_cast<int>(rng.uniform_int(std::min(w, 5)));
+    const int sh = 1 + static_cast<int>(rng.uniform_int(3)), sw = 1 + static_cast<int>(rng.uniform_int(3));
+    const Padding padding = static_cast<Padding>(rng.uniform_int(3));
+    const int ph = static_cast<int>(rng.uniform_int(3)), pw = static_cast<int>(rng.uniform_int(3));
+    Conv2d layer(conv(1 + static_cast<int>(rng.uniform_int(5)), kh, kw, sh, sw, padding, ph, pw));
+    const Shape out = layer.setup(Shape{c, h, w});
+    set_params(layer, rng);
+    const Tensor x = test::random_tensor(Shape{n, c, h, w}, rng);
+    const Tensor& y = layer.forward(x, Mode::kTrain);
+    const auto& g = layer.geometry();
+    auto params = layer.params();
+    const Tensor expected = reference::conv2d_forward(x, *params[0].value, *params[1].value, sh, sw, g.pad_top, g.pad_left,
+                                                      out[1], out[2]);
+    INFO("trial " << trial << ": " << layer.describe() << " on " << x.shape().str());
+    REQUIRE(y.shape() == expected.shape());
+    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected[i]).epsilon(1e-5).margin(1e-5));
+
+    const Tensor dy = test::random_tensor(y.shape(), rng);
+    for (Param& p : params) p.grad->fill(0.0f);
+    const Tensor dx = layer.backward(dy);
+    Tensor rdx, rdw, rdb;
+    reference::conv2d_backward(x, *params[0].value, dy, sh, sw, g.pad_top, g.pad_left, rdx, rdw, rdb);
+    for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == Approx(rdx[i]).epsilon(1e-5).margin(1e-5));
+    for (std::size_t i = 0; i < rdw.size(); ++i) REQUIRE((*params[0].grad)[i] == Approx(rdw[i]).epsilon(1e-5).margin(1e-5));
+    for (std::size_t i = 0; i < rdb.size(); ++i) REQUIRE((*params[1].grad)[i] == Approx(rdb[i]).epsilon(1e-5).margin(1e-5));
+  }
+}
+
+TEST_CASE("conv gradients match central differences", "[conv][gradcheck]") {
+  struct Case {
+    Conv2dConfig config;
+    Shape x;
+  } cases[] = {
+      {conv(3, 3, 3, 1, 1, Padding::kValid), {2, 2, 5, 6}},
+      {conv(2, 3, 2, 2, 2, Padding::kSame), {2, 1, 7, 7}},                        // odd size, non-square, stride 2
+      {conv(2, 2, 2, 2, 2, Padding::kSame, 0, 0, Activation::kTanh), {2, 3, 6, 5}},  // even kernel, extra pad bottom/right
+      {conv(2, 4, 4, 1, 1, Padding::kSame, 0, 0, Activation::kSigmoid), {1, 2, 5, 5}},
+      {conv(2, 3, 3, 2, 1, Padding::kExplicit, 1, 2, Activation::kScaledTanh), {2, 2, 5, 4}},
+      {conv(2, 3, 3, 1, 2, Padding::kSame, 0, 0, Activation::kRelu), {2, 2, 4, 5}},
+  };
+  Rng rng(5);
+  for (auto& c : cases) {
+    Conv2d layer(c.config);
+    layer.setup(c.x.without_batch());
+    INFO(layer.describe() << " on " << c.x.str());
+    test::check_layer_gradients(layer, test::random_tensor(c.x, rng), rng);
+  }
+}

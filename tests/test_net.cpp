@@ -1,0 +1,80 @@
+// Tests of the sequential Net on LeNet-5: parameter count and names, output shape, whole-network
+// gradient check, allocation-free steady state, and overfitting a small random set.
+#include <catch2/catch.hpp>
+
+#include "gradcheck.hpp"
+#include "net/builder.hpp"
+#include "train/optimizer.hpp"
+#include "train/softmax_cross_entropy.hpp"
+
+using namespace cnn;
+
+TEST_CASE("LeNet-5 has 61,706 parameters, named by layer, and outputs (N, 10)", "[net]") {
+  auto net = build_net(lenet5_spec());
+  CHECK(net->parameter_count() == 61706);
+  CHECK(net->output_shape() == Shape{10});
+  std::vector<std::string> names;
+  for (const Param& p : net->params()) names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "dense1.weight",
+                                          "dense1.bias", "dense2.weight", "dense2.bias", "dense3.weight", "dense3.bias"});
+  CHECK(net->params()[0].value->shape() == Shape{6, 1, 5, 5});
+  CHECK(net->params()[4].value->shape() == Shape{120, 400});
+  Rng rng(1);
+  initialize(net->params(), Init::kHeNormal, rng);
+  const Tensor x = test::random_tensor(Shape{3, 1, 28, 28}, rng, 0.0f, 1.0f);
+  CHECK(net->forward(x, Mode::kInfer).shape() == Shape{3, 10});
+  CHECK(net->summary().find("total parameters: 61706") != std::string::npos);
+}
+
+TEST_CASE("LeNet-5 plus loss passes a gradient check on a batch of 2", "[net][gradcheck]") {
+  auto net = build_net(lenet5_spec());
+  Rng rng(3);
+  initialize(net->params(), Init::kHeNormal, rng);
+  for (const Param& p : net->params())  // non-zero biases so no unit sits exactly at a kink
+    if (p.is_bias)
+      for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.1f, 0.1f);
+  const Tensor x = test::random_tensor(Shape{2, 1, 28, 28}, rng, 0.0f, 1.0f);
+  const std::uint8_t labels[] = {3, 8};
+  test::check_net_gradients(*net, x, labels, rng, 40);
+}
+
+TEST_CASE("a training step on a fixed batch size reuses its buffers", "[net]") {
+  auto net = build_net(lenet5_spec());
+  Rng rng(4);
+  initialize(net->params(), Init::kHeNormal, rng);
+  Optimizer opt(OptimizerConfig{}, net->params());
+  SoftmaxCrossEntropy loss;
+  const Tensor x = test::random_tensor(Shape{8, 1, 28, 28}, rng, 0.0f, 1.0f);
+  const std::uint8_t labels[] = {0, 1, 2, 3, 4, 5, 6, 7};
+  auto step = [&] {
+    net->zero_grad();
+    loss.forward(net->forward(x, Mode::kTrain), labels);
+    const Tensor& dx = net->backward(loss.backward());
+    opt.step(0.001f);
+    return std::make_pair(net->forward(x, Mode::kTrain).data(), dx.data());
+  };
+  const auto first = step();
+  for (int i = 0; i < 3; ++i) CHECK(step() == first);  // same buffers, nothing reallocated
+}
+
+TEST_CASE("LeNet-5 overfits 64 random images with random labels", "[net][train]") {
+  auto net = build_net(lenet5_spec());
+  Rng rng(9);
+  initialize(net->params(), Init::kHeNormal, rng);
+  const Tensor x = test::random_tensor(Shape{64, 1, 28, 28}, rng, 0.0f, 1.0f);
+  std::vector<std::uint8_t> labels(64);
+  for (auto& l : labels) l = static_cast<std::uint8_t>(rng.uniform_int(10));
+  Optimizer opt(OptimizerConfig{OptimizerType::kAdam, 0.002f}, net->params());
+  SoftmaxCrossEntropy loss;
+  int steps = 0;
+  double l = 0;
+  for (; steps < 400; ++steps) {
+    net->zero_grad();
+    l = loss.forward(net->forward(x, Mode::kTrain), labels.data());
+    if (loss.correct() == 64) break;
+    net->backward(loss.backward());
+    opt.step(0.002f);
+  }
+  INFO("steps " << steps << " loss " << l);
+  CHECK(loss.correct() == 64);
+}

@@ -1,0 +1,94 @@
+// Tests of max and average pooling: golden values, ties, reference comparison, gradient checks.
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "gradcheck.hpp"
+#include "layers/pool2d.hpp"
+#include "reference/naive_ops.hpp"
+
+using namespace cnn;
+
+TEST_CASE("max and avg pool golden values computed by hand", "[pool]") {
+  Tensor x(Shape{1, 1, 4, 4});
+  for (int i = 0; i < 16; ++i) x[static_cast<std::size_t>(i)] = static_cast<float>((i * 7) % 16);
+  // x = [[0,7,14,5],[12,3,10,1],[8,15,6,13],[4,11,2,9]]
+  Pool2d max_pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
+  CHECK(max_pool.setup(Shape{1, 4, 4}) == Shape{1, 2, 2});
+  const Tensor& ym = max_pool.forward(x, Mode::kTrain);
+  CHECK(ym[0] == 12);
+  CHECK(ym[1] == 14);
+  CHECK(ym[2] == 15);
+  CHECK(ym[3] == 13);
+  Pool2d avg_pool(Pool2dConfig{PoolType::kAvg, 2, 2, 2, 2});
+  avg_pool.setup(Shape{1, 4, 4});
+  const Tensor& ya = avg_pool.forward(x, Mode::kTrain);
+  CHECK(ya[0] == Approx((0 + 7 + 12 + 3) / 4.0));
+  CHECK(ya[3] == Approx((6 + 13 + 2 + 9) / 4.0));
+  // Avg backward spreads evenly.
+  Tensor dy(Shape{1, 1, 2, 2}, 4.0f);
+  const Tensor& dx = avg_pool.backward(dy);
+  for (std::size_t i = 0; i < 16; ++i) CHECK(dx[i] == 1.0f);
+}
+
+TEST_CASE("max pool routes the gradient to the first maximum of a tie", "[pool]") {
+  Tensor x(Shape{1, 1, 2, 2}, 3.0f);  // all four equal
+  Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
+  pool.setup(Shape{1, 2, 2});
+  pool.forward(x, Mode::kTrain);
+  const Tensor& dx = pool.backward(Tensor(Shape{1, 1, 1, 1}, 5.0f));
+  CHECK(dx[0] == 5.0f);
+  CHECK(dx[1] == 0.0f);
+  CHECK(dx[2] == 0.0f);
+  CHECK(dx[3] == 0.0f);
+  x[2] = 4.0f;
+  x[3] = 4.0f;  // the first maximum in row-major order is now element 2
+  pool.forward(x, Mode::kTrain);
+  const Tensor& dx2 = pool.backward(Tensor(Shape{1, 1, 1, 1}, 5.0f));
+  CHECK(dx2[2] == 5.0f);
+  CHECK(dx2[3] == 0.0f);
+}
+
+TEST_CASE("pooling matches the naive reference on random shapes", "[pool]") {
+  Rng rng(8);
+  for (int trial = 0; trial < 30; ++trial) {
+    const PoolType type = trial % 2 ? PoolType::kMax : PoolType::kAvg;
+    const int h = 2 + static_cast<int>(rng.uniform_int(10)), w = 2 + static_cast<int>(rng.uniform_int(10));
+    const int kh = 1 + static_cast<int>(rng.uniform_int(std::min(h, 4))), kw = 1 + static_cast<int>(rng.uniform_int(std::min(w, 4)));
+    const int sh = 1 + static_cast<int>(rng.uniform_int(3)), sw = 1 + static_cast<int>(rng.uniform_int(3));
+    Pool2d pool(Pool2dConfig{type, kh, kw, sh, sw});
+    const int c = 1 + static_cast<int>(rng.uniform_int(3));
+    pool.setup(Shape{c, h, w});
+    const Tensor x = test::random_tensor(Shape{2, c, h, w}, rng);
+    const Tensor& y = pool.forward(x, Mode::kTrain);
+    const Tensor expected = reference::pool2d_forward(x, type, kh, kw, sh, sw);
+    REQUIRE(y.shape() == expected.shape());
+    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected[i]).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("pool gradients match central differences", "[pool][gradcheck]") {
+  struct Case {
+    Pool2dConfig config;
+    Shape x;
+  } cases[] = {
+      {{PoolType::kMax, 2, 2, 2, 2}, {2, 2, 4, 4}},
+      {{PoolType::kMax, 3, 2, 2, 1}, {2, 2, 7, 5}},  // non-square, overlapping along w, leftover rows
+      {{PoolType::kMax, 2, 2, 1, 1}, {1, 3, 3, 4}},  // fully overlapping
+      {{PoolType::kAvg, 2, 2, 2, 2}, {2, 2, 5, 5}},  // odd size: last row/column unused
+      {{PoolType::kAvg, 3, 2, 1, 2}, {2, 1, 5, 6}},
+  };
+  Rng rng(13);
+  for (auto& c : cases) {
+    Pool2d pool(c.config);
+    pool.setup(c.x.without_batch());
+    Tensor x(c.x);
+    test::fill_distinct(x, rng);  // no ties within the perturbation
+    INFO(pool.describe() << " on " << c.x.str());
+    test::check_layer_gradients(pool, x, rng);
+  }
+}
+
+TEST_CASE("pool rejects a window larger than its input", "[pool]") {
+  Pool2d pool(Pool2dConfig{PoolType::kMax, 3, 3, 3, 3});
+  CHECK_THROWS_AS(pool.setup(Shape{1, 2, 5}), Error);
+}
