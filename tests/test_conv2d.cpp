@@ -1,6 +1,8 @@
 // Tests of Conv2d: output geometry, golden values, BLAS path against the naive reference,
 // and exhaustive central-difference gradient checks.
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "gradcheck.hpp"
@@ -118,5 +120,45 @@ TEST_CASE("conv gradients match central differences", "[conv][gradcheck]") {
     layer.setup(c.x.without_batch());
     INFO(layer.describe() << " on " << c.x.str());
     test::check_layer_gradients(layer, test::random_tensor(c.x, rng), rng);
+  }
+}
+
+TEST_CASE("conv with same padding and stride 2 matches PyTorch's fixture", "[conv][fixture]") {
+  // tests/fixtures/conv_same_stride2.json comes from scripts/make_conv_fixture.py (PyTorch autograd,
+  // float64), with TensorFlow's same-padding rule applied explicitly there.
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/conv_same_stride2.json");
+  REQUIRE(in.good());
+  const auto fixture = nlohmann::json::parse(in);
+  REQUIRE(fixture["cases"].size() == 3);
+  auto to_tensor = [](const nlohmann::json& values, const Shape& shape) {
+    Tensor t(shape);
+    REQUIRE(values.size() == t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = values[i].get<float>();
+    return t;
+  };
+  for (const auto& c : fixture["cases"]) {
+    INFO(c["name"].get<std::string>());
+    const Shape x_shape(c["x_shape"].get<std::vector<int>>());
+    Conv2d layer(conv(c["filters"].get<int>(), c["kernel"][0].get<int>(), c["kernel"][1].get<int>(), c["stride"][0].get<int>(),
+                      c["stride"][1].get<int>(), Padding::kSame));
+    const Shape out = layer.setup(x_shape.without_batch());
+    REQUIRE(out.with_batch(x_shape[0]) == Shape(c["y_shape"].get<std::vector<int>>()));
+    auto params = layer.params();
+    *params[0].value = to_tensor(c["weight"], params[0].value->shape());
+    *params[1].value = to_tensor(c["bias"], params[1].value->shape());
+    const Tensor x = to_tensor(c["x"], x_shape);
+    const Tensor& y = layer.forward(x, Mode::kTrain);
+    const Tensor expected_y = to_tensor(c["y"], y.shape());
+    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected_y[i]).epsilon(1e-5).margin(1e-5));
+    for (Param& p : params) p.grad->fill(0.0f);
+    const Tensor& dx = layer.backward(to_tensor(c["dy"], y.shape()));
+    const Tensor expected_dx = to_tensor(c["dx"], x_shape);
+    for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == Approx(expected_dx[i]).epsilon(1e-5).margin(1e-5));
+    const Tensor expected_dw = to_tensor(c["dweight"], params[0].value->shape());
+    for (std::size_t i = 0; i < expected_dw.size(); ++i)
+      REQUIRE((*params[0].grad)[i] == Approx(expected_dw[i]).epsilon(1e-5).margin(1e-5));
+    const Tensor expected_db = to_tensor(c["dbias"], params[1].value->shape());
+    for (std::size_t i = 0; i < expected_db.size(); ++i)
+      REQUIRE((*params[1].grad)[i] == Approx(expected_db[i]).epsilon(1e-5).margin(1e-5));
   }
 }
