@@ -1,7 +1,16 @@
 // `cnn eval` command line and entry point.
 #include "cli/eval.hpp"
 
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/train.hpp"
 #include "core/error.hpp"
+#include "io/config.hpp"
+#include "ops/blas.hpp"
+#include "train/batch.hpp"
+#include "train/checkpoint.hpp"
+#include "train/evaluate.hpp"
 
 namespace cnn {
 
@@ -14,9 +23,91 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
   cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--batch-size", o.batch_size, "Images per forward pass")->check(CLI::Range(1, 65536));
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_flag("--predictions", o.predictions, "Also list the predicted class of every image (JSON: key 'predictions')");
   return cmd;
 }
 
-int run_eval(const EvalOptions&) { CNN_FAIL(ExitCode::kUsage, "cnn eval: not implemented yet"); }
+namespace {
+
+// The test set: --images/--labels, else t10k-* in --data, else in the data.dir of the config
+// the model was trained with.
+Dataset load_test_set(const EvalOptions& o, const LoadedModel& model) {
+  CNN_CHECK_CODE(o.images_path.empty() == o.labels_path.empty(), ExitCode::kUsage, "--images and --labels go together");
+  if (!o.images_path.empty()) return load_dataset(o.images_path, o.labels_path);
+  std::string dir = "data/mnist";
+  if (o.data_dir) {
+    dir = *o.data_dir;
+  } else if (!model.config_text.empty()) {
+    dir = parse_config(model.config_text, o.weights_path + " (embedded config)").data.dir;
+  }
+  return load_split(dir, false);
+}
+
+void print_text(const EvalResult& r, const std::string& weights) {
+  fmt::print("model:    {}\n", weights);
+  fmt::print("images:   {}\n", r.count);
+  fmt::print("accuracy: {:.4f} ({} of {} correct, {:.2f}%)\n", r.accuracy(), r.correct, r.count, 100.0 * r.accuracy());
+  fmt::print("loss:     {:.6f}\n\n", r.loss);
+  fmt::print("class  precision  recall  support\n");
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::int64_t support = 0;
+    for (int p = 0; p < kNumClasses; ++p) support += r.confusion[c][p];
+    fmt::print("{:>5}  {:>9.4f}  {:>6.4f}  {:>7}\n", c, r.precision(c), r.recall(c), support);
+  }
+  fmt::print("\nconfusion matrix (rows: true class, columns: predicted)\n      ");
+  for (int p = 0; p < kNumClasses; ++p) fmt::print("{:>6}", p);
+  fmt::print("\n");
+  for (int t = 0; t < kNumClasses; ++t) {
+    fmt::print("{:>6}", t);
+    for (int p = 0; p < kNumClasses; ++p) fmt::print("{:>6}", r.confusion[t][p]);
+    fmt::print("\n");
+  }
+}
+
+void print_json(const EvalResult& r, const std::string& weights, bool with_predictions) {
+  nlohmann::json j;
+  j["model"] = weights;
+  j["count"] = r.count;
+  j["correct"] = r.correct;
+  j["accuracy"] = r.accuracy();
+  j["loss"] = r.loss;
+  j["per_class"] = nlohmann::json::array();
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::int64_t support = 0;
+    for (int p = 0; p < kNumClasses; ++p) support += r.confusion[c][p];
+    j["per_class"].push_back({{"class", c}, {"precision", r.precision(c)}, {"recall", r.recall(c)}, {"support", support}});
+  }
+  j["confusion"] = r.confusion;
+  if (with_predictions) j["predictions"] = r.predictions;
+  fmt::print("{}\n", j.dump());
+}
+
+}  // namespace
+
+int run_eval(const EvalOptions& o) {
+  set_blas_threads(o.threads ? *o.threads : default_threads());
+  LoadedModel model = load_model(o.weights_path);
+  CNN_CHECK_CODE(model.net->output_shape() == Shape{kNumClasses}, ExitCode::kModel, "{}: the model has {} outputs, eval needs {}",
+                 o.weights_path, model.net->output_shape().str(), kNumClasses);
+  const Dataset test = load_test_set(o, model);
+  try {
+    check_images_fit(test.images, model.spec.input);
+  } catch (const Error& e) {
+    CNN_FAIL(ExitCode::kData, "{}", e.what());
+  }
+  spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
+  const EvalResult result = evaluate(*model.net, test.images, test.labels, 0, test.size(), o.batch_size);
+  if (o.format == "json") {
+    print_json(result, o.weights_path, o.predictions);
+  } else {
+    print_text(result, o.weights_path);
+    if (o.predictions) {
+      fmt::print("\npredictions:");
+      for (std::uint8_t p : result.predictions) fmt::print(" {}", p);
+      fmt::print("\n");
+    }
+  }
+  return 0;
+}
 
 }  // namespace cnn

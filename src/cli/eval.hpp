@@ -15,6 +15,7 @@ struct EvalOptions {
   std::string format = "text";
   int batch_size = 1000;
   std::optional<int> threads;
+  bool predictions = false;  // list every image's predicted class
 };
 
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options);

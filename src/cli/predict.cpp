@@ -1,7 +1,19 @@
 // `cnn predict` command line and entry point.
 #include "cli/predict.hpp"
 
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <numeric>
+
+#include "cli/latest_model.hpp"
+#include "cli/train.hpp"
 #include "core/error.hpp"
+#include "io/image_prep.hpp"
+#include "ops/blas.hpp"
+#include "train/checkpoint.hpp"
+#include "train/softmax_cross_entropy.hpp"
 
 namespace cnn {
 
@@ -18,6 +30,86 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
   return cmd;
 }
 
-int run_predict(const PredictOptions&) { CNN_FAIL(ExitCode::kUsage, "cnn predict: not implemented yet"); }
+namespace {
+
+// What the network sees for one file: prepared (or raw) and centred in the model's input.
+GrayImage network_view(const PredictOptions& o, const std::string& path, const Shape& input) {
+  const GrayImage image = load_gray_image(path);
+  if (o.raw) return as_raw_input(image, input[1], input[2], path);
+  CNN_CHECK_CODE(input[1] >= 28 && input[2] >= 28, ExitCode::kUsage,
+                 "the model's input {} is smaller than the 28x28 an MNIST-style image needs; use --raw", input.str());
+  GrayImage prepared = prepare_mnist_style(image, path);
+  if (input[1] == 28 && input[2] == 28) return prepared;
+  GrayImage padded;  // e.g. the classic 32x32 LeNet input: centred with a zero border
+  padded.height = input[1];
+  padded.width = input[2];
+  padded.pixels.assign(static_cast<std::size_t>(padded.height) * padded.width, 0.0f);
+  const int top = (padded.height - 28) / 2, left = (padded.width - 28) / 2;
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) padded.pixels[static_cast<std::size_t>(top + y) * padded.width + left + x] = prepared.at(y, x);
+  return padded;
+}
+
+void show_ascii(const std::string& path, const GrayImage& view) {
+  static const char kShades[] = " .:-=+*#%@";
+  std::string art = path + ":\n";
+  for (int y = 0; y < view.height; ++y) {
+    for (int x = 0; x < view.width; ++x) art += kShades[std::clamp(static_cast<int>(view.at(y, x) * 9.99f), 0, 9)];
+    art += '\n';
+  }
+  std::fputs(art.c_str(), stderr);
+}
+
+std::string prepared_path(const std::string& dir, const std::string& image_path, std::size_t index) {
+  return (std::filesystem::path(dir) / (std::to_string(index) + "-" + std::filesystem::path(image_path).stem().string() +
+                                        ".prepared.png"))
+      .string();
+}
+
+}  // namespace
+
+int run_predict(const PredictOptions& o) {
+  set_blas_threads(o.threads ? *o.threads : 1);  // one image at a time: threads only cost start-up
+  const std::string weights = o.weights_path.empty() ? latest_model() : o.weights_path;
+  LoadedModel model = load_model(weights);
+  const Shape& input = model.spec.input;
+  CNN_CHECK_CODE(input[0] == 1, ExitCode::kModel, "{}: predict reads gray images, the model wants {} channels", weights, input[0]);
+  const int classes = static_cast<int>(model.net->output_shape().numel());
+  if (!o.save_prepared.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.save_prepared, ec);
+    CNN_CHECK_CODE(std::filesystem::is_directory(o.save_prepared), ExitCode::kIo, "{}: cannot create the folder",
+                   o.save_prepared);
+  }
+  nlohmann::json results = nlohmann::json::array();
+  Tensor x(input.with_batch(1));
+  Tensor probs;
+  for (std::size_t i = 0; i < o.images.size(); ++i) {
+    const std::string& path = o.images[i];
+    const GrayImage view = network_view(o, path, input);
+    if (o.show) show_ascii(path, view);
+    if (!o.save_prepared.empty()) write_gray_png(prepared_path(o.save_prepared, path, i), view);
+    std::copy(view.pixels.begin(), view.pixels.end(), x.data());
+    softmax_rows(model.net->forward(x, Mode::kInfer), probs);
+    std::vector<int> order(static_cast<std::size_t>(classes));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });
+    const int k = std::min(o.top_k, classes);
+    if (o.format == "json") {
+      nlohmann::json top = nlohmann::json::array();
+      for (int j = 0; j < k; ++j) top.push_back({{"class", order[j]}, {"probability", probs[static_cast<std::size_t>(order[j])]}});
+      results.push_back({{"file", path},
+                         {"class", order[0]},
+                         {"probabilities", std::vector<float>(probs.data(), probs.data() + classes)},
+                         {"top", top}});
+    } else {
+      std::string line = fmt::format("{}: {}", path, order[0]);
+      for (int j = 0; j < k; ++j) line += fmt::format("{}{} {:.4f}", j == 0 ? "  (" : ", ", order[j], probs[static_cast<std::size_t>(order[j])]);
+      fmt::print("{})\n", line);
+    }
+  }
+  if (o.format == "json") fmt::print("{}\n", results.dump());
+  return 0;
+}
 
 }  // namespace cnn

@@ -1,7 +1,19 @@
 // `cnn train` command line and entry point.
 #include "cli/train.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+#include "cli/latest_model.hpp"
+#include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "ops/blas.hpp"
+#include "train/checkpoint.hpp"
+#include "train/trainer.hpp"
 
 namespace cnn {
 
@@ -28,6 +40,65 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   return cmd;
 }
 
-int run_train(const TrainOptions&) { CNN_FAIL(ExitCode::kUsage, "cnn train: not implemented yet"); }
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void request_stop(int) { g_stop_requested.store(true); }
+
+// The config: --config when given, else the one embedded in the --resume checkpoint; then the
+// command-line overrides.
+RunConfig resolve_config(const TrainOptions& o) {
+  RunConfig config;
+  if (!o.config_path.empty()) {
+    config = load_config(o.config_path);
+  } else if (!o.resume_path.empty()) {
+    const LoadedModel saved = load_model(o.resume_path);
+    CNN_CHECK_CODE(!saved.config_text.empty(), ExitCode::kModel, "{}: holds no config; pass --config", o.resume_path);
+    config = parse_config(saved.config_text, o.resume_path + " (embedded config)");
+  } else {
+    CNN_FAIL(ExitCode::kUsage, "cnn train needs --config FILE (or --resume CHECKPOINT)");
+  }
+  if (o.epochs) config.train.epochs = *o.epochs;
+  if (o.batch_size) config.train.batch_size = *o.batch_size;
+  if (o.lr) config.train.optimizer.lr = *o.lr;
+  if (o.seed) config.train.seed = *o.seed;
+  if (o.threads) config.train.threads = *o.threads;
+  if (o.data_dir) config.data.dir = *o.data_dir;
+  if (o.out_dir) config.output = *o.out_dir;
+  if (o.validation) config.data.validation = *o.validation;
+  return config;
+}
+
+}  // namespace
+
+int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+int run_train(const TrainOptions& options) {
+  TrainRequest request;
+  request.config = resolve_config(options);
+  request.resume_path = options.resume_path;
+  request.init_path = options.init_path;
+  const RunConfig& config = request.config;
+  set_blas_threads(config.train.threads > 0 ? config.train.threads : default_threads());
+  ensure_writable_folder(config.output);  // fail now, not after an epoch
+  spdlog::info("loading training data from {}", config.data.dir);
+  const Dataset data = load_split(config.data.dir, true);
+
+  g_stop_requested.store(false);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  ConsoleProgress progress;
+  run_training(request, data, progress, g_stop_requested);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+
+  const std::string model = checkpoint_path(config.output);
+  remember_latest_model(model);
+  fmt::print("model: {}\n", model);
+  if (config.data.validation > 0) fmt::print("best:  {}\n", best_path(config.output));
+  fmt::print("metrics: {}/metrics.csv\n", config.output);
+  return 0;
+}
 
 }  // namespace cnn

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The long accuracy run (not part of the unit tests): trains each reference config with its
+# defaults and prints test accuracy and wall time. Needs MNIST in data/mnist (fetched here from
+# $MNIST_MIRROR or the internet) and installs Debian's dataset-fashion-mnist for the Fashion config.
+#
+#   bash scripts/accuracy.sh                       # all reference configs
+#   bash scripts/accuracy.sh configs/lenet5.cfg    # just one
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CNN_EXTRA_PACKAGES="dataset-fashion-mnist" bash scripts/setup.sh
+bash scripts/fetch_mnist.sh data/mnist
+
+configs=("$@")
+if [ ${#configs[@]} -eq 0 ]; then
+  configs=(configs/lenet5.cfg configs/lenet5-fashion.cfg configs/lenet5-1998.cfg)
+fi
+results=()
+for cfg in "${configs[@]}"; do
+  name="$(basename "$cfg" .cfg)"
+  out="runs/accuracy-$name"
+  start=$(date +%s.%N)
+  ./build/cnn train --config "$cfg" --out "$out"
+  end=$(date +%s.%N)
+  json="$(./build/cnn eval --weights "$out/model.bin" --format json)"
+  acc="$(/usr/bin/python3 -c 'import json,sys; print("%.2f" % (100 * json.loads(sys.argv[1])["accuracy"]))' "$json")"
+  seed="$(grep -E '^\s*seed:' "$cfg" | awk '{print $2}')"
+  results+=("$(printf '%-22s test accuracy %6s%%   train wall time %7.1f s   seed %s' "$name" "$acc" "$(echo "$end - $start" | bc)" "$seed")")
+done
+echo
+echo "== accuracy =="
+printf '%s\n' "${results[@]}"

@@ -1,0 +1,25 @@
+// Training progress on stderr: a live bar with rate and ETA when stderr is a terminal, plain
+// lines at every tenth of an epoch otherwise (logs, CI). Epoch summaries go through spdlog.
+#pragma once
+
+#include <chrono>
+
+#include "train/trainer.hpp"
+
+namespace cnn {
+
+class ConsoleProgress : public TrainingObserver {
+ public:
+  ConsoleProgress();
+  void on_start(const Net& net, int train_images, int validation_images, int first_epoch) override;
+  void on_step(const StepReport& report) override;
+  void on_epoch(const EpochReport& report) override;
+
+ private:
+  bool terminal_;
+  std::chrono::steady_clock::time_point last_draw_{};
+  std::int64_t next_line_batch_ = 0;
+  bool bar_visible_ = false;
+};
+
+}  // namespace cnn

@@ -1,0 +1,287 @@
+// Config reader: yaml-cpp plus a closed-schema walk that names file, line and key on any error.
+#include "io/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <cctype>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace cnn {
+namespace {
+
+class Reader {
+ public:
+  explicit Reader(std::string name) : name_(std::move(name)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& what) const {
+    const int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
+    if (line > 0) CNN_FAIL(ExitCode::kUsage, "{}:{}: {}: {}", name_, line, key, what);
+    CNN_FAIL(ExitCode::kUsage, "{}: {}: {}", name_, key, what);
+  }
+
+  // Checks that `node` is a map whose keys are all in `allowed`, each once, and that every key
+  // of `required` is present.
+  void check_map(const YAML::Node& node, const std::string& where, const std::set<std::string>& allowed,
+                 const std::set<std::string>& required = {}) const {
+    if (!node.IsMap()) fail(node, where, "expected a mapping of keys to values");
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      const std::string path = where.empty() ? key : where + "." + key;
+      if (!allowed.count(key)) {
+        std::string expected;
+        for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+        fail(it->first, path, "unknown key (expected one of: " + expected + ")");
+      }
+      if (!seen.insert(key).second) fail(it->first, path, "duplicate key");
+    }
+    for (const auto& key : required)
+      if (!seen.count(key)) fail(node, where.empty() ? key : where + "." + key, "missing required key");
+  }
+
+  std::int64_t get_int(const YAML::Node& node, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+    if (!node.IsScalar()) fail(node, key, "expected an integer");
+    std::int64_t v = 0;
+    std::size_t used = 0;
+    try {
+      v = std::stoll(node.Scalar(), &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != node.Scalar().size()) fail(node, key, "expected an integer, got '" + node.Scalar() + "'");
+    if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
+    return v;
+  }
+
+  double get_number(const YAML::Node& node, const std::string& key, double lo, double hi) const {
+    if (!node.IsScalar()) fail(node, key, "expected a number");
+    double v = 0;
+    std::size_t used = 0;
+    try {
+      v = std::stod(node.Scalar(), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != node.Scalar().size() || !std::isfinite(v))
+      fail(node, key, "expected a number, got '" + node.Scalar() + "'");
+    if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
+    return v;
+  }
+
+  std::string get_string(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "expected a non-empty string");
+    return node.Scalar();
+  }
+
+  // An integer or a [height, width] pair.
+  std::pair<int, int> get_pair(const YAML::Node& node, const std::string& key, int lo, int hi) const {
+    if (node.IsScalar()) {
+      const int v = static_cast<int>(get_int(node, key, lo, hi));
+      return {v, v};
+    }
+    if (!node.IsSequence() || node.size() != 2) fail(node, key, "expected an integer or a [height, width] pair");
+    return {static_cast<int>(get_int(node[0], key, lo, hi)), static_cast<int>(get_int(node[1], key, lo, hi))};
+  }
+
+  Activation get_activation(const YAML::Node& node, const std::string& key) const {
+    Activation act = Activation::kNone;
+    if (!parse_activation(get_string(node, key), &act))
+      fail(node, key, "unknown activation '" + node.Scalar() + "' (expected relu, tanh, sigmoid, scaled_tanh or none)");
+    return act;
+  }
+
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+constexpr int kMaxSize = 1 << 16;
+
+LayerSpec parse_conv(const Reader& r, const YAML::Node& o, const std::string& where) {
+  r.check_map(o, where, {"filters", "kernel", "stride", "padding", "activation"}, {"filters", "kernel"});
+  LayerSpec l;
+  l.kind = "conv";
+  l.conv.filters = static_cast<int>(r.get_int(o["filters"], where + ".filters", 1, kMaxSize));
+  std::tie(l.conv.kernel_h, l.conv.kernel_w) = r.get_pair(o["kernel"], where + ".kernel", 1, kMaxSize);
+  if (o["stride"]) std::tie(l.conv.stride_h, l.conv.stride_w) = r.get_pair(o["stride"], where + ".stride", 1, kMaxSize);
+  if (o["padding"]) {
+    const YAML::Node p = o["padding"];
+    if (p.IsScalar() && (p.Scalar() == "same" || p.Scalar() == "valid")) {
+      l.conv.padding = p.Scalar() == "same" ? Padding::kSame : Padding::kValid;
+    } else {
+      if (p.IsScalar() && !std::isdigit(static_cast<unsigned char>(p.Scalar().empty() ? 'x' : p.Scalar()[0])))
+        r.fail(p, where + ".padding", "expected same, valid, an integer or a [height, width] pair, got '" + p.Scalar() + "'");
+      l.conv.padding = Padding::kExplicit;
+      std::tie(l.conv.pad_h, l.conv.pad_w) = r.get_pair(p, where + ".padding", 0, kMaxSize);
+    }
+  }
+  if (o["activation"]) l.conv.activation = r.get_activation(o["activation"], where + ".activation");
+  return l;
+}
+
+LayerSpec parse_pool(const Reader& r, const YAML::Node& o, const std::string& where) {
+  r.check_map(o, where, {"type", "size", "stride"}, {"size"});
+  LayerSpec l;
+  l.kind = "pool";
+  if (o["type"]) {
+    const std::string type = r.get_string(o["type"], where + ".type");
+    if (type != "max" && type != "avg") r.fail(o["type"], where + ".type", "expected max or avg, got '" + type + "'");
+    l.pool.type = type == "max" ? PoolType::kMax : PoolType::kAvg;
+  }
+  std::tie(l.pool.kernel_h, l.pool.kernel_w) = r.get_pair(o["size"], where + ".size", 1, kMaxSize);
+  l.pool.stride_h = l.pool.kernel_h;
+  l.pool.stride_w = l.pool.kernel_w;
+  if (o["stride"]) std::tie(l.pool.stride_h, l.pool.stride_w) = r.get_pair(o["stride"], where + ".stride", 1, kMaxSize);
+  return l;
+}
+
+LayerSpec parse_dense(const Reader& r, const YAML::Node& o, const std::string& where) {
+  r.check_map(o, where, {"units", "activation"}, {"units"});
+  LayerSpec l;
+  l.kind = "dense";
+  l.dense.units = static_cast<int>(r.get_int(o["units"], where + ".units", 1, kMaxSize));
+  if (o["activation"]) l.dense.activation = r.get_activation(o["activation"], where + ".activation");
+  return l;
+}
+
+void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
+  if (!layers.IsSequence() || layers.size() == 0) r.fail(layers, "model.layers", "expected a non-empty list of layers");
+  const std::set<std::string> simple = {"flatten", "relu", "tanh", "sigmoid", "scaled_tanh", "softmax"};
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const YAML::Node entry = layers[i];
+    const std::string where = fmt::format("model.layers[{}]", i);
+    std::string kind;
+    YAML::Node options;
+    if (entry.IsScalar()) {
+      kind = entry.Scalar();
+    } else if (entry.IsMap() && entry.size() == 1) {
+      kind = entry.begin()->first.Scalar();
+      options = entry.begin()->second;
+    } else {
+      r.fail(entry, where, "expected a layer name (flatten) or one layer with its options (conv: {...})");
+    }
+    const std::string at = where + "." + kind;
+    if (kind == "softmax") {
+      if (i + 1 != layers.size()) r.fail(entry, at, "softmax must be the last layer");
+      continue;
+    }
+    if (kind == "conv") {
+      spec.layers.push_back(parse_conv(r, options, at));
+    } else if (kind == "pool") {
+      spec.layers.push_back(parse_pool(r, options, at));
+    } else if (kind == "dense") {
+      spec.layers.push_back(parse_dense(r, options, at));
+    } else if (simple.count(kind)) {
+      if (options && !options.IsNull()) r.fail(options, at, "takes no options");
+      LayerSpec l;
+      l.kind = kind;
+      spec.layers.push_back(l);
+    } else {
+      r.fail(entry, where, "unknown layer '" + kind + "' (expected conv, pool, dense, flatten, relu, tanh, sigmoid, scaled_tanh, softmax)");
+    }
+  }
+  const YAML::Node last = layers[layers.size() - 1];
+  if (!(last.IsScalar() && last.Scalar() == "softmax") && !(last.IsMap() && last.begin()->first.Scalar() == "softmax"))
+    r.fail(last, "model.layers", "the last layer must be softmax (cnn trains with softmax cross-entropy)");
+}
+
+void parse_model(const Reader& r, const YAML::Node& m, ModelSpec& spec) {
+  r.check_map(m, "model", {"input", "layers", "init"}, {"input", "layers"});
+  const YAML::Node input = m["input"];
+  if (!input.IsSequence() || input.size() != 3) r.fail(input, "model.input", "expected [channels, height, width]");
+  spec.input = Shape{static_cast<int>(r.get_int(input[0], "model.input", 1, 4096)),
+                     static_cast<int>(r.get_int(input[1], "model.input", 1, 4096)),
+                     static_cast<int>(r.get_int(input[2], "model.input", 1, 4096))};
+  parse_layers(r, m["layers"], spec);
+  if (m["init"]) {
+    const std::string init = r.get_string(m["init"], "model.init");
+    if (!parse_init(init, &spec.init))
+      r.fail(m["init"], "model.init", "unknown initializer '" + init + "' (expected he_normal, glorot_uniform, lecun_normal or zeros)");
+  }
+}
+
+void parse_optimizer(const Reader& r, const YAML::Node& o, OptimizerConfig& opt) {
+  r.check_map(o, "train.optimizer", {"type", "lr", "momentum", "beta1", "beta2", "eps"}, {"type"});
+  const std::string type = r.get_string(o["type"], "train.optimizer.type");
+  if (!parse_optimizer_type(type, &opt.type))
+    r.fail(o["type"], "train.optimizer.type", "unknown optimizer '" + type + "' (expected sgd, momentum, nesterov or adam)");
+  if (o["lr"]) opt.lr = static_cast<float>(r.get_number(o["lr"], "train.optimizer.lr", 1e-12, 10.0));
+  if (o["momentum"]) opt.momentum = static_cast<float>(r.get_number(o["momentum"], "train.optimizer.momentum", 0.0, 0.999999));
+  if (o["beta1"]) opt.beta1 = static_cast<float>(r.get_number(o["beta1"], "train.optimizer.beta1", 0.0, 0.999999));
+  if (o["beta2"]) opt.beta2 = static_cast<float>(r.get_number(o["beta2"], "train.optimizer.beta2", 0.0, 0.999999999));
+  if (o["eps"]) opt.eps = static_cast<float>(r.get_number(o["eps"], "train.optimizer.eps", 1e-12, 1.0));
+  const bool uses_momentum = opt.type == OptimizerType::kMomentum || opt.type == OptimizerType::kNesterov;
+  if (o["momentum"] && !uses_momentum) r.fail(o["momentum"], "train.optimizer.momentum", "only momentum and nesterov use it");
+  for (const char* key : {"beta1", "beta2", "eps"})
+    if (o[key] && opt.type != OptimizerType::kAdam) r.fail(o[key], std::string("train.optimizer.") + key, "only adam uses it");
+}
+
+void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedule) {
+  if (s.IsScalar()) {
+    if (!parse_schedule_type(s.Scalar(), &schedule.type) || schedule.type != ScheduleType::kConstant)
+      r.fail(s, "train.schedule", "expected constant, or a mapping such as {type: step, step_epochs: 5, gamma: 0.5}");
+    return;
+  }
+  r.check_map(s, "train.schedule", {"type", "step_epochs", "gamma", "min_lr"}, {"type"});
+  const std::string type = r.get_string(s["type"], "train.schedule.type");
+  if (!parse_schedule_type(type, &schedule.type))
+    r.fail(s["type"], "train.schedule.type", "unknown schedule '" + type + "' (expected constant, step or cosine)");
+  if (s["step_epochs"]) schedule.step_epochs = static_cast<int>(r.get_int(s["step_epochs"], "train.schedule.step_epochs", 1, 100000));
+  if (s["gamma"]) schedule.gamma = static_cast<float>(r.get_number(s["gamma"], "train.schedule.gamma", 0.0, 1.0));
+  if (s["min_lr"]) schedule.min_lr = static_cast<float>(r.get_number(s["min_lr"], "train.schedule.min_lr", 0.0, 10.0));
+}
+
+void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
+  r.check_map(t, "train", {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "seed", "threads"});
+  if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
+  if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
+  if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
+  if (t["schedule"]) parse_schedule(r, t["schedule"], train.schedule);
+  if (t["weight_decay"]) train.optimizer.weight_decay = static_cast<float>(r.get_number(t["weight_decay"], "train.weight_decay", 0.0, 1.0));
+  if (t["seed"]) train.seed = static_cast<std::uint64_t>(r.get_int(t["seed"], "train.seed", 0, std::numeric_limits<std::int64_t>::max()));
+  if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
+}
+
+}  // namespace
+
+RunConfig parse_config(const std::string& text, const std::string& name) {
+  Reader r(name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    CNN_FAIL(ExitCode::kUsage, "{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg);
+  }
+  if (!root.IsMap()) CNN_FAIL(ExitCode::kUsage, "{}: expected a mapping with data, model, train and output", name);
+  r.check_map(root, "", {"data", "model", "train", "output"}, {"model"});
+  RunConfig config;
+  config.text = text;
+  if (root["data"]) {
+    const YAML::Node d = root["data"];
+    r.check_map(d, "data", {"dir", "validation"});
+    if (d["dir"]) config.data.dir = r.get_string(d["dir"], "data.dir");
+    if (d["validation"]) config.data.validation = static_cast<int>(r.get_int(d["validation"], "data.validation", 0, 100000000));
+  }
+  parse_model(r, root["model"], config.model);
+  if (root["train"]) parse_train(r, root["train"], config.train);
+  if (root["output"]) config.output = r.get_string(root["output"], "output");
+  return config;
+}
+
+RunConfig load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  CNN_CHECK_CODE(in.good(), ExitCode::kUsage, "{}: cannot open the config file", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  CNN_CHECK_CODE(text.str().size() <= (1u << 20), ExitCode::kUsage, "{}: config file larger than 1 MiB", path);
+  return parse_config(text.str(), path);
+}
+
+}  // namespace cnn

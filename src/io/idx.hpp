@@ -1,0 +1,44 @@
+// IDX reader for MNIST-style datasets (raw or gzip, detected from the content).
+//
+// Format (big-endian): magic 0x00 0x00 type ndim, then ndim u32 dimensions, then the data.
+// Images: type 0x08 (u8), ndim 3 (count, rows, cols). Labels: type 0x08, ndim 1 (count).
+// The input is untrusted: sizes are checked with 64-bit arithmetic against the bytes the file
+// can hold before anything is allocated, the payload must be exactly as long as the header says,
+// and every problem is a cnn::Error(kData) naming the file and byte offset.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cnn {
+
+struct IdxImages {
+  int count = 0, rows = 0, cols = 0;
+  std::vector<std::uint8_t> pixels;  // (count, rows, cols), 0 = background, 255 = ink
+};
+
+struct IdxLabels {
+  std::vector<std::uint8_t> labels;  // (count)
+};
+
+IdxImages read_idx_images(const std::string& path);
+IdxLabels read_idx_labels(const std::string& path);
+
+// Images and labels of one split, checked against each other (same count, labels 0-9).
+struct Dataset {
+  IdxImages images;
+  std::vector<std::uint8_t> labels;
+  int size() const { return images.count; }
+};
+
+Dataset load_dataset(const std::string& images_path, const std::string& labels_path);
+// "<dir>/<stem>" or "<dir>/<stem>.gz", whichever exists; kData error naming both when neither does.
+std::string find_idx_file(const std::string& dir, const std::string& stem);
+// The training or test split (stems train-images-idx3-ubyte / t10k-...) found in dir.
+Dataset load_split(const std::string& dir, bool train);
+
+constexpr int kNumClasses = 10;
+constexpr int kMaxIdxSide = 1024;  // rows and cols above this are refused as absurd
+
+}  // namespace cnn

@@ -1,0 +1,130 @@
+// Checkpoint save/load at the network level; see checkpoint.hpp.
+#include "train/checkpoint.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "net/builder.hpp"
+
+namespace cnn {
+namespace {
+
+using nlohmann::json;
+
+std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
+
+std::uint64_t parse_hex64(const json& j, const std::string& path) {
+  CNN_CHECK_CODE(j.is_string() && j.get<std::string>().size() == 16, ExitCode::kModel, "{}: malformed RNG state", path);
+  try {
+    return std::stoull(j.get<std::string>(), nullptr, 16);
+  } catch (const std::exception&) {
+    CNN_FAIL(ExitCode::kModel, "{}: malformed RNG state", path);
+  }
+}
+
+template <typename T>
+T field(const json& j, const char* key, const std::string& path) {
+  CNN_CHECK_CODE(j.contains(key), ExitCode::kModel, "{}: training state lacks '{}'", path, key);
+  try {
+    return j.at(key).get<T>();
+  } catch (const json::exception&) {
+    CNN_FAIL(ExitCode::kModel, "{}: training state field '{}' has the wrong type", path, key);
+  }
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
+                     Optimizer* optimizer, const TrainingProgress* progress) {
+  json header = {{"format", "cnn-model"},
+                 {"created_by", std::string("cnn ") + CNN_VERSION},
+                 {"architecture", to_json(spec)},
+                 {"config", config_text}};
+  std::vector<std::pair<std::string, const Tensor*>> tensors;
+  for (const Param& p : net.params()) tensors.emplace_back(p.name, p.value);
+  if (optimizer && progress) {
+    json rng = json::array();
+    for (std::uint64_t word : progress->epoch_rng) rng.push_back(hex64(word));
+    header["training"] = {{"epoch", progress->epoch},
+                          {"batch", progress->batch},
+                          {"global_step", progress->global_step},
+                          {"epoch_rng", rng},
+                          {"loss_sum", progress->loss_sum},
+                          {"correct", progress->correct},
+                          {"seen", progress->seen},
+                          {"best_validation", progress->best_validation},
+                          {"best_epoch", progress->best_epoch},
+                          {"optimizer", optimizer_type_name(optimizer->config().type)},
+                          {"optimizer_steps", optimizer->steps()}};
+    for (const auto& [name, tensor] : optimizer->state()) tensors.emplace_back(name, tensor);
+  }
+  save_model_file(path, header, tensors);
+}
+
+LoadedModel load_model(const std::string& path) {
+  LoadedModel m;
+  m.contents = load_model_file(path);
+  const json& h = m.contents.header;
+  CNN_CHECK_CODE(h.is_object() && h.value("format", "") == "cnn-model", ExitCode::kModel,
+                 "{}: the header does not describe a cnn model", path);
+  CNN_CHECK_CODE(h.contains("architecture"), ExitCode::kModel, "{}: the header has no architecture", path);
+  try {
+    m.spec = model_spec_from_json(h["architecture"]);
+    m.net = build_net(m.spec);
+  } catch (const Error& e) {
+    CNN_FAIL(ExitCode::kModel, "{}: invalid architecture: {}", path, e.what());
+  }
+  if (h.contains("config") && h["config"].is_string()) m.config_text = h["config"].get<std::string>();
+  std::size_t expected_params = 0;
+  for (const Param& p : m.net->params()) {
+    ++expected_params;
+    const Tensor* t = m.contents.find(p.name);
+    CNN_CHECK_CODE(t != nullptr, ExitCode::kModel, "{}: tensor '{}' required by the architecture is missing", path, p.name);
+    CNN_CHECK_CODE(t->shape() == p.value->shape(), ExitCode::kModel,
+                   "{}: tensor '{}' has shape {} but the architecture needs {}", path, p.name, t->shape().str(),
+                   p.value->shape().str());
+    for (std::size_t i = 0; i < t->size(); ++i)
+      CNN_CHECK_CODE(std::isfinite((*t)[i]), ExitCode::kModel, "{}: tensor '{}' holds a non-finite value at index {}", path,
+                     p.name, i);
+    *p.value = *t;
+  }
+  const std::size_t state_tensors = m.contents.tensors.size() - std::min(m.contents.tensors.size(), expected_params);
+  CNN_CHECK_CODE(m.has_training_state() || state_tensors == 0, ExitCode::kModel,
+                 "{}: {} tensors that the architecture does not have", path, state_tensors);
+  return m;
+}
+
+TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path) {
+  CNN_CHECK_CODE(model.has_training_state(), ExitCode::kModel,
+                 "{}: holds weights only, no training state to resume (use --init to start from its weights)", path);
+  const json& t = model.contents.header["training"];
+  CNN_CHECK_CODE(t.is_object(), ExitCode::kModel, "{}: malformed training state", path);
+  const std::string type = field<std::string>(t, "optimizer", path);
+  CNN_CHECK_CODE(type == optimizer_type_name(optimizer.config().type), ExitCode::kModel,
+                 "{}: was trained with optimizer '{}', the config asks for '{}'", path, type,
+                 optimizer_type_name(optimizer.config().type));
+  for (const auto& [name, tensor] : optimizer.state()) {
+    const Tensor* saved = model.contents.find(name);
+    CNN_CHECK_CODE(saved != nullptr && saved->shape() == tensor->shape(), ExitCode::kModel,
+                   "{}: optimizer state '{}' is missing or has the wrong shape", path, name);
+    *tensor = *saved;
+  }
+  optimizer.set_steps(field<std::int64_t>(t, "optimizer_steps", path));
+  TrainingProgress p;
+  p.epoch = field<int>(t, "epoch", path);
+  p.batch = field<std::int64_t>(t, "batch", path);
+  p.global_step = field<std::int64_t>(t, "global_step", path);
+  p.loss_sum = field<double>(t, "loss_sum", path);
+  p.correct = field<std::int64_t>(t, "correct", path);
+  p.seen = field<std::int64_t>(t, "seen", path);
+  p.best_validation = field<double>(t, "best_validation", path);
+  p.best_epoch = field<int>(t, "best_epoch", path);
+  CNN_CHECK_CODE(p.epoch >= 0 && p.batch >= 0 && p.global_step >= 0 && p.seen >= 0, ExitCode::kModel,
+                 "{}: negative counters in the training state", path);
+  const json& rng = t.contains("epoch_rng") ? t["epoch_rng"] : json();
+  CNN_CHECK_CODE(rng.is_array() && rng.size() == 4, ExitCode::kModel, "{}: malformed RNG state", path);
+  for (std::size_t i = 0; i < 4; ++i) p.epoch_rng[i] = parse_hex64(rng[i], path);
+  return p;
+}
+
+}  // namespace cnn

@@ -1,0 +1,180 @@
+// The training loop; see trainer.hpp.
+#include "train/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "net/builder.hpp"
+#include "train/batch.hpp"
+#include "train/checkpoint.hpp"
+#include "train/evaluate.hpp"
+#include "train/initializer.hpp"
+#include "train/schedule.hpp"
+#include "train/softmax_cross_entropy.hpp"
+
+namespace cnn {
+namespace {
+
+// The shuffling stream is derived from the seed but independent of the initialisation stream.
+constexpr std::uint64_t kShuffleStream = 0x5eed5eed5eed5eedULL;
+constexpr int kEvalBatch = 1000;
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool all_finite(const Net& net) {
+  for (const Param& p : net.params())
+    for (std::size_t i = 0; i < p.value->size(); ++i)
+      if (!std::isfinite((*p.value)[i])) return false;
+  return true;
+}
+
+void append_metrics(const std::string& path, bool fresh, const EpochReport& r) {
+  std::ofstream out(path, fresh ? std::ios::trunc : std::ios::app);
+  CNN_CHECK_CODE(out.good(), ExitCode::kIo, "{}: cannot write the metrics file", path);
+  if (fresh) out << "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr,seconds\n";
+  out << fmt::format("{},{:.6f},{:.6f},{},{},{:.6g},{:.3f}\n", r.epoch, r.train_loss, r.train_accuracy,
+                     r.validation_loss ? fmt::format("{:.6f}", *r.validation_loss) : "",
+                     r.validation_accuracy ? fmt::format("{:.6f}", *r.validation_accuracy) : "", r.lr, r.seconds);
+  CNN_CHECK_CODE(out.good(), ExitCode::kIo, "{}: writing the metrics file failed", path);
+}
+
+}  // namespace
+
+std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/model.bin"; }
+std::string best_path(const std::string& run_dir) { return run_dir + "/best.bin"; }
+
+void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
+                  const std::atomic<bool>& stop) {
+  const RunConfig& config = request.config;
+  const TrainSettings& settings = config.train;
+  const int total = data.size();
+  const int n_val = config.data.validation;
+  CNN_CHECK_CODE(n_val < total, ExitCode::kUsage, "data.validation = {} leaves no training images (the set holds {})", n_val,
+                 total);
+  const int n_train = total - n_val;
+
+  std::unique_ptr<Net> net = build_net(config.model);
+  CNN_CHECK_CODE(net->output_shape() == Shape{kNumClasses}, ExitCode::kUsage,
+                 "the network outputs {} per image; MNIST-style data needs ({}) (make the last dense layer {} units)",
+                 net->output_shape().str(), kNumClasses, kNumClasses);
+  check_images_fit(data.images, config.model.input);
+  Optimizer optimizer(settings.optimizer, net->params());
+  TrainingProgress progress;
+  Rng shuffle_rng(settings.seed ^ kShuffleStream);
+  progress.epoch_rng = shuffle_rng.state();
+
+  if (!request.resume_path.empty()) {
+    LoadedModel saved = load_model(request.resume_path);
+    CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
+                   "{}: its architecture differs from the config's", request.resume_path);
+    for (std::size_t i = 0; i < net->params().size(); ++i) *net->params()[i].value = *saved.net->params()[i].value;
+    progress = restore_training(saved, optimizer, request.resume_path);
+    shuffle_rng.set_state(progress.epoch_rng);
+  } else if (!request.init_path.empty()) {
+    LoadedModel saved = load_model(request.init_path);
+    CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
+                   "{}: its architecture differs from the config's, so its weights cannot initialise this network",
+                   request.init_path);
+    for (std::size_t i = 0; i < net->params().size(); ++i) *net->params()[i].value = *saved.net->params()[i].value;
+  } else {
+    Rng init_rng(settings.seed);
+    initialize(net->params(), config.model.init, init_rng);
+  }
+
+  const std::string out = config.output;
+  ensure_writable_folder(out);
+  const bool fresh_metrics = request.resume_path.empty();
+  bool metrics_started = !fresh_metrics;
+  const std::int64_t batches = (n_train + settings.batch_size - 1) / settings.batch_size;
+  const std::int64_t total_steps = batches * settings.epochs;
+  observer.on_start(*net, n_train, n_val, progress.epoch);
+
+  std::vector<std::uint32_t> order(static_cast<std::size_t>(n_train));
+  std::vector<std::uint8_t> batch_labels;
+  Tensor x;
+  SoftmaxCrossEntropy loss;
+  for (int epoch = progress.epoch; epoch < settings.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    progress.epoch = epoch;
+    progress.epoch_rng = shuffle_rng.state();
+    std::iota(order.begin(), order.end(), 0u);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[shuffle_rng.uniform_int(i)]);
+    std::int64_t images_this_run = 0;
+    float lr = settings.optimizer.lr;
+    for (std::int64_t b = progress.batch; b < batches; ++b) {
+      const int start = static_cast<int>(b * settings.batch_size);
+      const int n = std::min(settings.batch_size, n_train - start);
+      fill_batch(data.images, data.labels, order.data() + start, n, config.model.input, x, &batch_labels);
+      net->zero_grad();
+      const double batch_loss = loss.forward(net->forward(x, Mode::kTrain), batch_labels.data());
+      if (!std::isfinite(batch_loss))
+        CNN_FAIL(ExitCode::kDiverged,
+                 "training diverged at epoch {} step {}: the loss is {}; the last checkpoint in {} is unchanged "
+                 "(try a lower learning rate)",
+                 epoch + 1, b + 1, batch_loss, out);
+      net->backward(loss.backward());
+      lr = learning_rate(settings.schedule, settings.optimizer.lr, epoch, progress.global_step, total_steps);
+      optimizer.step(lr);
+      progress.batch = b + 1;
+      ++progress.global_step;
+      progress.loss_sum += batch_loss * n;
+      progress.correct += loss.correct();
+      progress.seen += n;
+      images_this_run += n;
+      observer.on_step({epoch + 1, settings.epochs, b + 1, batches, progress.loss_sum / static_cast<double>(progress.seen),
+                        static_cast<double>(progress.correct) / static_cast<double>(progress.seen), images_this_run,
+                        seconds_since(epoch_start)});
+      if (stop.load() && b + 1 < batches) {
+        CNN_CHECK_CODE(all_finite(*net), ExitCode::kDiverged, "training diverged at epoch {} step {}: a weight is not finite",
+                       epoch + 1, b + 1);
+        save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress);
+        CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {}; checkpoint written to {} (continue with --resume {})",
+                 epoch + 1, b + 1, checkpoint_path(out), checkpoint_path(out));
+      }
+    }
+    CNN_CHECK_CODE(all_finite(*net), ExitCode::kDiverged,
+                   "training diverged in epoch {}: a weight is not finite; the last checkpoint in {} is unchanged", epoch + 1, out);
+
+    EpochReport report;
+    report.epoch = epoch + 1;
+    report.epochs = settings.epochs;
+    report.train_loss = progress.seen > 0 ? progress.loss_sum / static_cast<double>(progress.seen) : 0.0;
+    report.train_accuracy = progress.seen > 0 ? static_cast<double>(progress.correct) / static_cast<double>(progress.seen) : 0.0;
+    report.lr = lr;
+    if (n_val > 0) {
+      const EvalResult val = evaluate(*net, data.images, data.labels, n_train, n_val, kEvalBatch);
+      report.validation_loss = val.loss;
+      report.validation_accuracy = val.accuracy();
+      if (val.accuracy() > progress.best_validation) {
+        progress.best_validation = val.accuracy();
+        progress.best_epoch = epoch + 1;
+        report.best = true;
+      }
+    }
+    report.seconds = seconds_since(epoch_start);
+    progress.epoch = epoch + 1;
+    progress.batch = 0;
+    progress.loss_sum = 0.0;
+    progress.correct = 0;
+    progress.seen = 0;
+    progress.epoch_rng = shuffle_rng.state();
+    save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress);
+    if (report.best) save_checkpoint(best_path(out), config.model, config.text, *net, nullptr, nullptr);
+    append_metrics(out + "/metrics.csv", !metrics_started, report);
+    metrics_started = true;
+    observer.on_epoch(report);
+    if (stop.load() && epoch + 1 < settings.epochs)
+      CNN_FAIL(ExitCode::kInterrupted, "interrupted after epoch {}; checkpoint written to {} (continue with --resume {})",
+               epoch + 1, checkpoint_path(out), checkpoint_path(out));
+  }
+}
+
+}  // namespace cnn

@@ -1,0 +1,61 @@
+// The training loop: shuffled mini-batches from the seed, validation on a held-out tail of the
+// training set, checkpoints into the run folder after every epoch, exact resume.
+//
+// Run folder: model.bin (the latest checkpoint, with everything needed to resume), best.bin (the
+// best validation accuracy so far), metrics.csv (one line per epoch).
+// Reproducibility: weights are initialised from Rng(seed); batches are shuffled by a second
+// stream whose state at the start of each epoch is stored in checkpoints, so a resumed run
+// replays the exact same batches. With one thread two runs are bit-identical.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include "io/config.hpp"
+#include "io/idx.hpp"
+#include "net/net.hpp"
+
+namespace cnn {
+
+struct StepReport {
+  int epoch = 0, epochs = 0;  // epoch is 1-based here
+  std::int64_t batch = 0, batches = 0;
+  double loss = 0.0, accuracy = 0.0;  // running means within the epoch
+  std::int64_t images = 0;            // images processed in this epoch by this process
+  double seconds = 0.0;               // wall time of this epoch so far in this process
+};
+
+struct EpochReport {
+  int epoch = 0, epochs = 0;  // 1-based
+  double train_loss = 0.0, train_accuracy = 0.0;
+  std::optional<double> validation_loss, validation_accuracy;
+  double seconds = 0.0;
+  float lr = 0.0f;
+  bool best = false;
+};
+
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  virtual void on_start(const Net& /*net*/, int /*train_images*/, int /*validation_images*/, int /*first_epoch*/) {}
+  virtual void on_step(const StepReport& /*report*/) {}
+  virtual void on_epoch(const EpochReport& /*report*/) {}
+};
+
+struct TrainRequest {
+  RunConfig config;         // after command-line overrides
+  std::string resume_path;  // continue exactly from this checkpoint
+  std::string init_path;    // start from these weights with a fresh optimizer
+};
+
+// Trains until config.train.epochs are done. When `stop` becomes true it finishes the current
+// step, writes model.bin and throws Error(kInterrupted); a NaN or infinite loss throws
+// Error(kDiverged) without touching the checkpoints.
+void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
+                  const std::atomic<bool>& stop);
+
+std::string checkpoint_path(const std::string& run_dir);  // run_dir/model.bin
+std::string best_path(const std::string& run_dir);        // run_dir/best.bin
+
+}  // namespace cnn
