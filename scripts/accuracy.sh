@@ -25,7 +25,8 @@ for cfg in "${configs[@]}"; do
   json="$(./build/cnn eval --weights "$out/model.bin" --format json)"
   acc="$(/usr/bin/python3 -c 'import json,sys; print("%.2f" % (100 * json.loads(sys.argv[1])["accuracy"]))' "$json")"
   seed="$(grep -E '^\s*seed:' "$cfg" | awk '{print $2}')"
-  results+=("$(printf '%-22s test accuracy %6s%%   train wall time %7.1f s   seed %s' "$name" "$acc" "$(echo "$end - $start" | bc)" "$seed")")
+  wall="$(awk -v s="$start" -v e="$end" "BEGIN { printf \"%.1f\", e - s }")"
+  results+=("$(printf "%-22s test accuracy %6s%%   train wall time %7s s   seed %s" "$name" "$acc" "$wall" "$seed")")
 done
 echo
 echo "== accuracy =="

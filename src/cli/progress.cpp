@@ -49,9 +49,13 @@ void ConsoleProgress::on_step(const StepReport& r) {
     bar_visible_ = true;
     return;
   }
+  // A line at every tenth of the epoch, but no more than one a second (tiny data sets).
+  const auto now = std::chrono::steady_clock::now();
   if (r.batch == 1) next_line_batch_ = std::max<std::int64_t>(1, r.batches / 10);
   if (r.batch < next_line_batch_ || r.batch == r.batches) return;
   next_line_batch_ += std::max<std::int64_t>(1, r.batches / 10);
+  if (now - last_draw_ < std::chrono::seconds(1)) return;
+  last_draw_ = now;
   spdlog::info("epoch {}/{}: {:3.0f}% ({}/{}) loss {:.4f} acc {:.2f}% {:.0f} img/s ETA {}", r.epoch, r.epochs, 100.0 * fraction,
                r.batch, r.batches, r.loss, 100.0 * r.accuracy, rate, format_duration(eta));
 }

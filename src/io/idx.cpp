@@ -167,7 +167,9 @@ std::string find_idx_file(const std::string& dir, const std::string& stem) {
 
 Dataset load_split(const std::string& dir, bool train) {
   const std::string prefix = train ? "train" : "t10k";
-  return load_dataset(find_idx_file(dir, prefix + "-images-idx3-ubyte"), find_idx_file(dir, prefix + "-labels-idx1-ubyte"));
+  const std::string images = find_idx_file(dir, prefix + "-images-idx3-ubyte");
+  const std::string labels = find_idx_file(dir, prefix + "-labels-idx1-ubyte");
+  return load_dataset(images, labels);
 }
 
 }  // namespace cnn

@@ -3,6 +3,8 @@
 
 #include <stb_image.h>
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <stb_image_write.h>
 
 #include <filesystem>
@@ -16,6 +18,15 @@ namespace cnn {
 GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const std::string& name) {
   CNN_CHECK_CODE(size > 0, ExitCode::kIo, "{}: empty file, not an image", name);
   CNN_CHECK_CODE(size <= (std::size_t{1} << 30), ExitCode::kIo, "{}: file too large for an image", name);
+  // PNG dimensions are read here first: stb_image refuses very large ones with a vague message.
+  if (size >= 24 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(bytes + 12, "IHDR", 4) == 0) {
+    auto be32 = [&](std::size_t at) {
+      return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) | (std::uint32_t{bytes[at + 2]} << 8) | bytes[at + 3];
+    };
+    const std::uint32_t pw = be32(16), ph = be32(20);
+    CNN_CHECK_CODE(pw > 0 && ph > 0 && pw <= kMaxImageSide && ph <= kMaxImageSide, ExitCode::kIo,
+                   "{}: image dimensions {}x{} are outside 1 to {} pixels per side", name, pw, ph, kMaxImageSide);
+  }
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes, static_cast<int>(size), &w, &h, &channels))
     CNN_FAIL(ExitCode::kIo, "{}: not a supported image (PNG, JPEG, BMP or PGM/PPM): {}", name, stbi_failure_reason());

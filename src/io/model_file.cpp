@@ -146,6 +146,9 @@ ModelFileContents decode_model_file(const std::string& bytes, const std::string&
   CNN_CHECK_CODE(header_bytes <= kMaxHeaderBytes, ExitCode::kModel, "{}: header length {} at byte 16 is absurd", name, header_bytes);
   const std::size_t header_offset = c.offset();
   const char* header_text = c.take(static_cast<std::size_t>(header_bytes), "the JSON header");
+  // nlohmann's parser stops at a NUL byte, which would hide trailing garbage: refuse it outright.
+  CNN_CHECK_CODE(std::memchr(header_text, '\0', static_cast<std::size_t>(header_bytes)) == nullptr, ExitCode::kModel,
+                 "{}: the JSON header at byte {} contains a NUL byte", name, header_offset);
   ModelFileContents contents;
   try {
     contents.header = nlohmann::json::parse(header_text, header_text + header_bytes);

@@ -1,0 +1,114 @@
+// Tests of the config reader: the reference configs, and every kind of config error with the
+// file, line and key it must name.
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "io/config.hpp"
+#include "net/builder.hpp"
+
+using namespace cnn;
+
+namespace {
+
+const std::string kMinimal = R"(model:
+  input: [1, 28, 28]
+  layers:
+    - conv: {filters: 2, kernel: 3}
+    - flatten
+    - dense: {units: 10}
+    - softmax
+)";
+
+void expect_config_error(const std::string& text, const std::string& needle) {
+  try {
+    parse_config(text, "test.cfg");
+    FAIL("config accepted, expected an error containing: " << needle);
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == ExitCode::kUsage);
+    CHECK(std::string(e.what()).find(needle) != std::string::npos);
+  }
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the reference configs parse and build", "[config]") {
+  const RunConfig lenet = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5.cfg");
+  CHECK(build_net(lenet.model)->parameter_count() == 61706);
+  CHECK(lenet.train.epochs == 10);
+  CHECK(lenet.train.batch_size == 32);
+  CHECK(lenet.train.optimizer.type == OptimizerType::kAdam);
+  CHECK(lenet.train.optimizer.lr == Approx(0.001));
+  CHECK(lenet.data.validation == 5000);
+  CHECK(lenet.output == "runs/lenet5");
+  CHECK(to_json(lenet.model) == to_json(lenet5_spec()));
+
+  const RunConfig fashion = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-fashion.cfg");
+  CHECK(fashion.data.dir == "/usr/share/datasets/fashion-mnist");
+  CHECK(fashion.train.schedule.type == ScheduleType::kCosine);
+
+  const RunConfig classic = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-1998.cfg");
+  CHECK(classic.model.input == Shape{1, 32, 32});
+  CHECK(classic.model.layers[0].conv.activation == Activation::kScaledTanh);
+  CHECK(classic.model.layers[1].pool.type == PoolType::kAvg);
+  auto net = build_net(classic.model);
+  CHECK(net->output_shape() == Shape{10});
+}
+
+TEST_CASE("config values and defaults", "[config]") {
+  const RunConfig c = parse_config(kMinimal, "min.cfg");
+  CHECK(c.model.layers.size() == 3);
+  CHECK(c.model.layers[0].conv.padding == Padding::kValid);
+  CHECK(c.model.layers[0].conv.stride_h == 1);
+  CHECK(c.data.validation == 5000);
+  const RunConfig p = parse_config(replace(kMinimal, "kernel: 3}", "kernel: [3, 2], stride: [2, 1], padding: [1, 2]}"), "p.cfg");
+  CHECK(p.model.layers[0].conv.kernel_w == 2);
+  CHECK(p.model.layers[0].conv.stride_h == 2);
+  CHECK(p.model.layers[0].conv.padding == Padding::kExplicit);
+  CHECK(p.model.layers[0].conv.pad_w == 2);
+  const RunConfig pool = parse_config(replace(kMinimal, "- flatten", "- pool: {size: 2}\n    - flatten"), "pool.cfg");
+  CHECK(pool.model.layers[1].pool.stride_h == 2);  // stride defaults to the window
+}
+
+TEST_CASE("config errors name the file, line and key", "[config]") {
+  expect_config_error(replace(kMinimal, "filters: 2", "filtres: 2"), "test.cfg:4: model.layers[0].conv.filtres: unknown key");
+  expect_config_error(kMinimal + "trian:\n  epochs: 3\n", "test.cfg:8: trian: unknown key");
+  expect_config_error(kMinimal + "train:\n  epochs: 3\n  epochs: 4\n", "test.cfg:10: train.epochs: duplicate key");
+  expect_config_error(kMinimal + "train:\n  epochs: ten\n", "test.cfg:9: train.epochs: expected an integer, got 'ten'");
+  expect_config_error(kMinimal + "train:\n  epochs: 0\n", "train.epochs: 0 is out of range");
+  expect_config_error(kMinimal + "train:\n  batch_size: -4\n", "train.batch_size: -4 is out of range");
+  expect_config_error(kMinimal + "train:\n  optimizer: {type: adam, lr: -1}\n", "train.optimizer.lr");
+  expect_config_error(kMinimal + "train:\n  optimizer: {type: adamw}\n", "unknown optimizer 'adamw'");
+  expect_config_error(kMinimal + "train:\n  optimizer: {lr: 0.1}\n", "train.optimizer.type: missing required key");
+  expect_config_error(kMinimal + "train:\n  optimizer: {type: sgd, beta1: 0.5}\n", "only adam uses it");
+  expect_config_error(kMinimal + "train:\n  schedule: {type: step, gamma: 2}\n", "train.schedule.gamma");
+  expect_config_error(kMinimal + "data:\n  validation: lots\n", "data.validation: expected an integer");
+  expect_config_error(kMinimal + "output: [a, b]\n", "output: expected a non-empty string");
+  expect_config_error(replace(kMinimal, "filters: 2, kernel: 3", "filters: 2"), "model.layers[0].conv.kernel: missing required key");
+  expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3, activation: swish}"), "unknown activation 'swish'");
+  expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3, padding: full}"), "padding");
+  expect_config_error(replace(kMinimal, "- flatten", "- dropout"), "test.cfg:5: model.layers[1]: unknown layer 'dropout'");
+  expect_config_error(replace(kMinimal, "    - softmax\n", ""), "the last layer must be softmax");
+  expect_config_error(replace(kMinimal, "- flatten", "- softmax\n    - flatten"), "softmax must be the last layer");
+  expect_config_error(replace(kMinimal, "input: [1, 28, 28]", "input: [1, 28]"), "model.input: expected [channels, height, width]");
+  expect_config_error("train:\n  epochs: 3\n", "model: missing required key");
+  expect_config_error("model: [unclosed\n", "test.cfg:2: YAML syntax error");
+  expect_config_error("- just\n- a list\n", "expected a mapping");
+  expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3.5}"), "expected an integer, got '3.5'");
+}
+
+TEST_CASE("a missing config file is a usage error", "[config]") {
+  try {
+    load_config("/nonexistent/lenet.cfg");
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kUsage);
+    CHECK(std::string(e.what()).find("/nonexistent/lenet.cfg: cannot open") != std::string::npos);
+  }
+}

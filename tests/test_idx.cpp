@@ -1,0 +1,113 @@
+// Tests of the IDX reader: raw and gzip files, and every malformed-file case with its message.
+#include <catch2/catch.hpp>
+
+#include "cli_runner.hpp"
+#include "core/error.hpp"
+#include "idx_writer.hpp"
+#include "io/idx.hpp"
+
+using namespace cnn;
+using namespace cnn::test;
+
+namespace {
+
+// Expects reading `bytes` as images (or labels) to fail with kData and a message containing `needle`.
+void expect_images_error(const std::string& bytes, const std::string& needle) {
+  ScratchDir dir("idx");
+  write_bytes(dir.file("bad"), bytes);
+  try {
+    read_idx_images(dir.file("bad"));
+    FAIL("no error for a file expected to fail with: " << needle);
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == ExitCode::kData);
+    CHECK(std::string(e.what()).find(needle) != std::string::npos);
+  }
+}
+
+void expect_labels_error(const std::string& bytes, const std::string& needle) {
+  ScratchDir dir("idx");
+  write_bytes(dir.file("bad"), bytes);
+  try {
+    read_idx_labels(dir.file("bad"));
+    FAIL("no error for a file expected to fail with: " << needle);
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == ExitCode::kData);
+    CHECK(std::string(e.what()).find(needle) != std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("IDX images and labels are read raw and gzipped", "[idx]") {
+  const SyntheticSet set = make_synthetic(7, 3);
+  ScratchDir dir("idx");
+  write_bytes(dir.file("i"), idx_images_bytes(set.pixels, 7, 28, 28));
+  write_bytes(dir.file("l.gz"), gzip_bytes(idx_labels_bytes(set.labels)));
+  write_bytes(dir.file("i.gz"), gzip_bytes(idx_images_bytes(set.pixels, 7, 28, 28)));
+  const Dataset raw = load_dataset(dir.file("i"), dir.file("l.gz"));
+  CHECK(raw.size() == 7);
+  CHECK(raw.images.rows == 28);
+  CHECK(raw.images.pixels == set.pixels);
+  CHECK(raw.labels == set.labels);
+  CHECK(read_idx_images(dir.file("i.gz")).pixels == set.pixels);
+  // A gzip file without the .gz name is recognised by its content.
+  write_bytes(dir.file("renamed"), gzip_bytes(idx_images_bytes(set.pixels, 7, 28, 28)));
+  CHECK(read_idx_images(dir.file("renamed")).pixels == set.pixels);
+  CHECK(find_idx_file(dir.path(), "i") == dir.file("i"));
+  CHECK(find_idx_file(dir.path(), "l") == dir.file("l.gz"));
+  CHECK_THROWS_AS(find_idx_file(dir.path(), "nothing"), Error);
+}
+
+TEST_CASE("malformed IDX files are refused with a message naming the problem", "[idx]") {
+  const SyntheticSet set = make_synthetic(3, 4);
+  const std::string images = idx_images_bytes(set.pixels, 3, 28, 28);
+  const std::string labels = idx_labels_bytes(set.labels);
+
+  expect_images_error("", "truncated");
+  expect_images_error(images.substr(0, images.size() - 1), "truncated");
+  expect_images_error(images.substr(0, 10), "truncated");
+  expect_images_error(images + "x", "trailing data");
+  expect_images_error("\x01\x02" + images.substr(2), "not an IDX file");
+  std::string wrong_type = images;
+  wrong_type[2] = 0x0d;  // float
+  expect_images_error(wrong_type, "type byte 0x0d");
+  expect_images_error(labels, "looks like a label file");  // labels where images were expected
+  expect_labels_error(images, "looks like an image file");
+  expect_images_error(idx_images_bytes({}, 0, 28, 28), "zero images");
+  expect_images_error(idx_images_bytes(std::vector<std::uint8_t>(10), 1, 5000, 2), "absurd");
+  // A header that claims far more than the file holds: refused before allocating.
+  expect_images_error(idx_images_bytes(std::vector<std::uint8_t>(784), 60000000, 28, 28), "more than this");
+  std::string bad_label = labels;
+  bad_label.back() = 10;
+  expect_labels_error(bad_label, "label 10 at index 2");
+  const std::string gz = gzip_bytes(images);
+  expect_images_error(gz.substr(0, gz.size() / 2), "");
+  expect_labels_error(gzip_bytes(labels).substr(0, 12), "");
+}
+
+TEST_CASE("image and label counts must match", "[idx]") {
+  const SyntheticSet set = make_synthetic(4, 5);
+  ScratchDir dir("idx");
+  write_bytes(dir.file("i"), idx_images_bytes(set.pixels, 4, 28, 28));
+  std::vector<std::uint8_t> fewer(set.labels.begin(), set.labels.end() - 1);
+  write_bytes(dir.file("l"), idx_labels_bytes(fewer));
+  try {
+    load_dataset(dir.file("i"), dir.file("l"));
+    FAIL("count mismatch accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kData);
+    CHECK(std::string(e.what()).find("holds 4 images but") != std::string::npos);
+  }
+}
+
+TEST_CASE("real MNIST files are read when present", "[idx][mnist]") {
+  const char* dir = std::getenv("CNN_TEST_MNIST_DIR");
+  if (!dir) return;  // CI sets it to the shared local copy
+  const Dataset test = load_split(dir, false);
+  CHECK(test.size() == 10000);
+  CHECK(test.images.rows == 28);
+  CHECK(test.labels[0] == 7);
+  CHECK(test.labels[1] == 2);
+}
