@@ -4,13 +4,15 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "cli/train.hpp"
+#include <chrono>
+
 #include "core/error.hpp"
 #include "io/config.hpp"
 #include "ops/blas.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/evaluate.hpp"
+#include "train/trainer.hpp"
 
 namespace cnn {
 
@@ -64,7 +66,7 @@ void print_text(const EvalResult& r, const std::string& weights) {
   }
 }
 
-void print_json(const EvalResult& r, const std::string& weights, bool with_predictions) {
+void print_json(const EvalResult& r, const std::string& weights, bool with_predictions, double seconds) {
   nlohmann::json j;
   j["model"] = weights;
   j["count"] = r.count;
@@ -78,6 +80,7 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
     j["per_class"].push_back({{"class", c}, {"precision", r.precision(c)}, {"recall", r.recall(c)}, {"support", support}});
   }
   j["confusion"] = r.confusion;
+  j["seconds"] = seconds;  // forward passes only, without loading
   if (with_predictions) j["predictions"] = r.predictions;
   fmt::print("{}\n", j.dump());
 }
@@ -85,7 +88,6 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
 }  // namespace
 
 int run_eval(const EvalOptions& o) {
-  set_blas_threads(o.threads ? *o.threads : default_threads());
   LoadedModel model = load_model(o.weights_path);
   CNN_CHECK_CODE(model.net->output_shape() == Shape{kNumClasses}, ExitCode::kModel, "{}: the model has {} outputs, eval needs {}",
                  o.weights_path, model.net->output_shape().str(), kNumClasses);
@@ -96,9 +98,14 @@ int run_eval(const EvalOptions& o) {
     CNN_FAIL(ExitCode::kData, "{}", e.what());
   }
   spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
-  const EvalResult result = evaluate(*model.net, test.images, test.labels, 0, test.size(), o.batch_size);
+  ReplicaSet replicas(*model.net, model.spec, o.threads ? *o.threads : default_thread_count());
+  const auto start = std::chrono::steady_clock::now();
+  const EvalResult result = evaluate(replicas, test.images, test.labels, 0, test.size(), o.batch_size);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("evaluated {} images in {:.3f} s ({:.0f} images/s, batch {}, {} threads)", test.size(), seconds,
+               test.size() / seconds, o.batch_size, replicas.size());
   if (o.format == "json") {
-    print_json(result, o.weights_path, o.predictions);
+    print_json(result, o.weights_path, o.predictions, seconds);
   } else {
     print_text(result, o.weights_path);
     if (o.predictions) {

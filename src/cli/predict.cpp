@@ -8,7 +8,6 @@
 #include <numeric>
 
 #include "cli/latest_model.hpp"
-#include "cli/train.hpp"
 #include "core/error.hpp"
 #include "io/image_prep.hpp"
 #include "ops/blas.hpp"

@@ -72,15 +72,12 @@ RunConfig resolve_config(const TrainOptions& o) {
 
 }  // namespace
 
-int default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
-
 int run_train(const TrainOptions& options) {
   TrainRequest request;
   request.config = resolve_config(options);
   request.resume_path = options.resume_path;
   request.init_path = options.init_path;
   const RunConfig& config = request.config;
-  set_blas_threads(config.train.threads > 0 ? config.train.threads : default_threads());
   ensure_writable_folder(config.output);  // fail now, not after an epoch
   spdlog::info("loading training data from {}", config.data.dir);
   const Dataset data = load_split(config.data.dir, true);

@@ -24,7 +24,5 @@ struct TrainOptions {
 
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& options);
 int run_train(const TrainOptions& options);
-// All cores: the default for --threads.
-int default_threads();
 
 }  // namespace cnn

@@ -96,7 +96,7 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   dz_.resize(y_.shape());
   activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
-  dx_.fill(0.0f);
+  if (input_gradient_) dx_.fill(0.0f);
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
     const float* col = col_.data() + static_cast<std::size_t>(s) * k * p;
@@ -107,6 +107,7 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
       for (int i = 0; i < p; ++i) sum += dz[o * p + i];
       dbias_[o] += sum;
     }
+    if (!input_gradient_) continue;
     sgemm(Trans::kYes, Trans::kNo, k, p, f, 1.0f, weight_.data(), k, dz, p, 0.0f, dcol_.data(), p);
     col2im(geom_, dcol_.data(), dx_.data() + s * in_stride);
   }

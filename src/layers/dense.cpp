@@ -52,7 +52,7 @@ const Tensor& Dense::backward(const Tensor& dy) {
   for (int s = 0; s < n; ++s)
     for (int o = 0; o < u; ++o) dbias_[o] += dz_[static_cast<std::size_t>(s) * u + o];
   dx_.resize(in_shape_.with_batch(n));
-  sgemm(Trans::kNo, Trans::kNo, n, d, u, 1.0f, dz_.data(), u, weight_.data(), d, 0.0f, dx_.data(), d);
+  if (input_gradient_) sgemm(Trans::kNo, Trans::kNo, n, d, u, 1.0f, dz_.data(), u, weight_.data(), d, 0.0f, dx_.data(), d);
   return dx_;
 }
 

@@ -38,6 +38,13 @@ class Layer {
   virtual const Tensor& forward(const Tensor& x, Mode mode) = 0;
   virtual const Tensor& backward(const Tensor& dy) = 0;
   virtual std::vector<Param> params() { return {}; }
+
+  // The first layer's dL/dx feeds nothing during training; turning it off saves its cost, and
+  // backward's return value is then unspecified.
+  void set_input_gradient(bool needed) { input_gradient_ = needed; }
+
+ protected:
+  bool input_gradient_ = true;
 };
 
 }  // namespace cnn

@@ -22,6 +22,9 @@ class Net {
   // Backpropagates dL/dlogits; adds into parameter gradients and returns dL/dx of the input.
   const Tensor& backward(const Tensor& dlogits);
   void zero_grad();
+  // Whether backward computes dL/dx of the network's input (gradient checks need it; training
+  // does not).
+  void set_input_gradient(bool needed) { layers_.front()->set_input_gradient(needed); }
 
   const std::vector<Param>& params() const { return params_; }
   std::size_t parameter_count() const;

@@ -21,29 +21,41 @@ double EvalResult::recall(int cls) const {
   return actual > 0 ? static_cast<double>(confusion[cls][cls]) / actual : 0.0;
 }
 
-EvalResult evaluate(Net& net, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first, int count,
-                    int batch_size) {
-  CNN_CHECK(net.output_shape() == Shape{kNumClasses}, "evaluate needs a {}-class network", kNumClasses);
+EvalResult evaluate(ReplicaSet& replicas, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first,
+                    int count, int batch_size) {
+  CNN_CHECK(replicas.net(0).output_shape() == Shape{kNumClasses}, "evaluate needs a {}-class network", kNumClasses);
   EvalResult result;
   result.count = count;
   result.predictions.resize(static_cast<std::size_t>(count));
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
-  Tensor x;
-  std::vector<std::uint8_t> batch_labels;
-  SoftmaxCrossEntropy loss;
-  double loss_sum = 0.0;
+  struct Member {
+    Tensor x;
+    std::vector<std::uint8_t> labels;
+    SoftmaxCrossEntropy loss;
+    double loss_sum = 0.0;
+  };
+  std::vector<Member> members(static_cast<std::size_t>(replicas.size()));
   for (int start = 0; start < count; start += batch_size) {
     const int n = std::min(batch_size, count - start);
-    fill_batch(images, labels, indices.data() + start, n, net.input_shape(), x, &batch_labels);
-    const Tensor& logits = net.forward(x, Mode::kInfer);
-    loss_sum += loss.forward(logits, batch_labels.data()) * n;
-    result.correct += loss.correct();
-    for (int s = 0; s < n; ++s) {
-      const int predicted = argmax(logits.data() + static_cast<std::size_t>(s) * kNumClasses, kNumClasses);
-      result.predictions[static_cast<std::size_t>(start + s)] = static_cast<std::uint8_t>(predicted);
-      ++result.confusion[batch_labels[static_cast<std::size_t>(s)]][predicted];
-    }
+    replicas.run([&](int m, Net& net) {
+      const auto [begin, end] = slice_of(n, replicas.size(), m);
+      if (begin == end) return;
+      Member& me = members[static_cast<std::size_t>(m)];
+      fill_batch(images, labels, indices.data() + start + begin, end - begin, net.input_shape(), me.x, &me.labels);
+      const Tensor& logits = net.forward(me.x, Mode::kInfer);
+      me.loss_sum += me.loss.forward(logits, me.labels.data()) * (end - begin);
+      for (int s = 0; s < end - begin; ++s)
+        result.predictions[static_cast<std::size_t>(start + begin + s)] =
+            static_cast<std::uint8_t>(argmax(logits.data() + static_cast<std::size_t>(s) * kNumClasses, kNumClasses));
+    });
+  }
+  double loss_sum = 0.0;
+  for (const Member& me : members) loss_sum += me.loss_sum;
+  for (int i = 0; i < count; ++i) {
+    const int truth = labels[static_cast<std::size_t>(first + i)], predicted = result.predictions[static_cast<std::size_t>(i)];
+    ++result.confusion[truth][predicted];
+    if (truth == predicted) ++result.correct;
   }
   result.loss = count > 0 ? loss_sum / count : 0.0;
   return result;

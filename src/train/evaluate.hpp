@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "io/idx.hpp"
-#include "net/net.hpp"
+#include "net/replica_set.hpp"
 
 namespace cnn {
 
@@ -23,8 +23,9 @@ struct EvalResult {
   double recall(int cls) const;     // of the images of class cls, the fraction predicted as cls
 };
 
-// Evaluates images [first, first + count) in batches of batch_size.
-EvalResult evaluate(Net& net, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first, int count,
-                    int batch_size);
+// Evaluates images [first, first + count) in batches of batch_size, each batch split over the
+// replicas' threads.
+EvalResult evaluate(ReplicaSet& replicas, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first,
+                    int count, int batch_size);
 
 }  // namespace cnn

@@ -62,11 +62,13 @@ double SoftmaxCrossEntropy::forward(const Tensor& logits, const std::uint8_t* la
   return n > 0 ? total / n : 0.0;
 }
 
-const Tensor& SoftmaxCrossEntropy::backward() {
+const Tensor& SoftmaxCrossEntropy::backward() { return backward(1.0f / static_cast<float>(probs_.shape()[0])); }
+
+const Tensor& SoftmaxCrossEntropy::backward(float scale) {
   CNN_CHECK(labels_ != nullptr, "loss: backward before forward");
   const int n = probs_.shape()[0], k = probs_.shape()[1];
   dlogits_.resize(probs_.shape());
-  const float inv_n = 1.0f / static_cast<float>(n);
+  const float inv_n = scale;
   for (int s = 0; s < n; ++s) {
     const std::size_t off = static_cast<std::size_t>(s) * k;
     for (int j = 0; j < k; ++j) dlogits_[off + j] = probs_[off + j] * inv_n;

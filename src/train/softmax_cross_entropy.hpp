@@ -16,8 +16,10 @@ class SoftmaxCrossEntropy {
  public:
   // Returns the mean loss over the batch and keeps the probabilities for backward().
   double forward(const Tensor& logits, const std::uint8_t* labels);
-  // dL/dlogits for the last forward.
+  // dL/dlogits for the last forward: (p - onehot) / N.
   const Tensor& backward();
+  // (p - onehot) * scale: a slice of a larger batch passes 1 / (whole batch size).
+  const Tensor& backward(float scale);
   const Tensor& probabilities() const { return probs_; }
   // Rows whose largest logit (first on ties) is the label, in the last forward.
   int correct() const { return correct_; }

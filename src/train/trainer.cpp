@@ -5,10 +5,12 @@
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <thread>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "net/builder.hpp"
+#include "net/replica_set.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/evaluate.hpp"
@@ -47,6 +49,8 @@ void append_metrics(const std::string& path, bool fresh, const EpochReport& r) {
 }
 
 }  // namespace
+
+int default_thread_count() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/model.bin"; }
 std::string best_path(const std::string& run_dir) { return run_dir + "/best.bin"; }
@@ -97,10 +101,17 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
   const std::int64_t total_steps = batches * settings.epochs;
   observer.on_start(*net, n_train, n_val, progress.epoch);
 
+  ReplicaSet replicas(*net, config.model, settings.threads > 0 ? settings.threads : default_thread_count());
+  struct Member {  // one thread's slice of each batch
+    Tensor x;
+    std::vector<std::uint8_t> labels;
+    SoftmaxCrossEntropy loss;
+    double loss_sum = 0.0;
+    int correct = 0;
+  };
+  std::vector<Member> members(static_cast<std::size_t>(replicas.size()));
+  for (int m = 0; m < replicas.size(); ++m) replicas.net(m).set_input_gradient(false);
   std::vector<std::uint32_t> order(static_cast<std::size_t>(n_train));
-  std::vector<std::uint8_t> batch_labels;
-  Tensor x;
-  SoftmaxCrossEntropy loss;
   for (int epoch = progress.epoch; epoch < settings.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     progress.epoch = epoch;
@@ -112,21 +123,38 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
     for (std::int64_t b = progress.batch; b < batches; ++b) {
       const int start = static_cast<int>(b * settings.batch_size);
       const int n = std::min(settings.batch_size, n_train - start);
-      fill_batch(data.images, data.labels, order.data() + start, n, config.model.input, x, &batch_labels);
-      net->zero_grad();
-      const double batch_loss = loss.forward(net->forward(x, Mode::kTrain), batch_labels.data());
+      replicas.run([&](int m, Net& replica) {
+        Member& me = members[static_cast<std::size_t>(m)];
+        const auto [begin, end] = slice_of(n, replicas.size(), m);
+        replica.zero_grad();
+        me.loss_sum = 0.0;
+        me.correct = 0;
+        if (begin == end) return;
+        fill_batch(data.images, data.labels, order.data() + start + begin, end - begin, config.model.input, me.x, &me.labels);
+        me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
+        me.correct = me.loss.correct();
+        replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));
+      });
+      double batch_loss = 0.0;
+      int batch_correct = 0;
+      for (const Member& me : members) {
+        batch_loss += me.loss_sum;
+        batch_correct += me.correct;
+      }
+      batch_loss /= n;
       if (!std::isfinite(batch_loss))
         CNN_FAIL(ExitCode::kDiverged,
                  "training diverged at epoch {} step {}: the loss is {}; the last checkpoint in {} is unchanged "
                  "(try a lower learning rate)",
                  epoch + 1, b + 1, batch_loss, out);
-      net->backward(loss.backward());
+      replicas.reduce_gradients();
       lr = learning_rate(settings.schedule, settings.optimizer.lr, epoch, progress.global_step, total_steps);
       optimizer.step(lr);
+      replicas.sync_weights();
       progress.batch = b + 1;
       ++progress.global_step;
       progress.loss_sum += batch_loss * n;
-      progress.correct += loss.correct();
+      progress.correct += batch_correct;
       progress.seen += n;
       images_this_run += n;
       observer.on_step({epoch + 1, settings.epochs, b + 1, batches, progress.loss_sum / static_cast<double>(progress.seen),
@@ -150,7 +178,7 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
     report.train_accuracy = progress.seen > 0 ? static_cast<double>(progress.correct) / static_cast<double>(progress.seen) : 0.0;
     report.lr = lr;
     if (n_val > 0) {
-      const EvalResult val = evaluate(*net, data.images, data.labels, n_train, n_val, kEvalBatch);
+      const EvalResult val = evaluate(replicas, data.images, data.labels, n_train, n_val, kEvalBatch);
       report.validation_loss = val.loss;
       report.validation_accuracy = val.accuracy();
       if (val.accuracy() > progress.best_validation) {

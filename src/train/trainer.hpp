@@ -56,6 +56,7 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
                   const std::atomic<bool>& stop);
 
 std::string checkpoint_path(const std::string& run_dir);  // run_dir/model.bin
+int default_thread_count();                               // all cores
 std::string best_path(const std::string& run_dir);        // run_dir/best.bin
 
 }  // namespace cnn

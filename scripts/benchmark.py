@@ -1,0 +1,255 @@
+#!/usr/bin/python3
+"""cnn against PyTorch on LeNet-5 / MNIST, measured in one run (see scripts/benchmark.sh).
+
+Each round measures, for cnn and for PyTorch in each thread setting, with alternating order:
+  - training images/s over one full epoch of the 60,000 MNIST training images, batch 32 and 128
+    (same network, He-normal init, Adam lr 1e-3, shuffled batches);
+  - inference images/s over the 10,000 test images at batch 1000 and batch 1;
+  - peak resident memory of the training process, and start-up time.
+Medians over the rounds are printed, then the cnn/PyTorch ratios (PyTorch's best setting for each
+metric), and everything is written to a JSON file.
+"""
+import argparse
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN_IMAGES = 60000
+
+TORCH_SETTINGS = {
+    # PyTorch 1.13 as Debian ships it: its own default threads and OpenBLAS's.
+    "torch-default": {},
+    # Its best setting on this machine: intra-op threads = cores, OpenBLAS single-threaded.
+    "torch-2thr-blas1": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "2", "TORCH_THREADS": "2"},
+    "torch-1thr": {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "TORCH_THREADS": "1"},
+}
+
+
+def run_child(cmd, env=None):
+    """Runs cmd; returns (stdout, wall seconds, stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(err.decode(errors="replace"))
+        raise SystemExit(f"benchmark: {' '.join(cmd)} failed with {proc.returncode}")
+    return out.decode(), wall, err.decode()
+
+
+def run_child_rss(cmd, env=None):
+    """Like run_child but also returns the child's own peak RSS (MiB), via os.wait4."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        sys.stderr.write(stderr)
+        raise SystemExit(f"benchmark: {' '.join(cmd)} failed with {proc.returncode}")
+    return stdout, wall, usage.ru_maxrss / 1024.0
+
+
+# ---------------------------------------------------------------------------------------------
+# cnn
+
+def cnn_train(cnn, data, batch, threads, workdir):
+    out = os.path.join(workdir, f"train-b{batch}-t{threads}")
+    cmd = [cnn, "-q", "train", "--config", os.path.join(ROOT, "configs/lenet5.cfg"), "--data", data, "--epochs", "1",
+           "--batch-size", str(batch), "--validation", "0", "--threads", str(threads), "--out", out]
+    _, wall, rss = run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
+    with open(os.path.join(out, "metrics.csv")) as fh:
+        seconds = float(fh.read().strip().splitlines()[-1].split(",")[-1])
+    return {"images_per_second": TRAIN_IMAGES / seconds, "epoch_seconds": seconds, "process_seconds": wall, "peak_mib": rss,
+            "model": os.path.join(out, "model.bin")}
+
+
+def cnn_infer(cnn, data, model, batch, threads):
+    cmd = [cnn, "-q", "eval", "--weights", model, "--data", data, "--batch-size", str(batch), "--threads", str(threads),
+           "--format", "json"]
+    out, _, _ = run_child(cmd)
+    result = json.loads(out)
+    return {"images_per_second": result["count"] / result["seconds"]}
+
+
+def startup(cmd, repeats=20, env=None):
+    times = []
+    for _ in range(repeats):
+        _, wall, _ = run_child(cmd, env)
+        times.append(wall)
+    return statistics.median(times)
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch (run in a child process per measurement, so its threads and memory are its own)
+
+def torch_worker(mode, batch, data):
+    t0 = time.perf_counter()
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    threads = os.environ.get("TORCH_THREADS")
+    if threads:
+        torch.set_num_threads(int(threads))
+
+    class LeNet5(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(400, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+            for m in self.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = torch.flatten(x, 1)
+            return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
+
+    torch.manual_seed(1)
+    model = LeNet5()
+    startup_seconds = time.perf_counter() - t0
+
+    def load(prefix):
+        with gzip.open(os.path.join(data, f"{prefix}-images-idx3-ubyte.gz")) as fh:
+            images = torch.frombuffer(bytearray(fh.read()[16:]), dtype=torch.uint8).view(-1, 1, 28, 28)
+        with gzip.open(os.path.join(data, f"{prefix}-labels-idx1-ubyte.gz")) as fh:
+            labels = torch.frombuffer(bytearray(fh.read()[8:]), dtype=torch.uint8).long()
+        return images, labels
+
+    if mode == "train":
+        images, labels = load("train")
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        start = time.perf_counter()
+        order = torch.randperm(images.shape[0])
+        for i in range(0, images.shape[0], batch):
+            idx = order[i:i + batch]
+            x = images[idx].float() / 255.0
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x), labels[idx])
+            loss.backward()
+            opt.step()
+        seconds = time.perf_counter() - start
+        count = images.shape[0]
+    else:
+        images, labels = load("t10k")
+        x_all = images.float() / 255.0
+        model.eval()
+        with torch.inference_mode():
+            start = time.perf_counter()
+            for i in range(0, x_all.shape[0], batch):
+                model(x_all[i:i + batch]).argmax(1)
+            seconds = time.perf_counter() - start
+        count = x_all.shape[0]
+    print(json.dumps({"images_per_second": count / seconds, "seconds": seconds, "startup_seconds": startup_seconds}))
+
+
+def torch_run(setting, mode, batch, data):
+    env = dict(os.environ)
+    for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TORCH_THREADS"):
+        env.pop(key, None)
+    env.update(TORCH_SETTINGS[setting])
+    out, wall, rss = run_child_rss([sys.executable, os.path.abspath(__file__), "--torch-worker", mode, str(batch), data], env)
+    result = json.loads(out)
+    result["peak_mib"] = rss
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cnn", default=os.path.join(ROOT, "build/cnn"))
+    parser.add_argument("--data", default=os.path.join(ROOT, "data/mnist"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench-results.json"))
+    parser.add_argument("--skip-torch", action="store_true")
+    parser.add_argument("--torch-worker", nargs=3, metavar=("MODE", "BATCH", "DATA"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.torch_worker:
+        torch_worker(args.torch_worker[0], int(args.torch_worker[1]), args.torch_worker[2])
+        return
+
+    cores = os.cpu_count() or 1
+    samples = {}  # (system, metric) -> list of values
+
+    def add(system, metric, value):
+        samples.setdefault((system, metric), []).append(value)
+
+    with tempfile.TemporaryDirectory() as workdir:
+        for r in range(args.rounds):
+            print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
+            order = ["cnn", "torch"] if r % 2 == 0 else ["torch", "cnn"]
+            for system in order:
+                if system == "cnn":
+                    for batch in (32, 128):
+                        t = cnn_train(args.cnn, args.data, batch, cores, workdir)
+                        add("cnn", f"train_b{batch}", t["images_per_second"])
+                        if batch == 32:
+                            add("cnn", "epoch_seconds", t["epoch_seconds"])
+                            add("cnn", "peak_mib", t["peak_mib"])
+                            model = t["model"]
+                    t1 = cnn_train(args.cnn, args.data, 32, 1, workdir)
+                    add("cnn", "train_b32_1thread", t1["images_per_second"])
+                    add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
+                    add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
+                    add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
+                elif not args.skip_torch:
+                    for setting in TORCH_SETTINGS:
+                        for batch in (32, 128):
+                            t = torch_run(setting, "train", batch, args.data)
+                            add(setting, f"train_b{batch}", t["images_per_second"])
+                            if batch == 32:
+                                add(setting, "epoch_seconds", 60000 / t["images_per_second"])
+                                add(setting, "peak_mib", t["peak_mib"])
+                                add(setting, "startup_seconds", t["startup_seconds"])
+                        add(setting, "infer_b1000", torch_run(setting, "infer", 1000, args.data)["images_per_second"])
+                        add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
+
+    medians = {f"{s}/{m}": statistics.median(v) for (s, m), v in samples.items()}
+    systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS))
+    metrics = ["train_b32", "train_b128", "infer_b1000", "infer_b1", "epoch_seconds", "peak_mib", "startup_seconds",
+               "train_b32_1thread"]
+    print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
+    print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
+    for m in metrics:
+        row = f"{m:<20}"
+        for s in systems:
+            v = medians.get(f"{s}/{m}")
+            row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
+        print(row)
+    ratios = {}
+    if not args.skip_torch:
+        print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
+        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                 ("epoch_seconds", False), ("peak_mib", False), ("startup_seconds", False)]:
+            torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
+            best = max(torch_values) if higher_better else min(torch_values)
+            ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
+            ratios[m] = ratio
+            print(f"{m:<20}{ratio:>10.2f}x")
+    scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
+    print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
+    with open(args.out, "w") as fh:
+        json.dump({"rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
+                   "medians": medians, "ratios": ratios, "one_thread_share": scaling}, fh, indent=1)
+    print(f"results written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

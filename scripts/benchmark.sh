@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmark: cnn against PyTorch (Debian's python3-torch) on LeNet-5 / MNIST, in one run.
+# Installs python3-torch, builds cnn in Release, fetches MNIST ($MNIST_MIRROR when offline), then
+# runs scripts/benchmark.py, which prints medians and cnn/PyTorch ratios and writes a JSON file.
+#
+#   bash scripts/benchmark.sh                  # 3 alternating rounds
+#   bash scripts/benchmark.sh --rounds 5 --out bench-results.json
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CNN_EXTRA_PACKAGES="python3-torch" bash scripts/setup.sh
+bash scripts/fetch_mnist.sh data/mnist
+exec /usr/bin/python3 scripts/benchmark.py "$@"

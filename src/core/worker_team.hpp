@@ -1,0 +1,46 @@
+// WorkerTeam: a fixed team of threads that runs one task on every member and waits for all.
+// The calling thread is member 0; size - 1 helper threads live as long as the team, so a
+// training step costs a wake-up, not a thread start. Exceptions thrown by a member are
+// rethrown to the caller (the first one, by member order).
+#pragma once
+
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace cnn {
+
+class WorkerTeam {
+ public:
+  explicit WorkerTeam(int size);
+  ~WorkerTeam();
+  WorkerTeam(const WorkerTeam&) = delete;
+  WorkerTeam& operator=(const WorkerTeam&) = delete;
+
+  int size() const { return size_; }
+  // Runs task(member) for member = 0 .. size-1, member 0 on the calling thread; returns when all
+  // are done.
+  void run(const std::function<void(int member)>& task);
+
+ private:
+  void helper_loop(int member);
+
+  int size_;
+  std::vector<std::thread> helpers_;
+  std::mutex mutex_;
+  std::condition_variable start_cv_, done_cv_;
+  const std::function<void(int)>* task_ = nullptr;
+  std::uint64_t generation_ = 0;  // bumped for each run(); helpers wait for a new one
+  int pending_ = 0;
+  bool stopping_ = false;
+  std::vector<std::exception_ptr> errors_;
+};
+
+// The half-open range [begin, end) of `count` items that member `m` of `members` handles:
+// contiguous, in member order, sizes differing by at most one.
+std::pair<int, int> slice_of(int count, int members, int m);
+
+}  // namespace cnn
