@@ -1,9 +1,23 @@
 // im2col / col2im implementation; see im2col.hpp for the layout.
 #include "ops/im2col.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cnn {
+
+namespace {
+
+// Output columns ow whose input column ow * stride - pad + j lies inside [0, width): [lo, hi).
+// Computed once per kernel column so the inner loops carry no bounds checks.
+void valid_range(int j, int stride, int pad, int width, int out_w, int* lo, int* hi) {
+  const int offset = j - pad;  // input column of ow = 0
+  *lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  *hi = width - offset <= 0 ? 0 : std::min(out_w, (width - offset + stride - 1) / stride);
+  if (*hi < *lo) *hi = *lo;
+}
+
+}  // namespace
 
 void im2col(const ConvGeometry& g, const float* x, float* col) {
   const int plane = g.height * g.width;
@@ -13,6 +27,9 @@ void im2col(const ConvGeometry& g, const float* x, float* col) {
     for (int i = 0; i < g.kernel_h; ++i) {
       for (int j = 0; j < g.kernel_w; ++j) {
         float* row = col + ((c * g.kernel_h + i) * g.kernel_w + j) * p;
+        int lo = 0, hi = 0;
+        valid_range(j, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
+        const int shift = j - g.pad_left;
         for (int oh = 0; oh < g.out_h; ++oh) {
           const int ih = oh * g.stride_h - g.pad_top + i;
           float* out = row + oh * g.out_w;
@@ -20,11 +37,14 @@ void im2col(const ConvGeometry& g, const float* x, float* col) {
             std::memset(out, 0, sizeof(float) * static_cast<size_t>(g.out_w));
             continue;
           }
-          const float* xrow = xc + ih * g.width;
-          for (int ow = 0; ow < g.out_w; ++ow) {
-            const int iw = ow * g.stride_w - g.pad_left + j;
-            out[ow] = (iw >= 0 && iw < g.width) ? xrow[iw] : 0.0f;
+          const float* xrow = xc + ih * g.width + shift;
+          std::memset(out, 0, sizeof(float) * static_cast<size_t>(lo));
+          if (g.stride_w == 1) {
+            std::memcpy(out + lo, xrow + lo, sizeof(float) * static_cast<size_t>(hi - lo));
+          } else {
+            for (int ow = lo; ow < hi; ++ow) out[ow] = xrow[ow * g.stride_w];
           }
+          std::memset(out + hi, 0, sizeof(float) * static_cast<size_t>(g.out_w - hi));
         }
       }
     }
@@ -39,14 +59,18 @@ void col2im(const ConvGeometry& g, const float* col, float* dx) {
     for (int i = 0; i < g.kernel_h; ++i) {
       for (int j = 0; j < g.kernel_w; ++j) {
         const float* row = col + ((c * g.kernel_h + i) * g.kernel_w + j) * p;
+        int lo = 0, hi = 0;
+        valid_range(j, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
+        const int shift = j - g.pad_left;
         for (int oh = 0; oh < g.out_h; ++oh) {
           const int ih = oh * g.stride_h - g.pad_top + i;
           if (ih < 0 || ih >= g.height) continue;
-          float* dxrow = dxc + ih * g.width;
+          float* dxrow = dxc + ih * g.width + shift;
           const float* in = row + oh * g.out_w;
-          for (int ow = 0; ow < g.out_w; ++ow) {
-            const int iw = ow * g.stride_w - g.pad_left + j;
-            if (iw >= 0 && iw < g.width) dxrow[iw] += in[ow];
+          if (g.stride_w == 1) {
+            for (int ow = lo; ow < hi; ++ow) dxrow[ow] += in[ow];
+          } else {
+            for (int ow = lo; ow < hi; ++ow) dxrow[ow * g.stride_w] += in[ow];
           }
         }
       }
