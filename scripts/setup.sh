@@ -25,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+if [ "${CNN_SKIP_BUILD:-0}" = "1" ]; then exit 0; fi
 BUILD_DIR="${BUILD_DIR:-build}"
 # shellcheck disable=SC2086
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CNN_BUILD_TYPE:-Release}" ${CNN_CMAKE_ARGS:-} >/dev/null

@@ -61,6 +61,21 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   fsync_folder(dir);
 }
 
+int remove_stale_temporaries(const std::string& path) {
+  const fs::path target(path);
+  const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  const std::string prefix = "." + target.filename().string() + ".tmp-";
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 && entry.is_regular_file(ec)) {
+      if (fs::remove(entry.path(), ec)) ++removed;
+    }
+  }
+  return removed;
+}
+
 void ensure_writable_folder(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

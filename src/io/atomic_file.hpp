@@ -9,6 +9,10 @@ namespace cnn {
 
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
+// Removes temporary files that a killed write_file_atomically left beside `path`
+// (".<name>.tmp-XXXXXX"); returns how many.
+int remove_stale_temporaries(const std::string& path);
+
 // Creates the folder (and parents) if needed and proves it writable by writing and removing a
 // probe file, so a run fails at start rather than at its first checkpoint.
 void ensure_writable_folder(const std::string& dir);

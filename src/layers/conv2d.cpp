@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "ops/blas.hpp"
+#include "ops/small_gemm.hpp"
 
 namespace cnn {
 
@@ -65,7 +65,9 @@ Shape Conv2d::setup(const Shape& in) {
   dweight_ = Tensor(weight_.shape());
   bias_ = Tensor(Shape{config_.filters});
   dbias_ = Tensor(bias_.shape());
+  col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
   dcol_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
+  weight_t_ = Tensor(Shape{geom_.col_rows(), config_.filters});
   return Shape{config_.filters, geom_.out_h, geom_.out_w};
 }
 
@@ -74,41 +76,45 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode) {
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
-  col_.resize(Shape{n, k, p});
+  x_ = &x;
   y_.resize(Shape{n, f, geom_.out_h, geom_.out_w});
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
-    float* col = col_.data() + static_cast<std::size_t>(s) * k * p;
     float* y = y_.data() + static_cast<std::size_t>(s) * f * p;
-    im2col(geom_, x.data() + s * in_stride, col);
-    // The bias is broadcast into y first so the sgemm can accumulate onto it (beta = 1).
+    im2col(geom_, x.data() + s * in_stride, col_.data());
+    // The bias is broadcast into y first so the product accumulates onto it.
     for (int o = 0; o < f; ++o) std::fill(y + o * p, y + (o + 1) * p, bias_[o]);
-    sgemm(Trans::kNo, Trans::kNo, f, p, k, 1.0f, weight_.data(), k, col, p, 1.0f, y, p);
+    gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
   }
   activation_forward(config_.activation, y_.data(), y_.size());
   return y_;
 }
 
 const Tensor& Conv2d::backward(const Tensor& dy) {
+  CNN_CHECK(x_ != nullptr, "conv: backward before forward");
   const int n = y_.shape()[0];
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   dz_.resize(y_.shape());
   activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
-  if (input_gradient_) dx_.fill(0.0f);
+  if (input_gradient_) {
+    dx_.fill(0.0f);
+    for (int o = 0; o < f; ++o)
+      for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * f + o] = weight_[static_cast<std::size_t>(o) * k + i];
+  }
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
-    const float* col = col_.data() + static_cast<std::size_t>(s) * k * p;
     const float* dz = dz_.data() + static_cast<std::size_t>(s) * f * p;
-    sgemm(Trans::kNo, Trans::kYes, f, k, p, 1.0f, dz, p, col, p, 1.0f, dweight_.data(), k);
+    im2col(geom_, x_->data() + s * in_stride, col_.data());
+    gemm_nt(f, k, p, dz, p, col_.data(), p, dweight_.data(), k);
     for (int o = 0; o < f; ++o) {
       float sum = 0.0f;
       for (int i = 0; i < p; ++i) sum += dz[o * p + i];
       dbias_[o] += sum;
     }
     if (!input_gradient_) continue;
-    sgemm(Trans::kYes, Trans::kNo, k, p, f, 1.0f, weight_.data(), k, dz, p, 0.0f, dcol_.data(), p);
+    gemm_nn(k, p, f, weight_t_.data(), f, dz, p, dcol_.data(), p, false);
     col2im(geom_, dcol_.data(), dx_.data() + s * in_stride);
   }
   return dx_;

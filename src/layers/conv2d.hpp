@@ -1,10 +1,14 @@
 // Conv2d: 2-D convolution (cross-correlation, as every framework computes it) with bias and an
-// optional fused activation, by im2col + sgemm.
+// optional fused activation, by im2col + matrix product, one sample at a time.
 //
 //   x (N, C, H, W), weight (F, C, kh, kw) [OIHW], bias (F), y (N, F, OH, OW)
 //   forward   y_n(F x P)  = W(F x K) col_n(K x P) + b,  K = C*kh*kw, P = OH*OW, then act
 //   backward  dz = dy * act'(y);  dW(F x K) += dz_n colᵀ_n;  db += Σ_P dz_n;
 //             dcol(K x P) = Wᵀ dz_n;  dx_n = col2im(dcol)   (col2im adds, so dx is zeroed first)
+//
+// The products use ops/small_gemm.hpp (OpenBLAS is slow on these skinny shapes). col_n is built
+// for one sample at a time so it stays in cache, and rebuilt by backward rather than kept for
+// the whole batch: rebuilding from cache is cheaper than storing megabytes.
 //
 // Padding: valid (OH = floor((H - kh) / sh) + 1), same (OH = ceil(H / sh), total padding
 // max((OH - 1) sh + kh - H, 0) split with the extra row/column at the bottom/right, as TensorFlow
@@ -47,7 +51,9 @@ class Conv2d : public Layer {
   Tensor bias_;     // (F)
   Tensor dweight_;  // (F, C, kh, kw)
   Tensor dbias_;    // (F)
-  Tensor col_;      // (N, K, P): kept from forward for dW
+  const Tensor* x_ = nullptr;  // the last forward's input, read again by backward
+  Tensor col_;      // (K, P): one sample's columns
+  Tensor weight_t_; // (K, F): Wᵀ for dcol
   Tensor y_;        // (N, F, OH, OW)
   Tensor dz_;       // (N, F, OH, OW): dy through the activation
   Tensor dcol_;     // (K, P)

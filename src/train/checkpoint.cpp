@@ -61,9 +61,11 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::
   save_model_file(path, header, tensors);
 }
 
-LoadedModel load_model(const std::string& path) {
+namespace {
+
+LoadedModel model_from_contents(ModelFileContents contents, const std::string& path) {
   LoadedModel m;
-  m.contents = load_model_file(path);
+  m.contents = std::move(contents);
   const json& h = m.contents.header;
   CNN_CHECK_CODE(h.is_object() && h.value("format", "") == "cnn-model", ExitCode::kModel,
                  "{}: the header does not describe a cnn model", path);
@@ -92,6 +94,14 @@ LoadedModel load_model(const std::string& path) {
   CNN_CHECK_CODE(m.has_training_state() || state_tensors == 0, ExitCode::kModel,
                  "{}: {} tensors that the architecture does not have", path, state_tensors);
   return m;
+}
+
+}  // namespace
+
+LoadedModel load_model(const std::string& path) { return model_from_contents(load_model_file(path), path); }
+
+LoadedModel load_model_from_bytes(const std::string& bytes, const std::string& name) {
+  return model_from_contents(decode_model_file(bytes, name), name);
 }
 
 TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path) {

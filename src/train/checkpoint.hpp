@@ -47,6 +47,8 @@ struct LoadedModel {
 };
 
 LoadedModel load_model(const std::string& path);
+// The same checks on bytes already in memory; `name` stands for the file in messages.
+LoadedModel load_model_from_bytes(const std::string& bytes, const std::string& name);
 
 // Restores optimizer state and progress from a checkpoint; kModel error when it has none or
 // when its optimizer differs from `optimizer`'s.

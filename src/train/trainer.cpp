@@ -95,6 +95,9 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
 
   const std::string out = config.output;
   ensure_writable_folder(out);
+  // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
+  remove_stale_temporaries(checkpoint_path(out));
+  remove_stale_temporaries(best_path(out));
   const bool fresh_metrics = request.resume_path.empty();
   bool metrics_started = !fresh_metrics;
   const std::int64_t batches = (n_train + settings.batch_size - 1) / settings.batch_size;

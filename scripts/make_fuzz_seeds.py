@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""Writes the small seed corpora of the fuzz targets into tests/fuzz/corpus/<target>/.
+
+The model-file seed is written from docs/model-format.md alone (no cnn code), which also checks
+that the page is enough to write a reader or writer in another language.
+
+    /usr/bin/python3 scripts/make_fuzz_seeds.py
+"""
+import gzip
+import json
+import os
+import struct
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+
+
+def put(target, name, data):
+    folder = os.path.join(CORPUS, target)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as fh:
+        fh.write(data)
+
+
+def idx_seeds():
+    images = b"\x00\x00\x08\x03" + struct.pack(">III", 2, 3, 3) + bytes(range(0, 180, 10))
+    labels = b"\x00\x00\x08\x01" + struct.pack(">I", 2) + bytes([3, 9])
+    put("idx", "images.idx", images)
+    put("idx", "labels.idx", labels)
+    put("idx", "images.idx.gz", gzip.compress(images, mtime=0))
+
+
+def config_seeds():
+    with open(os.path.join(ROOT, "configs", "lenet5.cfg"), "rb") as fh:
+        put("config", "lenet5.cfg", fh.read())
+    put("config", "tiny.cfg", b"model:\n  input: [1, 8, 8]\n  layers:\n    - conv: {filters: 2, kernel: 3, padding: same}\n"
+                              b"    - pool: {type: avg, size: 2}\n    - flatten\n    - dense: {units: 10}\n    - softmax\n"
+                              b"train: {epochs: 1, optimizer: {type: sgd, lr: 0.1}}\n")
+
+
+def model_seed():
+    header = {"format": "cnn-model", "created_by": "scripts/make_fuzz_seeds.py", "config": "",
+              "architecture": {"input": [1, 6, 6], "init": "he_normal", "layers": [
+                  {"kind": "conv", "filters": 2, "kernel": [3, 3], "stride": [1, 1], "padding": "valid", "pad": [0, 0],
+                   "activation": "relu"},
+                  {"kind": "pool", "type": "max", "size": [2, 2], "stride": [2, 2]},
+                  {"kind": "flatten"},
+                  {"kind": "dense", "units": 10, "activation": "none"}]}}
+    tensors = [("conv1.weight", [2, 1, 3, 3]), ("conv1.bias", [2]), ("dense1.weight", [10, 8]), ("dense1.bias", [10])]
+    body = b"CNNMODEL" + struct.pack("<IIQ", 1, 0, 0)
+    text = json.dumps(header).encode()
+    body = body[:16] + struct.pack("<Q", len(text)) + text + struct.pack("<I", len(tensors))
+    for name, dims in tensors:
+        count = 1
+        for d in dims:
+            count *= d
+        body += struct.pack("<I", len(name)) + name.encode() + struct.pack("<I", len(dims))
+        body += struct.pack(f"<{len(dims)}I", *dims) + struct.pack(f"<{count}f", *[0.01 * (i % 7 - 3) for i in range(count)])
+    body += struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+    put("model", "tiny.bin", body)
+
+
+def png(width, height, color_type, rows):
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes(row) for row in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def image_seeds():
+    gray = [[0 if 3 <= x <= 4 and 2 <= y <= 9 else 255 for x in range(8)] for y in range(12)]
+    put("image", "digit-gray.png", png(8, 12, 0, gray))
+    rgba = [[v for x in range(8) for v in ((0, 0, 0, 255) if 2 <= x <= 5 and y == 4 else (0, 0, 0, 0))] for y in range(8)]
+    put("image", "stroke-rgba.png", png(8, 8, 6, rgba))
+    put("image", "digit.pgm", b"P5 4 4 255\n" + bytes([255, 0, 0, 255] * 4))
+
+
+if __name__ == "__main__":
+    idx_seeds()
+    config_seeds()
+    model_seed()
+    image_seeds()
+    print("seeds written under", CORPUS)

@@ -1,0 +1,51 @@
+// Crash safety of checkpoints: training is killed with SIGKILL at many moments, most of them
+// while a checkpoint is being written (epochs are tiny, so saving is a large share of the run),
+// and after every kill the newest checkpoint must load and verify. The next run cleans up the
+// temporary files that the kills left behind.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "cli_runner.hpp"
+#include "core/rng.hpp"
+#include "idx_writer.hpp"
+#include "train/checkpoint.hpp"
+
+using namespace cnn::test;
+namespace fs = std::filesystem;
+
+TEST_CASE("SIGKILL during checkpoint writes never leaves a broken newest checkpoint", "[e2e][crash]") {
+  ScratchDir dir("crash");
+  const std::string data = dir.file("data");
+  fs::create_directories(data);
+  write_synthetic_mnist(data, 40, 10, false);
+  const std::string run = dir.file("run");
+  write_text(dir.file("c.cfg"), "data: {dir: " + data + ", validation: 8}\n"
+                                "model:\n  input: [1, 28, 28]\n  layers:\n    - conv: {filters: 2, kernel: 5, activation: relu}\n"
+                                "    - pool: {size: 2}\n    - flatten\n    - dense: {units: 10}\n    - softmax\n"
+                                "train: {epochs: 100000, batch_size: 16, seed: 3}\noutput: " + run + "\n");
+  cnn::Rng rng(77);
+  int verified = 0;
+  for (int round = 0; round < 25; ++round) {
+    const int delay_ms = 150 + static_cast<int>(rng.uniform_int(250));
+    const std::string resume = fs::exists(run + "/model.bin") ? " --resume " + run + "/model.bin" : "";
+    const auto r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
+                             "' -q train --config " + dir.file("c.cfg") + resume + " --threads 1 & pid=$!; sleep " +
+                             std::to_string(delay_ms / 1000.0) + "; kill -KILL $pid; wait $pid");
+    INFO("round " << round << ": " << r.err);
+    REQUIRE(r.exit_code == 137);  // killed, as intended
+    if (!fs::exists(run + "/model.bin")) continue;
+    // The newest complete checkpoint loads, verifies and resumes.
+    const cnn::LoadedModel model = cnn::load_model(run + "/model.bin");
+    REQUIRE(model.has_training_state());
+    ++verified;
+  }
+  CHECK(verified >= 20);
+  int leftovers = 0;
+  for (const auto& e : fs::directory_iterator(run)) leftovers += e.path().filename().string().rfind(".model.bin.tmp-", 0) == 0;
+  INFO("temporary files left by the kills: " << leftovers);
+  // A normal run cleans them up.
+  const auto clean = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' '" + CNN_EXE + "' -q train --config " +
+                               dir.file("c.cfg") + " --resume " + run + "/model.bin --epochs 1 --threads 1");
+  CHECK(clean.exit_code == 0);
+  for (const auto& e : fs::directory_iterator(run)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+}
