@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "ops/blas.hpp"
 #include "ops/small_gemm.hpp"
 
 namespace cnn {
@@ -68,6 +69,10 @@ Shape Conv2d::setup(const Shape& in) {
   col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
   dcol_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
   weight_t_ = Tensor(Shape{geom_.col_rows(), config_.filters});
+  // Measured on LeNet's shapes (docs/performance.md): the small kernels win when there are few
+  // filters over many output pixels (conv1: 6 x 784, 1.2-2x OpenBLAS), OpenBLAS wins from 16
+  // filters (conv2: 2x faster). A fixed rule, not a timing at run time, keeps runs bit-reproducible.
+  small_gemm_ = config_.filters <= kSmallGemmMaxFilters;
   return Shape{config_.filters, geom_.out_h, geom_.out_w};
 }
 
@@ -84,7 +89,11 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode) {
     im2col(geom_, x.data() + s * in_stride, col_.data());
     // The bias is broadcast into y first so the product accumulates onto it.
     for (int o = 0; o < f; ++o) std::fill(y + o * p, y + (o + 1) * p, bias_[o]);
-    gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
+    if (small_gemm_) {
+      gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
+    } else {
+      sgemm(Trans::kNo, Trans::kNo, f, p, k, 1.0f, weight_.data(), k, col_.data(), p, 1.0f, y, p);
+    }
   }
   activation_forward(config_.activation, y_.data(), y_.size());
   return y_;
@@ -100,6 +109,8 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
   if (input_gradient_) {
     dx_.fill(0.0f);
+  }
+  if (input_gradient_ && small_gemm_) {
     for (int o = 0; o < f; ++o)
       for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * f + o] = weight_[static_cast<std::size_t>(o) * k + i];
   }
@@ -107,14 +118,22 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   for (int s = 0; s < n; ++s) {
     const float* dz = dz_.data() + static_cast<std::size_t>(s) * f * p;
     im2col(geom_, x_->data() + s * in_stride, col_.data());
-    gemm_nt(f, k, p, dz, p, col_.data(), p, dweight_.data(), k);
+    if (small_gemm_) {
+      gemm_nt(f, k, p, dz, p, col_.data(), p, dweight_.data(), k);
+    } else {
+      sgemm(Trans::kNo, Trans::kYes, f, k, p, 1.0f, dz, p, col_.data(), p, 1.0f, dweight_.data(), k);
+    }
     for (int o = 0; o < f; ++o) {
       float sum = 0.0f;
       for (int i = 0; i < p; ++i) sum += dz[o * p + i];
       dbias_[o] += sum;
     }
     if (!input_gradient_) continue;
-    gemm_nn(k, p, f, weight_t_.data(), f, dz, p, dcol_.data(), p, false);
+    if (small_gemm_) {
+      gemm_nn(k, p, f, weight_t_.data(), f, dz, p, dcol_.data(), p, false);
+    } else {
+      sgemm(Trans::kYes, Trans::kNo, k, p, f, 1.0f, weight_.data(), k, dz, p, 0.0f, dcol_.data(), p);
+    }
     col2im(geom_, dcol_.data(), dx_.data() + s * in_stride);
   }
   return dx_;

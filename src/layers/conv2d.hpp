@@ -6,7 +6,8 @@
 //   backward  dz = dy * act'(y);  dW(F x K) += dz_n colᵀ_n;  db += Σ_P dz_n;
 //             dcol(K x P) = Wᵀ dz_n;  dx_n = col2im(dcol)   (col2im adds, so dx is zeroed first)
 //
-// The products use ops/small_gemm.hpp (OpenBLAS is slow on these skinny shapes). col_n is built
+// The products use ops/small_gemm.hpp for layers with few filters (OpenBLAS is slow on those
+// skinny shapes) and OpenBLAS's sgemm otherwise. col_n is built
 // for one sample at a time so it stays in cache, and rebuilt by backward rather than kept for
 // the whole batch: rebuilding from cache is cheaper than storing megabytes.
 //
@@ -51,6 +52,8 @@ class Conv2d : public Layer {
   Tensor bias_;     // (F)
   Tensor dweight_;  // (F, C, kh, kw)
   Tensor dbias_;    // (F)
+  static constexpr int kSmallGemmMaxFilters = 8;
+  bool small_gemm_ = false;    // which matrix product this layer uses (set by setup)
   const Tensor* x_ = nullptr;  // the last forward's input, read again by backward
   Tensor col_;      // (K, P): one sample's columns
   Tensor weight_t_; // (K, F): Wᵀ for dcol

@@ -29,12 +29,47 @@ Shape Pool2d::setup(const Shape& in) {
   return Shape{channels_, out_h_, out_w_};
 }
 
+namespace {
+
+// Max pooling over 2x2 windows with stride 2, LeNet's case, without the generic window loops.
+// Same semantics: the first maximum in row-major order wins.
+void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, int out_w, float* y, std::int32_t* argmax) {
+  const int plane = height * width;
+  for (int c = 0; c < planes; ++c) {
+    const float* xc = x + static_cast<std::size_t>(c) * plane;
+    for (int oh = 0; oh < out_h; ++oh) {
+      const float* r0 = xc + 2 * oh * width;
+      const float* r1 = r0 + width;
+      for (int ow = 0; ow < out_w; ++ow) {
+        const int w0 = 2 * ow;
+        int best = 2 * oh * width + w0;
+        float v = r0[w0];
+        if (r0[w0 + 1] > v) v = r0[w0 + 1], best = 2 * oh * width + w0 + 1;
+        if (r1[w0] > v) v = r1[w0], best = (2 * oh + 1) * width + w0;
+        if (r1[w0 + 1] > v) v = r1[w0 + 1], best = (2 * oh + 1) * width + w0 + 1;
+        *y++ = v;
+        *argmax++ = c * plane + best;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 const Tensor& Pool2d::forward(const Tensor& x, Mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, channels_, height_, width_}), "pool: input {} does not match setup", x.shape().str());
   y_.resize(Shape{n, channels_, out_h_, out_w_});
   const bool is_max = config_.type == PoolType::kMax;
   if (is_max) argmax_.resize(y_.size());
+  if (is_max && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 && config_.stride_w == 2) {
+    const std::size_t in_block = static_cast<std::size_t>(channels_) * height_ * width_;
+    const std::size_t out_block = static_cast<std::size_t>(channels_) * out_h_ * out_w_;
+    for (int s = 0; s < n; ++s)
+      max_pool_2x2(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
+                   argmax_.data() + s * out_block);
+    return y_;
+  }
   const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
   const int plane = height_ * width_;
   std::size_t o = 0;

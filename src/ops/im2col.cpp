@@ -34,17 +34,20 @@ void im2col(const ConvGeometry& g, const float* x, float* col) {
           const int ih = oh * g.stride_h - g.pad_top + i;
           float* out = row + oh * g.out_w;
           if (ih < 0 || ih >= g.height) {
-            std::memset(out, 0, sizeof(float) * static_cast<size_t>(g.out_w));
+            for (int ow = 0; ow < g.out_w; ++ow) out[ow] = 0.0f;
             continue;
           }
+          // Plain loops, not memcpy/memset: rows are a few dozen floats, where a libc call costs
+          // more than the copy (this file is built with -fno-tree-loop-distribute-patterns so
+          // the compiler keeps them as loops).
           const float* xrow = xc + ih * g.width + shift;
-          std::memset(out, 0, sizeof(float) * static_cast<size_t>(lo));
+          for (int ow = 0; ow < lo; ++ow) out[ow] = 0.0f;
           if (g.stride_w == 1) {
-            std::memcpy(out + lo, xrow + lo, sizeof(float) * static_cast<size_t>(hi - lo));
+            for (int ow = lo; ow < hi; ++ow) out[ow] = xrow[ow];
           } else {
             for (int ow = lo; ow < hi; ++ow) out[ow] = xrow[ow * g.stride_w];
           }
-          std::memset(out + hi, 0, sizeof(float) * static_cast<size_t>(g.out_w - hi));
+          for (int ow = hi; ow < g.out_w; ++ow) out[ow] = 0.0f;
         }
       }
     }

@@ -71,11 +71,12 @@ void Optimizer::step(float lr) {
       case OptimizerType::kAdam: {
         float* m = first_[i].data();
         float* v = second_[i].data();
+        const float step = lr / correction1, inv_correction2 = 1.0f / correction2;
         for (std::size_t j = 0; j < n; ++j) {
           const float g = dw[j] + wd * w[j];
           m[j] = b1 * m[j] + (1.0f - b1) * g;
           v[j] = b2 * v[j] + (1.0f - b2) * g * g;
-          w[j] -= lr * (m[j] / correction1) / (std::sqrt(v[j] / correction2) + config_.eps);
+          w[j] -= step * m[j] / (std::sqrt(v[j] * inv_correction2) + config_.eps);
         }
         break;
       }
