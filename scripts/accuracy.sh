@@ -22,7 +22,8 @@ for cfg in "${configs[@]}"; do
   start=$(date +%s.%N)
   ./build/cnn train --config "$cfg" --out "$out"
   end=$(date +%s.%N)
-  json="$(./build/cnn eval --weights "$out/model.bin" --format json)"
+  data="$(grep -E '^\s*dir:' "$cfg" | head -1 | awk '{print $2}')"
+  json="$(./build/cnn eval --weights "$out/model.bin" --data "$data" --format json)"
   acc="$(/usr/bin/python3 -c 'import json,sys; print("%.2f" % (100 * json.loads(sys.argv[1])["accuracy"]))' "$json")"
   seed="$(grep -E '^\s*seed:' "$cfg" | awk '{print $2}')"
   wall="$(awk -v s="$start" -v e="$end" "BEGIN { printf \"%.1f\", e - s }")"

@@ -73,7 +73,7 @@ TEST_CASE("train, eval and predict on a tiny data set", "[e2e]") {
   REQUIRE(metrics.size() == 4);
   CHECK(metrics[0] == "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr");
 
-  const auto eval = w.cnn("eval --weights " + w.dir.file("run/model.bin") + " --format json --predictions");
+  const auto eval = w.cnn("eval --weights " + w.dir.file("run/model.bin") + " --data " + w.data + " --format json --predictions");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   const auto j = nlohmann::json::parse(eval.out);
@@ -88,7 +88,7 @@ TEST_CASE("train, eval and predict on a tiny data set", "[e2e]") {
   }
   CHECK(total == 200);
   REQUIRE(j["predictions"].size() == 200);
-  const auto text = w.cnn("eval --weights " + w.dir.file("run/model.bin"));
+  const auto text = w.cnn("eval --weights " + w.dir.file("run/model.bin") + " --data " + w.data);
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("confusion matrix") != std::string::npos);
   CHECK(text.out.find("precision") != std::string::npos);
@@ -192,6 +192,16 @@ TEST_CASE("each error gets its exit code and a message naming the problem", "[e2
   expect_failure(w.cnn("eval --weights " + model + " --images " + w.dir.file("images-3") + " --labels " + w.dir.file("labels-bad")),
                  3, "label 12 at index 2");
   expect_failure(w.cnn("eval --weights " + model + " --images " + w.dir.file("images-3")), 2, "--images and --labels go together");
+  // A full disk (here: a file-size limit) while saving a checkpoint: an I/O error, the old file intact.
+  {
+    const auto normal = w.cnn("train --resume " + model + " --epochs 2 --threads 1");
+    REQUIRE(normal.exit_code == 0);  // first a normal epoch, to have a checkpoint to protect
+    const std::string before_full = read_bytes(model);
+    const auto limited = run_shell("trap '' XFSZ; ulimit -f 8; " + w.env + "OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
+                                   "' train --resume " + model + " --epochs 3 --threads 1");
+    expect_failure(limited, 5, "previous file, if any, is unchanged");
+    CHECK(read_bytes(model) == before_full);
+  }
   // Diverging training stops with code 6 and leaves the last good checkpoint alone.
   const std::string before = read_bytes(model);
   const auto diverged = w.cnn("train --resume " + model + " --epochs 3 --lr 1e30 --threads 1");

@@ -83,8 +83,8 @@ TEST_CASE("malformed IDX files are refused with a message naming the problem", "
   bad_label.back() = 10;
   expect_labels_error(bad_label, "label 10 at index 2");
   const std::string gz = gzip_bytes(images);
-  expect_images_error(gz.substr(0, gz.size() / 2), "");
-  expect_labels_error(gzip_bytes(labels).substr(0, 12), "");
+  expect_images_error(gz.substr(0, gz.size() / 2), "while reading the image pixels");
+  expect_labels_error(gzip_bytes(labels).substr(0, 12), "while reading");
 }
 
 TEST_CASE("image and label counts must match", "[idx]") {

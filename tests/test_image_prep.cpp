@@ -84,6 +84,10 @@ TEST_CASE("16-bit, palette and RGBA-on-transparent images are handled", "[image]
   for (std::size_t i = 0; i < l8.size(); ++i) l16[i] = static_cast<std::uint16_t>(l8[i] * 257);
   check_mnist_like(prepare_mnist_style(decode(encode_png(w, h, PngColor::kGray, 16, l16)), "img16"));
   check_mnist_like(prepare_mnist_style(decode(encode_png(w, h, PngColor::kPalette, 8, l8)), "palette"));
+  // Adam7-interlaced: decoded to exactly the same pixels as the plain encoding.
+  const GrayImage plain = decode(encode_png(w, h, PngColor::kGray, 8, l8));
+  const GrayImage interlaced = decode(encode_png(w, h, PngColor::kGray, 8, l8, true));
+  CHECK(interlaced.pixels == plain.pixels);
   // Black ink, opaque, on a fully transparent canvas: composited on white it reads as ink on paper.
   std::vector<std::uint16_t> rgba;
   for (std::uint16_t v : l8) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "cli_runner.hpp"
@@ -173,8 +174,16 @@ TEST_CASE("corrupt, truncated and foreign model files are refused", "[model]") {
   }
 }
 
-TEST_CASE("a folder or a missing path is not a model", "[model]") {
+TEST_CASE("a folder, a FIFO or a missing path is not a model", "[model]") {
   ScratchDir dir("model");
+  REQUIRE(::mkfifo(dir.file("fifo.bin").c_str(), 0600) == 0);
+  try {
+    load_model(dir.file("fifo.bin"));  // must not block waiting for a writer
+    FAIL("FIFO accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kModel);
+    CHECK(std::string(e.what()).find("not a regular file") != std::string::npos);
+  }
   try {
     load_model(dir.path());
     FAIL("folder accepted");

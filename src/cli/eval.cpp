@@ -19,7 +19,7 @@ namespace cnn {
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
   CLI::App* cmd = parent.add_subcommand("eval", "Evaluate a model file on a test set");
   cmd->add_option("-w,--weights", o.weights_path, "Model file written by cnn train")->required();
-  cmd->add_option("--data", o.data_dir, "Folder with t10k-images/t10k-labels IDX files (default: the model's data.dir)");
+  cmd->add_option("--data", o.data_dir, "Folder with the t10k-images/t10k-labels IDX files (default: data/mnist)");
   cmd->add_option("--images", o.images_path, "An IDX image file to evaluate on (with --labels)");
   cmd->add_option("--labels", o.labels_path, "An IDX label file to evaluate on (with --images)");
   cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
@@ -31,16 +31,18 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
 
 namespace {
 
-// The test set: --images/--labels, else t10k-* in --data, else in the data.dir of the config
-// the model was trained with.
+// The test set: --images/--labels, else t10k-* in --data (default data/mnist). A model file is
+// untrusted input, so the data folder named in its embedded config is only mentioned, never opened.
 Dataset load_test_set(const EvalOptions& o, const LoadedModel& model) {
   CNN_CHECK_CODE(o.images_path.empty() == o.labels_path.empty(), ExitCode::kUsage, "--images and --labels go together");
   if (!o.images_path.empty()) return load_dataset(o.images_path, o.labels_path);
-  std::string dir = "data/mnist";
-  if (o.data_dir) {
-    dir = *o.data_dir;
-  } else if (!model.config_text.empty()) {
-    dir = parse_config(model.config_text, o.weights_path + " (embedded config)").data.dir;
+  const std::string dir = o.data_dir.value_or("data/mnist");
+  if (!o.data_dir && !model.config_text.empty()) {
+    try {
+      const std::string trained_on = parse_config(model.config_text, o.weights_path).data.dir;
+      if (trained_on != dir) spdlog::info("the model was trained on {}; pass --data {} to evaluate on its test set", trained_on, trained_on);
+    } catch (const Error&) {
+    }
   }
   return load_split(dir, false);
 }

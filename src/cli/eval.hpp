@@ -9,7 +9,7 @@ namespace cnn {
 
 struct EvalOptions {
   std::string weights_path;
-  std::optional<std::string> data_dir;  // folder with t10k-* IDX files; default: the model's config
+  std::optional<std::string> data_dir;  // folder with t10k-* IDX files; default data/mnist
   std::string images_path;              // explicit IDX pair, overriding data_dir
   std::string labels_path;
   std::string format = "text";

@@ -18,23 +18,26 @@ void ReplicaSet::run(const std::function<void(int, Net&)>& task) {
   team_.run([&](int member) { task(member, net(member)); });
 }
 
-void ReplicaSet::sync_weights() {
+void ReplicaSet::sync_weights(int part, int parts) {
   const std::vector<Param>& source = master_.params();
   for (auto& replica : replicas_) {
     const std::vector<Param>& target = replica->params();
-    for (std::size_t i = 0; i < source.size(); ++i)
-      std::copy(source[i].value->data(), source[i].value->data() + source[i].value->size(), target[i].value->data());
+    for (std::size_t i = 0; i < source.size(); ++i) {
+      const auto [first, last] = slice_of(static_cast<int>(source[i].value->size()), parts, part);
+      std::copy(source[i].value->data() + first, source[i].value->data() + last, target[i].value->data() + first);
+    }
   }
 }
 
-void ReplicaSet::reduce_gradients() {
+void ReplicaSet::reduce_gradients(int part, int parts) {
   const std::vector<Param>& sum = master_.params();
   for (auto& replica : replicas_) {
-    const std::vector<Param>& part = replica->params();
+    const std::vector<Param>& other = replica->params();
     for (std::size_t i = 0; i < sum.size(); ++i) {
+      const auto [first, last] = slice_of(static_cast<int>(sum[i].grad->size()), parts, part);
       float* g = sum[i].grad->data();
-      const float* p = part[i].grad->data();
-      for (std::size_t j = 0; j < sum[i].grad->size(); ++j) g[j] += p[j];
+      const float* p = other[i].grad->data();
+      for (int j = first; j < last; ++j) g[j] += p[j];
     }
   }
 }

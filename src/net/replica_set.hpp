@@ -27,9 +27,12 @@ class ReplicaSet {
   // Runs task(member, net) on every member at once and waits.
   void run(const std::function<void(int member, Net& net)>& task);
   // Copies the master's weights into every replica (after the optimizer has changed them).
-  void sync_weights();
+  void sync_weights() { sync_weights(0, 1); }
   // Adds every replica's gradients into the master's, in member order.
-  void reduce_gradients();
+  void reduce_gradients() { reduce_gradients(0, 1); }
+  // The same for one share of every parameter's elements, so that members can split the work.
+  void sync_weights(int part, int parts);
+  void reduce_gradients(int part, int parts);
 
  private:
   Net& master_;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "core/worker_team.hpp"
 
 namespace cnn {
 
@@ -35,7 +36,11 @@ Optimizer::Optimizer(const OptimizerConfig& config, const std::vector<Param>& pa
 }
 
 void Optimizer::step(float lr) {
-  ++steps_;
+  begin_step();
+  update(lr, 0, 1);
+}
+
+void Optimizer::update(float lr, int part, int parts) {
   const float wd = config_.weight_decay;
   const float mu = config_.momentum;
   const float b1 = config_.beta1, b2 = config_.beta2;
@@ -44,15 +49,16 @@ void Optimizer::step(float lr) {
   const float correction1 = static_cast<float>(1.0 - std::pow(static_cast<double>(b1), t));
   const float correction2 = static_cast<float>(1.0 - std::pow(static_cast<double>(b2), t));
   for (std::size_t i = 0; i < params_.size(); ++i) {
-    float* w = params_[i].value->data();
-    const float* dw = params_[i].grad->data();
-    const std::size_t n = params_[i].value->size();
+    const auto [first, last] = slice_of(static_cast<int>(params_[i].value->size()), parts, part);
+    float* w = params_[i].value->data() + first;
+    const float* dw = params_[i].grad->data() + first;
+    const std::size_t n = static_cast<std::size_t>(last - first);
     switch (config_.type) {
       case OptimizerType::kSgd:
         for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (dw[j] + wd * w[j]);
         break;
       case OptimizerType::kMomentum: {
-        float* v = first_[i].data();
+        float* v = first_[i].data() + first;
         for (std::size_t j = 0; j < n; ++j) {
           v[j] = mu * v[j] + (dw[j] + wd * w[j]);
           w[j] -= lr * v[j];
@@ -60,7 +66,7 @@ void Optimizer::step(float lr) {
         break;
       }
       case OptimizerType::kNesterov: {
-        float* v = first_[i].data();
+        float* v = first_[i].data() + first;
         for (std::size_t j = 0; j < n; ++j) {
           const float g = dw[j] + wd * w[j];
           v[j] = mu * v[j] + g;
@@ -69,8 +75,8 @@ void Optimizer::step(float lr) {
         break;
       }
       case OptimizerType::kAdam: {
-        float* m = first_[i].data();
-        float* v = second_[i].data();
+        float* m = first_[i].data() + first;
+        float* v = second_[i].data() + first;
         const float step = lr / correction1, inv_correction2 = 1.0f / correction2;
         for (std::size_t j = 0; j < n; ++j) {
           const float g = dw[j] + wd * w[j];

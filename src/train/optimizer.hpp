@@ -39,6 +39,10 @@ class Optimizer {
 
   // One update of every parameter from its gradient, with learning rate lr (from the schedule).
   void step(float lr);
+  // The same update split over threads: begin_step() once, then update(lr, part, parts) for every
+  // part (each touches only its share of every parameter's elements, so parts may run at once).
+  void begin_step() { ++steps_; }
+  void update(float lr, int part, int parts);
 
   const OptimizerConfig& config() const { return config_; }
   std::int64_t steps() const { return steps_; }

@@ -150,10 +150,15 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
                  "training diverged at epoch {} step {}: the loss is {}; the last checkpoint in {} is unchanged "
                  "(try a lower learning rate)",
                  epoch + 1, b + 1, batch_loss, out);
-      replicas.reduce_gradients();
+      // Summing the gradients, the update and copying the weights to the replicas are split over
+      // the team by element ranges (elementwise work: the numbers do not depend on the split).
       lr = learning_rate(settings.schedule, settings.optimizer.lr, epoch, progress.global_step, total_steps);
-      optimizer.step(lr);
-      replicas.sync_weights();
+      optimizer.begin_step();
+      replicas.run([&](int m, Net&) {
+        replicas.reduce_gradients(m, replicas.size());
+        optimizer.update(lr, m, replicas.size());
+        replicas.sync_weights(m, replicas.size());
+      });
       progress.batch = b + 1;
       ++progress.global_step;
       progress.loss_sum += batch_loss * n;
