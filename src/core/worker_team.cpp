@@ -4,6 +4,19 @@
 #include "core/error.hpp"
 
 namespace cnn {
+namespace {
+
+constexpr int kSpinRounds = 20000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+}  // namespace
 
 std::pair<int, int> slice_of(int count, int members, int m) {
   const int base = count / members, extra = count % members;
@@ -19,7 +32,7 @@ WorkerTeam::WorkerTeam(int size) : size_(size), errors_(static_cast<std::size_t>
 WorkerTeam::~WorkerTeam() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+    stopping_.store(true);
   }
   start_cv_.notify_all();
   for (auto& t : helpers_) t.join();
@@ -28,22 +41,22 @@ WorkerTeam::~WorkerTeam() {
 void WorkerTeam::helper_loop(int member) {
   std::uint64_t seen = 0;
   for (;;) {
-    const std::function<void(int)>* task = nullptr;
-    {
+    for (int spin = 0; spin < kSpinRounds && generation_.load(std::memory_order_acquire) == seen && !stopping_.load(); ++spin)
+      cpu_relax();
+    if (generation_.load(std::memory_order_acquire) == seen && !stopping_.load()) {
       std::unique_lock<std::mutex> lock(mutex_);
-      start_cv_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
-      task = task_;
+      start_cv_.wait(lock, [&] { return stopping_.load() || generation_.load() != seen; });
     }
+    if (stopping_.load()) return;
+    seen = generation_.load(std::memory_order_acquire);
     try {
-      (*task)(member);
+      (*task_)(member);
     } catch (...) {
       errors_[static_cast<std::size_t>(member)] = std::current_exception();
     }
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--pending_ == 0) done_cv_.notify_one();
+    if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);  // pairs with the predicate check in run()
+      done_cv_.notify_one();
     }
   }
 }
@@ -51,20 +64,25 @@ void WorkerTeam::helper_loop(int member) {
 void WorkerTeam::run(const std::function<void(int)>& task) {
   for (auto& e : errors_) e = nullptr;
   if (size_ > 1) {
-    std::lock_guard<std::mutex> lock(mutex_);
     task_ = &task;
-    pending_ = size_ - 1;
-    ++generation_;
+    pending_.store(size_ - 1, std::memory_order_release);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);  // a helper about to sleep cannot miss the new run
+      generation_.fetch_add(1, std::memory_order_acq_rel);
+    }
+    start_cv_.notify_all();
   }
-  start_cv_.notify_all();
   try {
     task(0);
   } catch (...) {
     errors_[0] = std::current_exception();
   }
   if (size_ > 1) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [&] { return pending_ == 0; });
+    for (int spin = 0; spin < kSpinRounds && pending_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax();
+    if (pending_.load(std::memory_order_acquire) != 0) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_cv_.wait(lock, [&] { return pending_.load() == 0; });
+    }
   }
   for (auto& e : errors_)
     if (e) std::rethrow_exception(e);

@@ -2,8 +2,14 @@
 // The calling thread is member 0; size - 1 helper threads live as long as the team, so a
 // training step costs a wake-up, not a thread start. Exceptions thrown by a member are
 // rethrown to the caller (the first one, by member order).
+//
+// A training step hands work to the team twice, a few hundred microseconds apart; sleeping on a
+// condition variable each time costs tens of microseconds per hand-off (measured: two threads
+// reached 1.3x one thread). So both sides spin for a short while (kSpinRounds pauses, well under
+// a millisecond) before they block.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -33,9 +39,9 @@ class WorkerTeam {
   std::mutex mutex_;
   std::condition_variable start_cv_, done_cv_;
   const std::function<void(int)>* task_ = nullptr;
-  std::uint64_t generation_ = 0;  // bumped for each run(); helpers wait for a new one
-  int pending_ = 0;
-  bool stopping_ = false;
+  std::atomic<std::uint64_t> generation_{0};  // bumped for each run(); helpers wait for a new one
+  std::atomic<int> pending_{0};               // helpers still working on the current run
+  std::atomic<bool> stopping_{false};
   std::vector<std::exception_ptr> errors_;
 };
 
