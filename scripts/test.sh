@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds cnn and its tests, and runs the whole test suite twice:
-# the Release build, then a build under AddressSanitizer + UndefinedBehaviorSanitizer.
+# the Release build, then a build under AddressSanitizer + UndefinedBehaviorSanitizer; then each
+# libFuzzer target briefly (CNN_FUZZ_SECONDS, default 30).
 # Tests that can use real MNIST look in $MNIST_MIRROR when it names a local folder.
-#   CNN_SKIP_SANITIZERS=1 bash scripts/test.sh    # Release tests only
+#   CNN_SKIP_SANITIZERS=1 CNN_SKIP_FUZZ=1 bash scripts/test.sh    # Release tests only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,8 @@ if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then
     bash scripts/setup.sh
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+fi
+
+if [ "${CNN_SKIP_FUZZ:-0}" != "1" ]; then
+  bash scripts/fuzz.sh "${CNN_FUZZ_SECONDS:-30}"
 fi
