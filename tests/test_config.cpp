@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.hpp"
+#include "expect_error.hpp"
 #include "io/config.hpp"
 #include "net/builder.hpp"
 
@@ -20,14 +21,7 @@ const std::string kMinimal = R"(model:
 )";
 
 void expect_config_error(const std::string& text, const std::string& needle) {
-  try {
-    parse_config(text, "test.cfg");
-    FAIL("config accepted, expected an error containing: " << needle);
-  } catch (const Error& e) {
-    INFO(e.what());
-    CHECK(e.code() == ExitCode::kUsage);
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
+  cnn::test::expect_error([&] { parse_config(text, "test.cfg"); }, ExitCode::kUsage, needle);
 }
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
@@ -104,11 +98,5 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
 }
 
 TEST_CASE("a missing config file is a usage error", "[config]") {
-  try {
-    load_config("/nonexistent/lenet.cfg");
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::kUsage);
-    CHECK(std::string(e.what()).find("/nonexistent/lenet.cfg: cannot open") != std::string::npos);
-  }
+  cnn::test::expect_error([] { load_config("/nonexistent/lenet.cfg"); }, ExitCode::kUsage, "/nonexistent/lenet.cfg: cannot open");
 }

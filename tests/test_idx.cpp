@@ -3,6 +3,7 @@
 
 #include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "expect_error.hpp"
 #include "idx_writer.hpp"
 #include "io/idx.hpp"
 
@@ -15,27 +16,13 @@ namespace {
 void expect_images_error(const std::string& bytes, const std::string& needle) {
   ScratchDir dir("idx");
   write_bytes(dir.file("bad"), bytes);
-  try {
-    read_idx_images(dir.file("bad"));
-    FAIL("no error for a file expected to fail with: " << needle);
-  } catch (const Error& e) {
-    INFO(e.what());
-    CHECK(e.code() == ExitCode::kData);
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
+  expect_error([&] { read_idx_images(dir.file("bad")); }, ExitCode::kData, needle);
 }
 
 void expect_labels_error(const std::string& bytes, const std::string& needle) {
   ScratchDir dir("idx");
   write_bytes(dir.file("bad"), bytes);
-  try {
-    read_idx_labels(dir.file("bad"));
-    FAIL("no error for a file expected to fail with: " << needle);
-  } catch (const Error& e) {
-    INFO(e.what());
-    CHECK(e.code() == ExitCode::kData);
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
+  expect_error([&] { read_idx_labels(dir.file("bad")); }, ExitCode::kData, needle);
 }
 
 }  // namespace
@@ -93,13 +80,7 @@ TEST_CASE("image and label counts must match", "[idx]") {
   write_bytes(dir.file("i"), idx_images_bytes(set.pixels, 4, 28, 28));
   std::vector<std::uint8_t> fewer(set.labels.begin(), set.labels.end() - 1);
   write_bytes(dir.file("l"), idx_labels_bytes(fewer));
-  try {
-    load_dataset(dir.file("i"), dir.file("l"));
-    FAIL("count mismatch accepted");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::kData);
-    CHECK(std::string(e.what()).find("holds 4 images but") != std::string::npos);
-  }
+  expect_error([&] { load_dataset(dir.file("i"), dir.file("l")); }, ExitCode::kData, "holds 4 images but");
 }
 
 TEST_CASE("real MNIST files are read when present", "[idx][mnist]") {

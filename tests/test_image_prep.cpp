@@ -4,6 +4,7 @@
 
 #include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "expect_error.hpp"
 #include "idx_writer.hpp"
 #include "io/image_prep.hpp"
 #include "png_writer.hpp"
@@ -29,15 +30,12 @@ GrayImage decode(const std::string& bytes) {
 }
 
 void expect_image_error(const std::string& bytes, const std::string& needle, bool prepare = false) {
-  try {
-    const GrayImage img = decode(bytes);
-    if (prepare) prepare_mnist_style(img, "img");
-    FAIL("image accepted, expected an error containing: " << needle);
-  } catch (const Error& e) {
-    INFO(e.what());
-    CHECK(e.code() == ExitCode::kIo);
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
+  expect_error(
+      [&] {
+        const GrayImage img = decode(bytes);
+        if (prepare) prepare_mnist_style(img, "img");
+      },
+      ExitCode::kIo, needle);
 }
 
 void check_mnist_like(const GrayImage& out) {

@@ -9,6 +9,7 @@
 
 #include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "expect_error.hpp"
 #include "gradcheck.hpp"
 #include "idx_writer.hpp"
 #include "net/builder.hpp"
@@ -39,14 +40,7 @@ std::string with_valid_crc(std::string bytes) {
 void expect_model_error(const std::string& bytes, const std::string& needle) {
   ScratchDir dir("model");
   write_bytes(dir.file("m.bin"), bytes);
-  try {
-    load_model(dir.file("m.bin"));
-    FAIL("model accepted, expected an error containing: " << needle);
-  } catch (const Error& e) {
-    INFO(e.what());
-    CHECK(e.code() == ExitCode::kModel);
-    CHECK(std::string(e.what()).find(needle) != std::string::npos);
-  }
+  expect_error([&] { load_model(dir.file("m.bin")); }, ExitCode::kModel, needle);
 }
 
 std::size_t header_length(const std::string& bytes) {
@@ -177,24 +171,8 @@ TEST_CASE("corrupt, truncated and foreign model files are refused", "[model]") {
 TEST_CASE("a folder, a FIFO or a missing path is not a model", "[model]") {
   ScratchDir dir("model");
   REQUIRE(::mkfifo(dir.file("fifo.bin").c_str(), 0600) == 0);
-  try {
-    load_model(dir.file("fifo.bin"));  // must not block waiting for a writer
-    FAIL("FIFO accepted");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::kModel);
-    CHECK(std::string(e.what()).find("not a regular file") != std::string::npos);
-  }
-  try {
-    load_model(dir.path());
-    FAIL("folder accepted");
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::kModel);
-    CHECK(std::string(e.what()).find("not a regular file") != std::string::npos);
-  }
-  try {
-    load_model(dir.file("missing.bin"));
-    FAIL("missing file accepted");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()).find("model file not found") != std::string::npos);
-  }
+  // A FIFO must not block waiting for a writer.
+  expect_error([&] { load_model(dir.file("fifo.bin")); }, ExitCode::kModel, "not a regular file");
+  expect_error([&] { load_model(dir.path()); }, ExitCode::kModel, "not a regular file");
+  expect_error([&] { load_model(dir.file("missing.bin")); }, ExitCode::kModel, "model file not found");
 }
