@@ -74,7 +74,11 @@ def image_seeds():
     put("image", "digit-gray.png", png(8, 12, 0, gray))
     rgba = [[v for x in range(8) for v in ((0, 0, 0, 255) if 2 <= x <= 5 and y == 4 else (0, 0, 0, 0))] for y in range(8)]
     put("image", "stroke-rgba.png", png(8, 8, 6, rgba))
-    put("image", "digit.pgm", b"P5 4 4 255\n" + bytes([255, 0, 0, 255] * 4))
+    # An 8x8, 24-bit BMP: a dark vertical bar on white (rows bottom-up, 4-byte aligned already).
+    pixels = b"".join(bytes((0, 0, 0) if 3 <= x <= 4 else (255, 255, 255)) * 1 for _ in range(8) for x in range(8))
+    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, 8, 8, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    put("image", "bar.bmp", header + info + pixels)
 
 
 if __name__ == "__main__":

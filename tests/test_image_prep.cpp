@@ -105,6 +105,10 @@ TEST_CASE("bad images are refused with a message", "[image]") {
   expect_image_error("", "empty file");
   expect_image_error("hello, this is text and not a picture at all", "not a supported image");
   expect_image_error("GIF89a" + std::string(40, '\0'), "not a supported image");
+  expect_image_error("P5 4 4 255\n" + std::string(16, '\0'), "not a supported image");  // PGM is not compiled in
+  // The input with which fuzzing found a heap overflow in stb_image's 16-bit PGM path.
+  expect_image_error(read_bytes(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/fuzz-image-pgm16-overflow.bin"),
+                     "not a supported image");
   expect_image_error(png_header_only(100000, 100000), "image dimensions 100000x100000");
   expect_image_error(png_header_only(20000, 100), "image dimensions 20000x100");
   const std::string good = encode_png(40, 40, PngColor::kGray, 8, draw_l(40, 40, 5, 5, 25));

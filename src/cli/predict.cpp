@@ -17,7 +17,7 @@
 namespace cnn {
 
 CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
-  CLI::App* cmd = parent.add_subcommand("predict", "Classify images (PNG, JPEG, BMP, PGM)");
+  CLI::App* cmd = parent.add_subcommand("predict", "Classify images (PNG, JPEG, BMP)");
   cmd->add_option("images", o.images, "Image files to classify")->required();
   cmd->add_option("-w,--weights", o.weights_path, "Model file (default: the latest trained model)");
   cmd->add_option("-k,--top-k", o.top_k, "How many classes to list per image")->check(CLI::Range(1, 1000));

@@ -73,6 +73,10 @@ RunConfig resolve_config(const TrainOptions& o) {
 }  // namespace
 
 int run_train(const TrainOptions& options) {
+  // Installed first, so that even a signal during start-up ends with a step and a checkpoint.
+  g_stop_requested.store(false);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
   TrainRequest request;
   request.config = resolve_config(options);
   request.resume_path = options.resume_path;
@@ -82,9 +86,6 @@ int run_train(const TrainOptions& options) {
   spdlog::info("loading training data from {}", config.data.dir);
   const Dataset data = load_split(config.data.dir, true);
 
-  g_stop_requested.store(false);
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
   ConsoleProgress progress;
   run_training(request, data, progress, g_stop_requested);
   std::signal(SIGINT, SIG_DFL);

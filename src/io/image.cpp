@@ -29,7 +29,7 @@ GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const 
   }
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes, static_cast<int>(size), &w, &h, &channels))
-    CNN_FAIL(ExitCode::kIo, "{}: not a supported image (PNG, JPEG, BMP or PGM/PPM): {}", name, stbi_failure_reason());
+    CNN_FAIL(ExitCode::kIo, "{}: not a supported image (PNG, JPEG or BMP): {}", name, stbi_failure_reason());
   CNN_CHECK_CODE(w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide, ExitCode::kIo,
                  "{}: image dimensions {}x{} are outside 1 to {} pixels per side", name, w, h, kMaxImageSide);
   // Two channels (gray + alpha) keep the transparency, which is composited onto white below.

@@ -1,4 +1,4 @@
-// Image files for `cnn predict`: decoding (stb_image: PNG, JPEG, BMP, PGM/PPM) into one gray
+// Image files for `cnn predict`: decoding (stb_image: PNG, JPEG, BMP) into one gray
 // channel, and writing an 8-bit gray PNG.
 //
 // Decoding treats the file as untrusted: the dimensions are read from the header and capped
