@@ -25,7 +25,8 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
   cmd->add_flag("--raw", o.raw, "Skip the MNIST-style preparation (for images already 28x28, white on black)");
   cmd->add_option("--save-prepared", o.save_prepared, "Folder to save what the network saw, as 28x28 PNG");
   cmd->add_flag("--show", o.show, "Draw what the network saw on stderr");
-  cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
+      ->check(CLI::Range(1, 1024));
   return cmd;
 }
 

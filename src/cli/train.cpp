@@ -5,13 +5,11 @@
 
 #include <atomic>
 #include <csignal>
-#include <thread>
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
-#include "ops/blas.hpp"
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
 
