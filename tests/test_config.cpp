@@ -97,6 +97,16 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
   expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3.5}"), "expected an integer, got '3.5'");
 }
 
+TEST_CASE("a network too large to allocate is refused before allocating", "[config]") {
+  const std::string huge = replace(kMinimal, "- dense: {units: 10}", "- dense: {units: 65536}\n    - dense: {units: 10}");
+  const RunConfig c = parse_config(replace(huge, "input: [1, 28, 28]", "input: [64, 1024, 1024]"), "huge.cfg");
+  cnn::test::expect_error([&] { build_net(c.model); }, ExitCode::kUsage, "more than the limit");
+  const RunConfig wide = parse_config(replace(replace(kMinimal, "kernel: 3}", "kernel: 3, padding: same}"), "input: [1, 28, 28]",
+                                              "input: [1, 4096, 4096]"),
+                                      "wide.cfg");
+  cnn::test::expect_error([&] { build_net(wide.model); }, ExitCode::kUsage, "limit");
+}
+
 TEST_CASE("a missing config file is a usage error", "[config]") {
   cnn::test::expect_error([] { load_config("/nonexistent/lenet.cfg"); }, ExitCode::kUsage, "/nonexistent/lenet.cfg: cannot open");
 }

@@ -10,6 +10,7 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "net/builder.hpp"
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
 
@@ -81,6 +82,7 @@ int run_train(const TrainOptions& options) {
   request.init_path = options.init_path;
   const RunConfig& config = request.config;
   ensure_writable_folder(config.output);  // fail now, not after an epoch
+  build_net(config.model);                 // and on a bad architecture before loading any data
   spdlog::info("loading training data from {}", config.data.dir);
   const Dataset data = load_split(config.data.dir, true);
 

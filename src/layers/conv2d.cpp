@@ -62,6 +62,16 @@ Shape Conv2d::setup(const Shape& in) {
   geom_.stride_w = config_.stride_w;
   axis_geometry(config_.padding, geom_.height, config_.kernel_h, config_.stride_h, config_.pad_h, &geom_.out_h, &geom_.pad_top);
   axis_geometry(config_.padding, geom_.width, config_.kernel_w, config_.stride_w, config_.pad_w, &geom_.out_w, &geom_.pad_left);
+  const std::uint64_t params = saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.channels),
+                                                   std::uint64_t(config_.kernel_h), std::uint64_t(config_.kernel_w)});
+  const std::uint64_t columns = saturating_product({std::uint64_t(geom_.channels), std::uint64_t(config_.kernel_h),
+                                                    std::uint64_t(config_.kernel_w), std::uint64_t(geom_.out_h),
+                                                    std::uint64_t(geom_.out_w)});
+  const std::uint64_t outputs = saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.out_h), std::uint64_t(geom_.out_w)});
+  CNN_CHECK_CODE(params <= kMaxLayerParameters, ExitCode::kUsage, "conv: {} weights is more than the limit of {}", params,
+                 kMaxLayerParameters);
+  CNN_CHECK_CODE(columns <= kMaxSampleElements && outputs <= kMaxSampleElements, ExitCode::kUsage,
+                 "conv: the output or column buffer of one image would exceed the limit of {} elements", kMaxSampleElements);
   weight_ = Tensor(Shape{config_.filters, geom_.channels, config_.kernel_h, config_.kernel_w});
   dweight_ = Tensor(weight_.shape());
   bias_ = Tensor(Shape{config_.filters});

@@ -20,6 +20,9 @@ std::string Dense::describe() const {
 
 Shape Dense::setup(const Shape& in) {
   CNN_CHECK_CODE(in.rank() >= 1 && in.numel() > 0, ExitCode::kUsage, "dense needs a non-empty input, got {}", in.str());
+  const std::uint64_t params = saturating_product({std::uint64_t(config_.units), std::uint64_t(in.numel())});
+  CNN_CHECK_CODE(in.numel() <= kMaxSampleElements && params <= kMaxLayerParameters, ExitCode::kUsage,
+                 "dense: {} x {} weights is more than the limit of {}", config_.units, in.numel(), kMaxLayerParameters);
   in_shape_ = in;
   in_features_ = static_cast<int>(in.numel());
   weight_ = Tensor(Shape{config_.units, in_features_});

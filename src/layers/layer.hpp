@@ -11,6 +11,8 @@
 // fixed batch size allocates nothing.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,15 @@
 namespace cnn {
 
 enum class Mode { kTrain, kInfer };
+
+// Caps that setup() checks before allocating, so that a config or model file cannot make cnn
+// allocate gigabytes: parameters of one layer, elements of one sample's activations (and of a
+// conv layer's column buffer). Far above any network cnn is meant for (LeNet-5: 61,706 parameters).
+constexpr std::uint64_t kMaxLayerParameters = std::uint64_t{1} << 26;
+constexpr std::uint64_t kMaxSampleElements = std::uint64_t{1} << 24;
+
+// The product of the factors, or UINT64_MAX when it would overflow.
+std::uint64_t saturating_product(std::initializer_list<std::uint64_t> factors);
 
 struct Param {
   std::string name;     // "weight", "bias"; the Net prefixes the layer name: "conv1.weight"

@@ -19,6 +19,8 @@ void Net::add(std::unique_ptr<Layer> layer) {
 
 Shape Net::setup(const Shape& input) {
   CNN_CHECK_CODE(!layers_.empty(), ExitCode::kUsage, "the network has no layers");
+  CNN_CHECK_CODE(saturating_product({std::uint64_t(input.numel())}) <= kMaxSampleElements, ExitCode::kUsage,
+                 "an input of {} is more than the limit of {} elements per image", input.str(), kMaxSampleElements);
   input_shape_ = input;
   shapes_.clear();
   params_.clear();

@@ -1,0 +1,13 @@
+// Shared helpers of the Layer contract.
+#include "layers/layer.hpp"
+
+namespace cnn {
+
+std::uint64_t saturating_product(std::initializer_list<std::uint64_t> factors) {
+  std::uint64_t product = 1;
+  for (std::uint64_t f : factors)
+    if (__builtin_mul_overflow(product, f, &product)) return UINT64_MAX;
+  return product;
+}
+
+}  // namespace cnn
