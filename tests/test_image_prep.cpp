@@ -111,8 +111,14 @@ TEST_CASE("bad images are refused with a message", "[image]") {
                      "not a supported image");
   expect_image_error(png_header_only(100000, 100000), "image dimensions 100000x100000");
   expect_image_error(png_header_only(20000, 100), "image dimensions 20000x100");
+  expect_image_error(png_header_only(8000, 8000), "image dimensions 8000x8000");  // within a side, too many pixels
+  // Found by fuzzing: an IDAT chunk claiming 2 GB in a small file made stb_image allocate it.
+  expect_image_error(read_bytes(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/fuzz-image-png-huge-idat.bin"), "past the end");
   const std::string good = encode_png(40, 40, PngColor::kGray, 8, draw_l(40, 40, 5, 5, 25));
-  expect_image_error(good.substr(0, good.size() / 2), "cannot decode");
+  expect_image_error(good.substr(0, good.size() / 2), "PNG");
+  std::string empty_idat = good.substr(0, 33) + std::string("\0\0\0\0IDAT", 8) + std::string(4, '\0') + good.substr(33);
+  expect_image_error(empty_idat, "empty IDAT");
+
   expect_image_error(encode_png(50, 30, PngColor::kGray, 8, std::vector<std::uint16_t>(1500, 255)), "blank", true);
   expect_image_error(encode_png(50, 30, PngColor::kGray, 8, std::vector<std::uint16_t>(1500, 0)), "blank", true);
   expect_image_error(encode_png(1, 1, PngColor::kGray, 8, {0}), "blank", true);

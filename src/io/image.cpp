@@ -15,23 +15,53 @@
 
 namespace cnn {
 
+namespace {
+
+std::uint32_t be32(const unsigned char* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+// Walks a PNG's chunks before stb_image sees them. stb_image trusts chunk lengths: it grows its
+// buffer to a declared IDAT length before checking that the bytes exist (fuzzing: a 300-byte file
+// asked for 2 GB), and copies from a null buffer for an empty IDAT. So every chunk must lie inside
+// the file, IDAT chunks must not be empty, and IHDR's dimensions are checked here first.
+void check_png_chunks(const unsigned char* bytes, std::size_t size, const std::string& name) {
+  std::size_t at = 8;
+  bool first = true;
+  while (at < size) {
+    CNN_CHECK_CODE(size - at >= 12, ExitCode::kIo, "{}: truncated PNG (chunk header at byte {})", name, at);
+    const std::uint32_t length = be32(bytes + at);
+    const std::string type(reinterpret_cast<const char*>(bytes + at + 4), 4);
+    CNN_CHECK_CODE(length <= size - at - 12, ExitCode::kIo, "{}: corrupt PNG: chunk '{}' at byte {} claims {} bytes, past the end of the file",
+                   name, type, at, length);
+    if (first) {
+      CNN_CHECK_CODE(type == "IHDR" && length >= 8, ExitCode::kIo, "{}: corrupt PNG: no IHDR chunk first", name);
+      const std::uint32_t w = be32(bytes + at + 8), h = be32(bytes + at + 12);
+      CNN_CHECK_CODE(w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide &&
+                         std::uint64_t{w} * h <= kMaxImagePixels,
+                     ExitCode::kIo, "{}: image dimensions {}x{} are outside 1 to {} pixels per side or {} pixels in all", name, w,
+                     h, kMaxImageSide, kMaxImagePixels);
+      first = false;
+    }
+    CNN_CHECK_CODE(type != "IDAT" || length > 0, ExitCode::kIo, "{}: corrupt PNG: empty IDAT chunk at byte {}", name, at);
+    if (type == "IEND") return;
+    at += 12 + static_cast<std::size_t>(length);
+  }
+}
+
+}  // namespace
+
 GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const std::string& name) {
   CNN_CHECK_CODE(size > 0, ExitCode::kIo, "{}: empty file, not an image", name);
   CNN_CHECK_CODE(size <= (std::size_t{1} << 30), ExitCode::kIo, "{}: file too large for an image", name);
-  // PNG dimensions are read here first: stb_image refuses very large ones with a vague message.
-  if (size >= 24 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(bytes + 12, "IHDR", 4) == 0) {
-    auto be32 = [&](std::size_t at) {
-      return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) | (std::uint32_t{bytes[at + 2]} << 8) | bytes[at + 3];
-    };
-    const std::uint32_t pw = be32(16), ph = be32(20);
-    CNN_CHECK_CODE(pw > 0 && ph > 0 && pw <= kMaxImageSide && ph <= kMaxImageSide, ExitCode::kIo,
-                   "{}: image dimensions {}x{} are outside 1 to {} pixels per side", name, pw, ph, kMaxImageSide);
-  }
+  if (size >= 8 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0) check_png_chunks(bytes, size, name);
   int w = 0, h = 0, channels = 0;
   if (!stbi_info_from_memory(bytes, static_cast<int>(size), &w, &h, &channels))
     CNN_FAIL(ExitCode::kIo, "{}: not a supported image (PNG, JPEG or BMP): {}", name, stbi_failure_reason());
-  CNN_CHECK_CODE(w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide, ExitCode::kIo,
-                 "{}: image dimensions {}x{} are outside 1 to {} pixels per side", name, w, h, kMaxImageSide);
+  CNN_CHECK_CODE(w > 0 && h > 0 && w <= kMaxImageSide && h <= kMaxImageSide &&
+                     static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) <= kMaxImagePixels,
+                 ExitCode::kIo, "{}: image dimensions {}x{} are outside 1 to {} pixels per side or {} pixels in all", name, w, h,
+                 kMaxImageSide, kMaxImagePixels);
   // Two channels (gray + alpha) keep the transparency, which is composited onto white below.
   std::unique_ptr<unsigned char, void (*)(void*)> data(
       stbi_load_from_memory(bytes, static_cast<int>(size), &w, &h, &channels, 2), stbi_image_free);

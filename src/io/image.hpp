@@ -6,6 +6,7 @@
 // composited onto white (a digit drawn on a transparent canvas reads as ink on paper).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct GrayImage {
 };
 
 constexpr int kMaxImageSide = 8192;
+constexpr std::uint64_t kMaxImagePixels = std::uint64_t{1} << 24;  // 16.7 megapixels: decoding stays under ~130 MiB
 
 GrayImage load_gray_image(const std::string& path);
 GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const std::string& name);
