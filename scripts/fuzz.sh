@@ -7,6 +7,7 @@
 #   bash scripts/fuzz.sh          # 60 s per target
 #   bash scripts/fuzz.sh 600      # 10 minutes per target
 #   bash scripts/fuzz.sh 60 model # one target
+#   CNN_FUZZ_SEED=1 bash scripts/fuzz.sh 30   # a fixed seed: the same inputs every run (CI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-60}"
@@ -25,7 +26,7 @@ for t in "${TARGETS[@]}"; do
   mkdir -p "$work"
   log="build-fuzz/fuzz-$t.log"
   echo "fuzz: running fuzz_$t for ${SECONDS_EACH} s" >&2
-  if ! (cd build-fuzz && OPENBLAS_NUM_THREADS=1 ./fuzz_"$t" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 \
+  if ! (cd build-fuzz && OPENBLAS_NUM_THREADS=1 ./fuzz_"$t" -max_total_time="$SECONDS_EACH" -seed="${CNN_FUZZ_SEED:-0}" -rss_limit_mb=2048 -timeout=10 \
           -max_len=65536 -print_final_stats=1 "corpus-$t" "../tests/fuzz/corpus/$t") >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     echo "fuzz: fuzz_$t FAILED (log: $log)" >&2
