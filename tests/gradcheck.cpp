@@ -78,31 +78,22 @@ void check_layer_gradients(Layer& layer, const Tensor& x_in, Rng& rng, double ep
   for (Param& p : params) dparams.push_back(*p.grad);
 
   auto f = [&]() { return dot(layer.forward(x, Mode::kTrain), r); };
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const float saved = x[i];
-    x[i] = static_cast<float>(saved + eps);
-    const double plus = f();
-    x[i] = static_cast<float>(saved - eps);
-    const double minus = f();
-    x[i] = saved;
-    const double numeric = (plus - minus) / (2 * eps);
-    INFO(layer.kind() << " dx[" << i << "] analytic " << dx[i] << " numeric " << numeric);
-    REQUIRE(gradient_close(dx[i], numeric));
-  }
-  for (std::size_t k = 0; k < params.size(); ++k) {
-    Tensor& w = *params[k].value;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      const float saved = w[i];
-      w[i] = static_cast<float>(saved + eps);
+  // Every element of `values` against its analytic gradient in `analytic`.
+  auto check_all = [&](Tensor& values, const Tensor& analytic, const std::string& what) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const float saved = values[i];
+      values[i] = static_cast<float>(saved + eps);
       const double plus = f();
-      w[i] = static_cast<float>(saved - eps);
+      values[i] = static_cast<float>(saved - eps);
       const double minus = f();
-      w[i] = saved;
+      values[i] = saved;
       const double numeric = (plus - minus) / (2 * eps);
-      INFO(layer.kind() << " d" << params[k].name << "[" << i << "] analytic " << dparams[k][i] << " numeric " << numeric);
-      REQUIRE(gradient_close(dparams[k][i], numeric));
+      INFO(layer.kind() << " " << what << "[" << i << "] analytic " << analytic[i] << " numeric " << numeric);
+      REQUIRE(gradient_close(analytic[i], numeric));
     }
-  }
+  };
+  check_all(x, dx, "dx");
+  for (std::size_t k = 0; k < params.size(); ++k) check_all(*params[k].value, dparams[k], "d" + params[k].name);
 }
 
 void check_net_gradients(Net& net, const Tensor& x_in, const std::uint8_t* labels, Rng& rng, int samples_per_param,
