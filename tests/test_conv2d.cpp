@@ -69,16 +69,21 @@ TEST_CASE("conv golden values computed by hand", "[conv]") {
   for (int i = 0; i < 8; ++i) CHECK(y[static_cast<std::size_t>(i)] == expected[i]);
 }
 
-TEST_CASE("conv im2col+sgemm matches the naive convolution on random shapes", "[conv]") {
+TEST_CASE("conv fast paths match the naive convolution on random shapes", "[conv]") {
+  // Filters from 1 to 20 and stride 1 half the time, so that every method of Conv2d (shifted rows,
+  // position-major, small gemm, OpenBLAS; filter counts that do and do not fill whole vectors) is
+  // drawn many times.
   Rng rng(21);
-  for (int trial = 0; trial < 30; ++trial) {
+  for (int trial = 0; trial < 80; ++trial) {
     const int n = 1 + static_cast<int>(rng.uniform_int(3)), c = 1 + static_cast<int>(rng.uniform_int(4));
     const int h = 3 + static_cast<int>(rng.uniform_int(12)), w = 3 + static_cast<int>(rng.uniform_int(12));
     const int kh = 1 + static_cast<int>(rng.uniform_int(std::min(h, 5))), kw = 1 + static_cast<int>(rng.uniform_int(std::min(w, 5)));
-    const int sh = 1 + static_cast<int>(rng.uniform_int(3)), sw = 1 + static_cast<int>(rng.uniform_int(3));
+    const bool stride1 = rng.uniform_int(2) == 0;
+    const int sh = stride1 ? 1 : 1 + static_cast<int>(rng.uniform_int(3));
+    const int sw = stride1 ? 1 : 1 + static_cast<int>(rng.uniform_int(3));
     const Padding padding = static_cast<Padding>(rng.uniform_int(3));
     const int ph = static_cast<int>(rng.uniform_int(3)), pw = static_cast<int>(rng.uniform_int(3));
-    Conv2d layer(conv(1 + static_cast<int>(rng.uniform_int(5)), kh, kw, sh, sw, padding, ph, pw));
+    Conv2d layer(conv(1 + static_cast<int>(rng.uniform_int(20)), kh, kw, sh, sw, padding, ph, pw));
     const Shape out = layer.setup(Shape{c, h, w});
     set_params(layer, rng);
     const Tensor x = test::random_tensor(Shape{n, c, h, w}, rng);
@@ -113,6 +118,10 @@ TEST_CASE("conv gradients match central differences", "[conv][gradcheck]") {
       {conv(2, 4, 4, 1, 1, Padding::kSame, 0, 0, Activation::kSigmoid), {1, 2, 5, 5}},
       {conv(2, 3, 3, 2, 1, Padding::kExplicit, 1, 2, Activation::kScaledTanh), {2, 2, 5, 4}},
       {conv(2, 3, 3, 1, 2, Padding::kSame, 0, 0, Activation::kRelu), {2, 2, 4, 5}},
+      // More filters than one vector holds, stride 1: the position-major kernels.
+      {conv(11, 3, 2, 1, 1, Padding::kSame, 0, 0, Activation::kTanh), {2, 2, 5, 6}},
+      {conv(16, 2, 3, 1, 1, Padding::kExplicit, 1, 2), {1, 3, 4, 3}},
+      {conv(9, 3, 3, 1, 1, Padding::kValid, 0, 0, Activation::kSigmoid), {2, 1, 5, 7}},
   };
   Rng rng(5);
   for (auto& c : cases) {

@@ -42,3 +42,42 @@ TEST_CASE("gemm_nn and gemm_nt match the naive product on odd sizes", "[small_ge
       for (int j = n; j < ldc; ++j) REQUIRE(out[static_cast<std::size_t>(i * ldc + j)] == c[static_cast<std::size_t>(i * ldc + j)]);
   }
 }
+
+TEST_CASE("gemm_nn_rows and gemm_nt_rows read B through a table of overlapping row starts", "[small_gemm]") {
+  // B's rows are shifted windows of one buffer, as the stride-1 convolution uses them.
+  Rng rng(13);
+  const int sizes[][3] = {{6, 896, 25}, {4, 140, 150}, {7, 37, 9}, {1, 5, 3}, {16, 150, 140}};
+  for (const auto& s : sizes) {
+    const int m = s[0], n = s[1], k = s[2];
+    std::vector<float> a(static_cast<std::size_t>(m * (k + 2))), source(static_cast<std::size_t>(3 * k + n + 8)),
+        c(static_cast<std::size_t>(m * (n + 3)));
+    std::vector<int> rows(static_cast<std::size_t>(k));
+    for (int p = 0; p < k; ++p) rows[static_cast<std::size_t>(p)] = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(3 * k + 8)));
+    for (auto* v : {&a, &source, &c})
+      for (float& x : *v) x = rng.uniform(-1, 1);
+    const int lda = k + 2, ldc = n + 3;
+    auto b = [&](int p, int j) { return static_cast<double>(source[static_cast<std::size_t>(rows[static_cast<std::size_t>(p)] + j)]); };
+    std::vector<float> out = c;
+    gemm_nn_rows(m, n, k, a.data(), lda, source.data(), rows.data(), out.data(), ldc, true);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        double sum = c[static_cast<std::size_t>(i * ldc + j)];
+        for (int p = 0; p < k; ++p) sum += a[static_cast<std::size_t>(i * lda + p)] * b(p, j);
+        INFO("nn_rows m=" << m << " n=" << n << " k=" << k << " i=" << i << " j=" << j);
+        REQUIRE(out[static_cast<std::size_t>(i * ldc + j)] == Approx(sum).epsilon(1e-5).margin(1e-5));
+      }
+    // nt: C(m x k) += A'(m x n) Bᵀ, B's row p (length n) from the table; A' is m x n with ld n + 1.
+    std::vector<float> a2(static_cast<std::size_t>(m * (n + 1))), c2(static_cast<std::size_t>(m * (k + 1)));
+    for (auto* v : {&a2, &c2})
+      for (float& x : *v) x = rng.uniform(-1, 1);
+    std::vector<float> out2 = c2;
+    gemm_nt_rows(m, k, n, a2.data(), n + 1, source.data(), rows.data(), out2.data(), k + 1);
+    for (int i = 0; i < m; ++i)
+      for (int p = 0; p < k; ++p) {
+        double sum = c2[static_cast<std::size_t>(i * (k + 1) + p)];
+        for (int j = 0; j < n; ++j) sum += a2[static_cast<std::size_t>(i * (n + 1) + j)] * b(p, j);
+        INFO("nt_rows m=" << m << " n=" << n << " k=" << k << " i=" << i << " p=" << p);
+        REQUIRE(out2[static_cast<std::size_t>(i * (k + 1) + p)] == Approx(sum).epsilon(1e-5).margin(1e-4));
+      }
+  }
+}

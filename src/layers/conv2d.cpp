@@ -3,8 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "ops/blas.hpp"
+#include "ops/conv_positions.hpp"
+#include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
 
 namespace cnn {
@@ -76,37 +80,152 @@ Shape Conv2d::setup(const Shape& in) {
   dweight_ = Tensor(weight_.shape());
   bias_ = Tensor(Shape{config_.filters});
   dbias_ = Tensor(bias_.shape());
-  col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
-  dcol_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
   weight_t_ = Tensor(Shape{geom_.col_rows(), config_.filters});
-  // Measured on LeNet's shapes (docs/performance.md): the small kernels win when there are few
-  // filters over many output pixels (conv1: 6 x 784, 1.2-2x OpenBLAS), OpenBLAS wins from 16
-  // filters (conv2: 2x faster). A fixed rule, not a timing at run time, keeps runs bit-reproducible.
-  small_gemm_ = config_.filters <= kSmallGemmMaxFilters;
+  // Measured on LeNet's shapes (docs/performance.md): with stride 1 the shifted rows of the padded
+  // sample drop im2col, read by the wide-grid kernels for few filters (conv1: 6 x 784) and by the
+  // position-major kernels for many (conv2: 16 filters, two vectors). With other strides the own
+  // kernels beat OpenBLAS for few filters (1.2-2x) and OpenBLAS wins from 16 (2x).
+  const bool few_filters = config_.filters <= kSmallGemmMaxFilters;
+  // The padded sample and the wide grid are larger than the image and the output; a very wide
+  // kernel over a narrow output would blow them up, so such layers keep im2col.
+  const bool stride1 = geom_.stride_h == 1 && geom_.stride_w == 1 &&
+                       padded_size(geom_) <= kMaxSampleElements &&
+                       saturating_product({std::uint64_t(geom_.col_rows()), std::uint64_t(geom_.out_h),
+                                           std::uint64_t(padded_width(geom_))}) <= kMaxSampleElements;
+  if (stride1) {
+    method_ = few_filters ? Method::kShiftedRows : Method::kPositions;
+  } else {
+    method_ = few_filters ? Method::kSmallGemm : Method::kBlas;
+  }
+  if (stride1) {
+    row_starts_.resize(static_cast<std::size_t>(geom_.col_rows()));
+    shifted_row_starts(geom_, row_starts_.data());
+    padded_ = Tensor(Shape{static_cast<int>(padded_size(geom_))});
+  }
+  if (method_ == Method::kShiftedRows) {
+    const int wide = wide_size(geom_);
+    dpadded_ = Tensor(padded_.shape());
+    wide_ = Tensor(Shape{config_.filters, wide});
+    wide_dz_ = Tensor(wide_.shape());
+    dcol_wide_ = Tensor(Shape{geom_.col_rows(), wide});
+  } else {
+    if (method_ != Method::kPositions) col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
+    dcol_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
+  }
+  if (method_ == Method::kPositions) {
+    const int fp = padded_filters(config_.filters);
+    weight_t_ = Tensor(Shape{geom_.col_rows(), fp});  // the extra filter columns stay zero
+    y_t_ = Tensor(Shape{geom_.col_cols(), fp});
+    dz_t_ = Tensor(y_t_.shape());
+    dweight_t_ = Tensor(weight_t_.shape());
+  }
   return Shape{config_.filters, geom_.out_h, geom_.out_w};
 }
 
-const Tensor& Conv2d::forward(const Tensor& x, Mode) {
-  const int n = x.shape()[0];
+// weight_t_ = Wᵀ (K x F, or K x fp with zero columns for the position-major kernels).
+void Conv2d::transpose_weight() {
+  const int f = config_.filters, k = geom_.col_rows(), ld = weight_t_.shape()[1];
+  for (int o = 0; o < f; ++o)
+    for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * ld + o] = weight_[static_cast<std::size_t>(o) * k + i];
+}
+
+// y (F, OH, OW) of one sample x (C, H, W), bias and activation included.
+void Conv2d::forward_sample(const float* x, float* y) {
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
-  CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
-            x.shape().str());
-  x_ = &x;
-  y_.resize(Shape{n, f, geom_.out_h, geom_.out_w});
-  const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
-  for (int s = 0; s < n; ++s) {
-    float* y = y_.data() + static_cast<std::size_t>(s) * f * p;
-    im2col(geom_, x.data() + s * in_stride, col_.data());
+  if (method_ == Method::kShiftedRows) {
+    const int wp = padded_width(geom_), wide = wide_size(geom_);
+    fill_padded_interior(geom_, x, padded_.data());
+    gemm_nn_rows(f, wide, k, weight_.data(), k, padded_.data(), row_starts_.data(), wide_.data(), wide, false);
+    for (int o = 0; o < f; ++o) {
+      const float b = bias_[o];
+      for (int oh = 0; oh < geom_.out_h; ++oh) {
+        const float* src = wide_.data() + static_cast<std::size_t>(o) * wide + oh * wp;
+        float* dst = y + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
+        for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = src[ow] + b;
+      }
+    }
+  } else if (method_ == Method::kPositions) {
+    const int fp = weight_t_.shape()[1];
+    fill_padded_interior(geom_, x, padded_.data());
+    conv_forward_positions(geom_, row_starts_.data(), padded_.data(), weight_t_.data(), fp, y_t_.data());
+    for (int o = 0; o < f; ++o) {
+      const float b = bias_[o];
+      for (int q = 0; q < p; ++q) y[static_cast<std::size_t>(o) * p + q] = y_t_[static_cast<std::size_t>(q) * fp + o] + b;
+    }
+  } else {
+    im2col(geom_, x, col_.data());
     // The bias is broadcast into y first so the product accumulates onto it.
     for (int o = 0; o < f; ++o) std::fill(y + o * p, y + (o + 1) * p, bias_[o]);
-    if (small_gemm_) {
+    if (method_ == Method::kSmallGemm) {
       gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
     } else {
       sgemm(Trans::kNo, Trans::kNo, f, p, k, 1.0f, weight_.data(), k, col_.data(), p, 1.0f, y, p);
     }
   }
-  activation_forward(config_.activation, y_.data(), y_.size());
+  // While the sample's output is still in cache.
+  activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);
+}
+
+const Tensor& Conv2d::forward(const Tensor& x, Mode) {
+  const int n = x.shape()[0];
+  CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
+            x.shape().str());
+  x_ = &x;
+  y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
+  if (method_ == Method::kPositions) transpose_weight();
+  const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(config_.filters) * geom_.col_cols();
+  for (int s = 0; s < n; ++s) forward_sample(x.data() + s * in_stride, y_.data() + s * out_stride);
   return y_;
+}
+
+// im2col methods: dW += dz colᵀ for one sample.
+void Conv2d::weight_gradient_sample(const float* x, const float* dz) {
+  const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
+  im2col(geom_, x, col_.data());
+  if (method_ == Method::kSmallGemm) {
+    gemm_nt(f, k, p, dz, p, col_.data(), p, dweight_.data(), k);
+  } else {
+    sgemm(Trans::kNo, Trans::kYes, f, k, p, 1.0f, dz, p, col_.data(), p, 1.0f, dweight_.data(), k);
+  }
+}
+
+// Position-major: dWᵀ += col dzᵀ for one sample (dweight_t_ is added into dW once per batch).
+void Conv2d::weight_gradient_sample_positions(const float* x, const float* dz) {
+  const int f = config_.filters, p = geom_.col_cols(), fp = weight_t_.shape()[1];
+  fill_padded_interior(geom_, x, padded_.data());
+  for (int o = 0; o < f; ++o)
+    for (int q = 0; q < p; ++q) dz_t_[static_cast<std::size_t>(q) * fp + o] = dz[static_cast<std::size_t>(o) * p + q];
+  conv_dweight_positions(geom_, row_starts_.data(), padded_.data(), dz_t_.data(), fp, dweight_t_.data());
+}
+
+// im2col methods: dx = col2im(Wᵀ dz) for one sample (dx zeroed by the caller).
+void Conv2d::input_gradient_sample(const float* dz, float* dx) {
+  const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
+  if (method_ == Method::kSmallGemm) {
+    gemm_nn(k, p, f, weight_t_.data(), f, dz, p, dcol_.data(), p, false);
+  } else {
+    sgemm(Trans::kYes, Trans::kNo, k, p, f, 1.0f, weight_.data(), k, dz, p, 0.0f, dcol_.data(), p);
+  }
+  col2im(geom_, dcol_.data(), dx);
+}
+
+// The same on the wide grid of the shifted rows.
+void Conv2d::backward_sample_shifted(const float* x, const float* dz, float* dx) {
+  const int f = config_.filters, k = geom_.col_rows();
+  const int wp = padded_width(geom_), wide = wide_size(geom_);
+  fill_padded_interior(geom_, x, padded_.data());
+  for (int o = 0; o < f; ++o)
+    for (int oh = 0; oh < geom_.out_h; ++oh) {
+      const float* src = dz + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
+      std::copy(src, src + geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * wide + oh * wp);
+    }
+  gemm_nt_rows(f, k, wide, wide_dz_.data(), wide, padded_.data(), row_starts_.data(), dweight_.data(), k);
+  if (!input_gradient_) return;
+  gemm_nn(k, wide, f, weight_t_.data(), f, wide_dz_.data(), wide, dcol_wide_.data(), wide, false);
+  dpadded_.fill(0.0f);
+  add_shifted_rows(geom_, row_starts_.data(), dcol_wide_.data(), dpadded_.data());
+  crop_padded(geom_, dpadded_.data(), dx);
 }
 
 const Tensor& Conv2d::backward(const Tensor& dy) {
@@ -118,33 +237,32 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
   if (input_gradient_) {
-    dx_.fill(0.0f);
+    if (method_ != Method::kShiftedRows) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
+    if (method_ == Method::kShiftedRows || method_ == Method::kSmallGemm) transpose_weight();
   }
-  if (input_gradient_ && small_gemm_) {
-    for (int o = 0; o < f; ++o)
-      for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * f + o] = weight_[static_cast<std::size_t>(o) * k + i];
-  }
+  if (method_ == Method::kPositions) dweight_t_.fill(0.0f);
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
     const float* dz = dz_.data() + static_cast<std::size_t>(s) * f * p;
-    im2col(geom_, x_->data() + s * in_stride, col_.data());
-    if (small_gemm_) {
-      gemm_nt(f, k, p, dz, p, col_.data(), p, dweight_.data(), k);
-    } else {
-      sgemm(Trans::kNo, Trans::kYes, f, k, p, 1.0f, dz, p, col_.data(), p, 1.0f, dweight_.data(), k);
-    }
     for (int o = 0; o < f; ++o) {
       float sum = 0.0f;
       for (int i = 0; i < p; ++i) sum += dz[o * p + i];
       dbias_[o] += sum;
     }
-    if (!input_gradient_) continue;
-    if (small_gemm_) {
-      gemm_nn(k, p, f, weight_t_.data(), f, dz, p, dcol_.data(), p, false);
-    } else {
-      sgemm(Trans::kYes, Trans::kNo, k, p, f, 1.0f, weight_.data(), k, dz, p, 0.0f, dcol_.data(), p);
+    float* dx = dx_.data() + s * in_stride;
+    const float* x = x_->data() + s * in_stride;
+    switch (method_) {
+      case Method::kShiftedRows: backward_sample_shifted(x, dz, dx); continue;
+      case Method::kPositions: weight_gradient_sample_positions(x, dz); break;
+      case Method::kSmallGemm:
+      case Method::kBlas: weight_gradient_sample(x, dz); break;
     }
-    col2im(geom_, dcol_.data(), dx_.data() + s * in_stride);
+    if (input_gradient_) input_gradient_sample(dz, dx);
+  }
+  if (method_ == Method::kPositions) {
+    const int fp = weight_t_.shape()[1];
+    for (int o = 0; o < f; ++o)
+      for (int i = 0; i < k; ++i) dweight_[static_cast<std::size_t>(o) * k + i] += dweight_t_[static_cast<std::size_t>(i) * fp + o];
   }
   return dx_;
 }

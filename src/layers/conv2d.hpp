@@ -1,20 +1,29 @@
 // Conv2d: 2-D convolution (cross-correlation, as every framework computes it) with bias and an
-// optional fused activation, by im2col + matrix product, one sample at a time.
+// optional fused activation, as a matrix product, one sample at a time.
 //
 //   x (N, C, H, W), weight (F, C, kh, kw) [OIHW], bias (F), y (N, F, OH, OW)
 //   forward   y_n(F x P)  = W(F x K) col_n(K x P) + b,  K = C*kh*kw, P = OH*OW, then act
 //   backward  dz = dy * act'(y);  dW(F x K) += dz_n colᵀ_n;  db += Σ_P dz_n;
 //             dcol(K x P) = Wᵀ dz_n;  dx_n = col2im(dcol)   (col2im adds, so dx is zeroed first)
 //
-// The products use ops/small_gemm.hpp for layers with few filters (OpenBLAS is slow on those
-// skinny shapes) and OpenBLAS's sgemm otherwise. col_n is built
-// for one sample at a time so it stays in cache, and rebuilt by backward rather than kept for
-// the whole batch: rebuilding from cache is cheaper than storing megabytes.
+// Three ways to run the products, fixed by setup from the shape (never by timing, so runs stay
+// bit-reproducible; docs/performance.md has the measurements behind the rule):
+//   kShiftedRows  stride 1 and few filters (LeNet's conv1): no im2col at all; the own kernels read
+//                 the shifted rows of the once-padded sample in place (ops/shifted_rows.hpp).
+//   kPositions    stride 1 and more filters (LeNet's conv2): forward and dW the same way with
+//                 filters along the vector (ops/conv_positions.hpp); dx as kBlas.
+//   kSmallGemm    few filters, any stride: im2col + the own kernels (ops/small_gemm.hpp), which
+//                 beat OpenBLAS on these skinny shapes.
+//   kBlas         otherwise (LeNet's conv2): im2col + OpenBLAS's sgemm.
+// col_n is built for one sample at a time so it stays in cache, and rebuilt by backward rather
+// than kept for the whole batch: rebuilding from cache is cheaper than storing megabytes.
 //
 // Padding: valid (OH = floor((H - kh) / sh) + 1), same (OH = ceil(H / sh), total padding
 // max((OH - 1) sh + kh - H, 0) split with the extra row/column at the bottom/right, as TensorFlow
 // does), or explicit (ph, pw) on both sides (OH = floor((H + 2 ph - kh) / sh) + 1).
 #pragma once
+
+#include <vector>
 
 #include "layers/layer.hpp"
 #include "ops/activation.hpp"
@@ -52,15 +61,35 @@ class Conv2d : public Layer {
   Tensor bias_;     // (F)
   Tensor dweight_;  // (F, C, kh, kw)
   Tensor dbias_;    // (F)
+  enum class Method { kShiftedRows, kPositions, kSmallGemm, kBlas };
   static constexpr int kSmallGemmMaxFilters = 8;
-  bool small_gemm_ = false;    // which matrix product this layer uses (set by setup)
-  const Tensor* x_ = nullptr;  // the last forward's input, read again by backward
-  Tensor col_;      // (K, P): one sample's columns
-  Tensor weight_t_; // (K, F): Wᵀ for dcol
-  Tensor y_;        // (N, F, OH, OW)
-  Tensor dz_;       // (N, F, OH, OW): dy through the activation
-  Tensor dcol_;     // (K, P)
-  Tensor dx_;       // (N, C, H, W)
+  Method method_ = Method::kBlas;  // set by setup
+  const Tensor* x_ = nullptr;      // the last forward's input, read again by backward
+  Tensor weight_t_;  // (K, F): Wᵀ for dcol; (K, fp) for kPositions (fp = F rounded up to a vector)
+  Tensor y_;         // (N, F, OH, OW)
+  Tensor dz_;        // (N, F, OH, OW): dy through the activation
+  Tensor dx_;        // (N, C, H, W)
+  // kSmallGemm and kBlas (col_) and kPositions (dcol_ only):
+  Tensor col_;   // (K, P): one sample's columns
+  Tensor dcol_;  // (K, P)
+  // kShiftedRows and kPositions (WP = OW + kw - 1, see ops/shifted_rows.hpp):
+  std::vector<int> row_starts_;  // (K): where each row of col starts in padded_
+  Tensor padded_;                // (C * HP * WP + kw): one padded sample; the border stays zero
+  // kPositions (ops/conv_positions.hpp):
+  Tensor y_t_;        // (P, fp): one sample's output, filter-minor
+  Tensor dz_t_;       // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
+  Tensor dweight_t_;  // (K, fp): the batch's dWᵀ
+  // kShiftedRows:
+  Tensor wide_;                  // (F, OH * WP): forward's output on the wide grid
+  Tensor wide_dz_;               // (F, OH * WP): dz on the wide grid; the extra columns stay zero
+  Tensor dcol_wide_;             // (K, OH * WP)
+  Tensor dpadded_;               // (C * HP * WP + kw)
+  void transpose_weight();
+  void forward_sample(const float* x, float* y);
+  void weight_gradient_sample(const float* x, const float* dz);
+  void weight_gradient_sample_positions(const float* x, const float* dz);
+  void input_gradient_sample(const float* dz, float* dx);
+  void backward_sample_shifted(const float* x, const float* dz, float* dx);
 };
 
 }  // namespace cnn

@@ -6,11 +6,19 @@
 //
 //   gemm_nn:  C(m x n) (+)= A(m x k) B(k x n)      vectorised along n (conv forward, dcol)
 //   gemm_nt:  C(m x n)  += A(m x k) B(n x k)ᵀ      vectorised along k (conv dW: a dot per entry)
+//
+// The *_rows forms take B as a table of row starts instead of a leading dimension: row p of B is
+// b + b_rows[p]. Rows may overlap, which is what lets a stride-1 convolution read the shifted
+// rows of a padded image in place instead of copying them into an im2col matrix (conv2d.hpp).
 #pragma once
 
 namespace cnn {
 
 void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc, bool accumulate);
 void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
+
+void gemm_nn_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc,
+                  bool accumulate);
+void gemm_nt_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc);
 
 }  // namespace cnn
