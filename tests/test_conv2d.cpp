@@ -107,6 +107,46 @@ TEST_CASE("conv fast paths match the naive convolution on random shapes", "[conv
   }
 }
 
+TEST_CASE("conv on LeNet's shapes over a full batch matches the naive convolution", "[conv]") {
+  // The shapes the hot path is tuned for (conv1: 6 filters, same; conv2: 16 filters, valid), with
+  // a batch of 32 so that per-sample buffers are reused many times within one call, and twice
+  // in a row so that nothing carries over from one batch to the next.
+  struct Case {
+    Conv2dConfig config;
+    Shape x;
+  } cases[] = {{conv(6, 5, 5, 1, 1, Padding::kSame, 0, 0, Activation::kRelu), {32, 1, 28, 28}},
+               {conv(16, 5, 5, 1, 1, Padding::kValid, 0, 0, Activation::kRelu), {32, 6, 14, 14}}};
+  Rng rng(23);
+  for (auto& c : cases) {
+    Conv2d layer(c.config);
+    layer.set_input_gradient(true);
+    const Shape out = layer.setup(c.x.without_batch());
+    set_params(layer, rng);
+    auto params = layer.params();
+    const auto& g = layer.geometry();
+    for (int round = 0; round < 2; ++round) {
+      const Tensor x = test::random_tensor(c.x, rng);
+      Tensor z = reference::conv2d_forward(x, *params[0].value, *params[1].value, 1, 1, g.pad_top, g.pad_left, out[1], out[2]);
+      const Tensor& y = layer.forward(x, Mode::kTrain);
+      INFO(layer.describe() << " round " << round);
+      for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(std::max(z[i], 0.0f)).epsilon(1e-5).margin(1e-5));
+      const Tensor dy = test::random_tensor(y.shape(), rng);
+      Tensor dz = dy;
+      for (std::size_t i = 0; i < dz.size(); ++i)
+        if (y[i] <= 0.0f) dz[i] = 0.0f;
+      for (Param& p : params) p.grad->fill(0.0f);
+      const Tensor dx = layer.backward(dy);
+      Tensor rdx, rdw, rdb;
+      reference::conv2d_backward(x, *params[0].value, dz, 1, 1, g.pad_top, g.pad_left, rdx, rdw, rdb);
+      for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == Approx(rdx[i]).epsilon(1e-5).margin(1e-4));
+      // dW and db sum 32 x 784 float products of about 0.25 with random signs: float rounding
+      // alone reaches a few 1e-4 in absolute terms where they cancel; a wrong index errs by O(1).
+      for (std::size_t i = 0; i < rdw.size(); ++i) REQUIRE((*params[0].grad)[i] == Approx(rdw[i]).epsilon(5e-5).margin(2e-3));
+      for (std::size_t i = 0; i < rdb.size(); ++i) REQUIRE((*params[1].grad)[i] == Approx(rdb[i]).epsilon(5e-5).margin(2e-3));
+    }
+  }
+}
+
 TEST_CASE("conv gradients match central differences", "[conv][gradcheck]") {
   struct Case {
     Conv2dConfig config;

@@ -102,16 +102,15 @@ Shape Conv2d::setup(const Shape& in) {
     shifted_row_starts(geom_, row_starts_.data());
     padded_ = Tensor(Shape{static_cast<int>(padded_size(geom_))});
   }
-  if (method_ == Method::kShiftedRows) {
-    const int wide = wide_size(geom_);
+  if (stride1) {
     dpadded_ = Tensor(padded_.shape());
-    wide_ = Tensor(Shape{config_.filters, wide});
-    wide_dz_ = Tensor(wide_.shape());
-    dcol_wide_ = Tensor(Shape{geom_.col_rows(), wide});
+    wide_dz_ = Tensor(Shape{config_.filters, wide_stride(geom_)});
+    dcol_wide_ = Tensor(Shape{geom_.col_rows(), wide_stride(geom_)});
   } else {
-    if (method_ != Method::kPositions) col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
-    dcol_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
+    col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
+    dcol_ = Tensor(col_.shape());
   }
+  if (method_ == Method::kShiftedRows) wide_ = Tensor(Shape{config_.filters, wide_size(geom_)});
   if (method_ == Method::kPositions) {
     const int fp = padded_filters(config_.filters);
     weight_t_ = Tensor(Shape{geom_.col_rows(), fp});  // the extra filter columns stay zero
@@ -210,19 +209,21 @@ void Conv2d::input_gradient_sample(const float* dz, float* dx) {
   col2im(geom_, dcol_.data(), dx);
 }
 
-// The same on the wide grid of the shifted rows.
-void Conv2d::backward_sample_shifted(const float* x, const float* dz, float* dx) {
-  const int f = config_.filters, k = geom_.col_rows();
-  const int wp = padded_width(geom_), wide = wide_size(geom_);
-  fill_padded_interior(geom_, x, padded_.data());
-  for (int o = 0; o < f; ++o)
+// Stride-1 methods: dz of one sample onto the wide grid (the extra positions stay zero).
+void Conv2d::spread_to_wide_grid(const float* dz) {
+  const int wp = padded_width(geom_), ws = wide_stride(geom_);
+  for (int o = 0; o < config_.filters; ++o)
     for (int oh = 0; oh < geom_.out_h; ++oh) {
       const float* src = dz + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
-      std::copy(src, src + geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * wide + oh * wp);
+      std::copy(src, src + geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * ws + oh * wp);
     }
-  gemm_nt_rows(f, k, wide, wide_dz_.data(), wide, padded_.data(), row_starts_.data(), dweight_.data(), k);
-  if (!input_gradient_) return;
-  gemm_nn(k, wide, f, weight_t_.data(), f, wide_dz_.data(), wide, dcol_wide_.data(), wide, false);
+}
+
+// Stride-1 methods: dx = the image part of Σ_p shifted rows of Wᵀ dz_wide, for one sample.
+// Whole contiguous rows instead of col2im's runs of OW floats.
+void Conv2d::input_gradient_sample_wide(float* dx) {
+  const int f = config_.filters, k = geom_.col_rows(), ws = wide_stride(geom_);
+  gemm_nn(k, ws, f, weight_t_.data(), weight_t_.shape()[1], wide_dz_.data(), ws, dcol_wide_.data(), ws, false);
   dpadded_.fill(0.0f);
   add_shifted_rows(geom_, row_starts_.data(), dcol_wide_.data(), dpadded_.data());
   crop_padded(geom_, dpadded_.data(), dx);
@@ -237,8 +238,8 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
   if (input_gradient_) {
-    if (method_ != Method::kShiftedRows) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
-    if (method_ == Method::kShiftedRows || method_ == Method::kSmallGemm) transpose_weight();
+    if (method_ == Method::kSmallGemm || method_ == Method::kBlas) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
+    if (method_ != Method::kBlas) transpose_weight();
   }
   if (method_ == Method::kPositions) dweight_t_.fill(0.0f);
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
@@ -252,12 +253,26 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
     float* dx = dx_.data() + s * in_stride;
     const float* x = x_->data() + s * in_stride;
     switch (method_) {
-      case Method::kShiftedRows: backward_sample_shifted(x, dz, dx); continue;
-      case Method::kPositions: weight_gradient_sample_positions(x, dz); break;
+      case Method::kShiftedRows:
+        fill_padded_interior(geom_, x, padded_.data());
+        spread_to_wide_grid(dz);
+        gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded_.data(), row_starts_.data(),
+                     dweight_.data(), k);
+        if (input_gradient_) input_gradient_sample_wide(dx);
+        break;
+      case Method::kPositions:
+        weight_gradient_sample_positions(x, dz);
+        if (input_gradient_) {
+          spread_to_wide_grid(dz);
+          input_gradient_sample_wide(dx);
+        }
+        break;
       case Method::kSmallGemm:
-      case Method::kBlas: weight_gradient_sample(x, dz); break;
+      case Method::kBlas:
+        weight_gradient_sample(x, dz);
+        if (input_gradient_) input_gradient_sample(dz, dx);
+        break;
     }
-    if (input_gradient_) input_gradient_sample(dz, dx);
   }
   if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];

@@ -11,7 +11,8 @@
 //   kShiftedRows  stride 1 and few filters (LeNet's conv1): no im2col at all; the own kernels read
 //                 the shifted rows of the once-padded sample in place (ops/shifted_rows.hpp).
 //   kPositions    stride 1 and more filters (LeNet's conv2): forward and dW the same way with
-//                 filters along the vector (ops/conv_positions.hpp); dx as kBlas.
+//                 filters along the vector (ops/conv_positions.hpp); dx on the wide grid as
+//                 kShiftedRows does.
 //   kSmallGemm    few filters, any stride: im2col + the own kernels (ops/small_gemm.hpp), which
 //                 beat OpenBLAS on these skinny shapes.
 //   kBlas         otherwise (LeNet's conv2): im2col + OpenBLAS's sgemm.
@@ -69,27 +70,28 @@ class Conv2d : public Layer {
   Tensor y_;         // (N, F, OH, OW)
   Tensor dz_;        // (N, F, OH, OW): dy through the activation
   Tensor dx_;        // (N, C, H, W)
-  // kSmallGemm and kBlas (col_) and kPositions (dcol_ only):
+  // kSmallGemm and kBlas:
   Tensor col_;   // (K, P): one sample's columns
   Tensor dcol_;  // (K, P)
-  // kShiftedRows and kPositions (WP = OW + kw - 1, see ops/shifted_rows.hpp):
+  // kShiftedRows and kPositions (WP = OW + kw - 1, WS = wide_stride; see ops/shifted_rows.hpp):
   std::vector<int> row_starts_;  // (K): where each row of col starts in padded_
-  Tensor padded_;                // (C * HP * WP + kw): one padded sample; the border stays zero
+  Tensor padded_;                // (padded_size): one padded sample; the border stays zero
+  Tensor dpadded_;               // (padded_size)
+  Tensor wide_dz_;               // (F, WS): dz on the wide grid; the extra positions stay zero
+  Tensor dcol_wide_;             // (K, WS)
+  // kShiftedRows:
+  Tensor wide_;  // (F, OH * WP): forward's output on the wide grid
   // kPositions (ops/conv_positions.hpp):
   Tensor y_t_;        // (P, fp): one sample's output, filter-minor
   Tensor dz_t_;       // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
   Tensor dweight_t_;  // (K, fp): the batch's dWᵀ
-  // kShiftedRows:
-  Tensor wide_;                  // (F, OH * WP): forward's output on the wide grid
-  Tensor wide_dz_;               // (F, OH * WP): dz on the wide grid; the extra columns stay zero
-  Tensor dcol_wide_;             // (K, OH * WP)
-  Tensor dpadded_;               // (C * HP * WP + kw)
   void transpose_weight();
   void forward_sample(const float* x, float* y);
   void weight_gradient_sample(const float* x, const float* dz);
   void weight_gradient_sample_positions(const float* x, const float* dz);
   void input_gradient_sample(const float* dz, float* dx);
-  void backward_sample_shifted(const float* x, const float* dz, float* dx);
+  void spread_to_wide_grid(const float* dz);
+  void input_gradient_sample_wide(float* dx);
 };
 
 }  // namespace cnn

@@ -14,7 +14,8 @@ int interior_cols(const ConvGeometry& g) { return std::max(0, std::min(g.width, 
 }  // namespace
 
 std::size_t padded_size(const ConvGeometry& g) {
-  return static_cast<std::size_t>(g.channels) * padded_height(g) * padded_width(g) + static_cast<std::size_t>(g.kernel_w);
+  return static_cast<std::size_t>(g.channels) * padded_height(g) * padded_width(g) + static_cast<std::size_t>(g.kernel_w) +
+         static_cast<std::size_t>(wide_stride(g) - wide_size(g));
 }
 
 void shifted_row_starts(const ConvGeometry& g, int* rows) {
@@ -36,7 +37,7 @@ void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded) 
 }
 
 void add_shifted_rows(const ConvGeometry& g, const int* rows, const float* dcol_wide, float* dpadded) {
-  const int n = wide_size(g), k = g.col_rows();
+  const int n = wide_stride(g), k = g.col_rows();
   for (int p = 0; p < k; ++p) {
     float* out = dpadded + rows[p];
     const float* in = dcol_wide + static_cast<std::size_t>(p) * n;

@@ -8,7 +8,7 @@
 // they add nothing to dW.
 //
 //   forward   wide(F x OH*WP) = W(F x K) rows(padded);  y = wide's first OW of every WP, + b
-//   backward  dW(F x K) += dz_wide rowsᵀ;   dcol_wide(K x OH*WP) = Wᵀ dz_wide;
+//   backward  dW(F x K) += dz_wide rowsᵀ;   dcol_wide(K x wide_stride) = Wᵀ dz_wide;
 //             dpadded[start(p) + q] += dcol_wide[p][q];  dx = the image inside dpadded
 #pragma once
 
@@ -21,14 +21,19 @@ namespace cnn {
 inline int padded_height(const ConvGeometry& g) { return g.out_h + g.kernel_h - 1; }
 inline int padded_width(const ConvGeometry& g) { return g.out_w + g.kernel_w - 1; }
 inline int wide_size(const ConvGeometry& g) { return g.out_h * padded_width(g); }
-// The padded sample's floats, plus the kw - 1 that the last row's wide positions read past it.
+// The wide grid's row length in the gradient buffers: wide_size rounded up to 32 floats, so
+// that the products over it run in whole vectors with no scalar tail (the extra positions hold
+// zero gradients).
+inline int wide_stride(const ConvGeometry& g) { return (wide_size(g) + 31) / 32 * 32; }
+// The padded sample's floats, plus what the last rows' wide positions (up to wide_stride) read past it.
 std::size_t padded_size(const ConvGeometry& g);
 
 // rows[p] for p = (c * kh + i) * kw + j: where row p of col starts in the padded sample (K entries).
 void shifted_row_starts(const ConvGeometry& g, int* rows);
 // Copies the image x (C, H, W) into the interior of padded; the border is left as it is (zero it once).
 void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded);
-// dpadded[rows[p] + q] += dcol_wide[p * wide_size + q] for every p, q (dpadded: padded_size floats).
+// dpadded[rows[p] + q] += dcol_wide[p * wide_stride + q] for every p and q < wide_stride
+// (dpadded: padded_size floats).
 void add_shifted_rows(const ConvGeometry& g, const int* rows, const float* dcol_wide, float* dpadded);
 // dx (C, H, W) = the image's part of padded; pixels the convolution never reads get 0.
 void crop_padded(const ConvGeometry& g, const float* padded, float* dx);
