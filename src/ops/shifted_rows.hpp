@@ -15,16 +15,17 @@
 #include <cstddef>
 
 #include "ops/im2col.hpp"
+#include "ops/vec.hpp"
 
 namespace cnn {
 
 inline int padded_height(const ConvGeometry& g) { return g.out_h + g.kernel_h - 1; }
 inline int padded_width(const ConvGeometry& g) { return g.out_w + g.kernel_w - 1; }
 inline int wide_size(const ConvGeometry& g) { return g.out_h * padded_width(g); }
-// The wide grid's row length in the gradient buffers: wide_size rounded up to 32 floats, so
-// that the products over it run in whole vectors with no scalar tail (the extra positions hold
-// zero gradients).
-inline int wide_stride(const ConvGeometry& g) { return (wide_size(g) + 31) / 32 * 32; }
+// The wide grid's row length in the gradient buffers: wide_size rounded up to the kernels' tile
+// width (two vectors), so that the products over it run in whole tiles with no scalar tail (the
+// extra positions hold zero gradients).
+inline int wide_stride(const ConvGeometry& g) { return (wide_size(g) + 2 * kLanes - 1) / (2 * kLanes) * (2 * kLanes); }
 // The padded sample's floats, plus what the last rows' wide positions (up to wide_stride) read past it.
 std::size_t padded_size(const ConvGeometry& g);
 
