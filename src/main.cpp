@@ -11,6 +11,7 @@
 #include "cli/predict.hpp"
 #include "cli/train.hpp"
 #include "core/error.hpp"
+#include "ops/blas.hpp"
 
 namespace {
 
@@ -25,6 +26,9 @@ void setup_logging(bool verbose, bool quiet) {
 
 int main(int argc, char** argv) {
   using cnn::ExitCode;
+  // cnn's parallelism is its own (net/replica_set.hpp); OpenBLAS runs single-threaded unless a
+  // command asks otherwise, and its idle workers must not spin on a core meanwhile (ops/blas.cpp).
+  cnn::set_blas_threads(1);
   CLI::App app{"cnn: train, evaluate and run small convolutional networks (LeNet-5 on MNIST and friends)",
                "cnn"};
   app.set_version_flag("--version", std::string("cnn ") + CNN_VERSION);

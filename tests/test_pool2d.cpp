@@ -92,3 +92,23 @@ TEST_CASE("pool rejects a window larger than its input", "[pool]") {
   Pool2d pool(Pool2dConfig{PoolType::kMax, 3, 3, 3, 3});
   CHECK_THROWS_AS(pool.setup(Shape{1, 2, 5}), Error);
 }
+
+TEST_CASE("2x2 max pool in inference mode gives exactly the training values", "[pool]") {
+  // Inference skips the argmax (a separate, vectorised loop); it must not change a single value,
+  // ties and odd sizes included. Values from a small set make ties frequent.
+  Rng rng(9);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int h = 2 + static_cast<int>(rng.uniform_int(30)), w = 2 + static_cast<int>(rng.uniform_int(30));
+    const int c = 1 + static_cast<int>(rng.uniform_int(4));
+    Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
+    pool.setup(Shape{c, h, w});
+    Tensor x(Shape{3, c, h, w});
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.uniform_int(5)) - 2.0f;
+    const Tensor trained = pool.forward(x, Mode::kTrain);
+    const Tensor& inferred = pool.forward(x, Mode::kInfer);
+    REQUIRE(inferred.shape() == trained.shape());
+    for (std::size_t i = 0; i < trained.size(); ++i) REQUIRE(inferred[i] == trained[i]);
+    // Nothing to route the gradient with after an inference pass.
+    REQUIRE_THROWS_AS(pool.backward(Tensor(trained.shape())), Error);
+  }
+}

@@ -20,6 +20,8 @@
 
 namespace cnn {
 
+// kInfer: no backward will follow this forward, so a layer may skip what only backward needs
+// (max pooling's argmax); calling backward after it is an error.
 enum class Mode { kTrain, kInfer };
 
 // Caps that setup() checks before allocating, so that a config or model file cannot make cnn

@@ -54,20 +54,45 @@ void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, 
   }
 }
 
+// The same without the argmax, for inference: branch-free, so the compiler vectorises it. The
+// comparisons are those of max_pool_2x2, so the values are identical (NaN included).
+void max_pool_2x2_values(const float* x, int planes, int height, int width, int out_h, int out_w, float* y) {
+  for (int c = 0; c < planes; ++c) {
+    const float* xc = x + static_cast<std::size_t>(c) * height * width;
+    for (int oh = 0; oh < out_h; ++oh, y += out_w) {
+      const float* r0 = xc + 2 * oh * width;
+      const float* r1 = r0 + width;
+      for (int ow = 0; ow < out_w; ++ow) {
+        float v = r0[2 * ow];
+        v = r0[2 * ow + 1] > v ? r0[2 * ow + 1] : v;
+        v = r1[2 * ow] > v ? r1[2 * ow] : v;
+        v = r1[2 * ow + 1] > v ? r1[2 * ow + 1] : v;
+        y[ow] = v;
+      }
+    }
+  }
+}
+
 }  // namespace
 
-const Tensor& Pool2d::forward(const Tensor& x, Mode) {
+const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, channels_, height_, width_}), "pool: input {} does not match setup", x.shape().str());
   y_.resize(Shape{n, channels_, out_h_, out_w_});
+  backward_ready_ = mode == Mode::kTrain;
   const bool is_max = config_.type == PoolType::kMax;
   if (is_max) argmax_.resize(y_.size());
   if (is_max && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 && config_.stride_w == 2) {
     const std::size_t in_block = static_cast<std::size_t>(channels_) * height_ * width_;
     const std::size_t out_block = static_cast<std::size_t>(channels_) * out_h_ * out_w_;
-    for (int s = 0; s < n; ++s)
-      max_pool_2x2(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
-                   argmax_.data() + s * out_block);
+    for (int s = 0; s < n; ++s) {
+      if (mode == Mode::kInfer) {  // backward cannot follow, so no argmax to keep
+        max_pool_2x2_values(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block);
+      } else {
+        max_pool_2x2(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
+                     argmax_.data() + s * out_block);
+      }
+    }
     return y_;
   }
   const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
@@ -108,6 +133,7 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode) {
 }
 
 const Tensor& Pool2d::backward(const Tensor& dy) {
+  CNN_CHECK(backward_ready_, "pool: backward needs a forward in training mode");
   CNN_CHECK(dy.shape() == y_.shape(), "pool: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   const int n = dy.shape()[0];
   dx_.resize(Shape{n, channels_, height_, width_});

@@ -36,6 +36,7 @@ class Pool2d : public Layer {
   int channels_ = 0, height_ = 0, width_ = 0, out_h_ = 0, out_w_ = 0;
   Tensor y_;                          // (N, C, OH, OW)
   Tensor dx_;                         // (N, C, H, W)
+  bool backward_ready_ = false;       // the last forward was in Mode::kTrain
   std::vector<std::int32_t> argmax_;  // (N, C, OH, OW): index within the sample's (C, H, W) block
 };
 

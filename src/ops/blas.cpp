@@ -21,9 +21,17 @@ void sgemm(Trans trans_a, Trans trans_b, int m, int n, int k, float alpha, const
               c, ldc);
 }
 
+// OpenBLAS's pthread build starts its worker threads when the library loads, and they spin
+// (sched_yield) for about 0.1 s before sleeping, whatever openblas_set_num_threads says. On two
+// cores that spinning took a core from cnn's own second thread: 15-20 % of a 10,000-image eval.
+// blas_thread_shutdown_ (exported for fork safety) stops them; OpenBLAS restarts them by itself
+// if it is later asked for more than one thread. Weak, so that a BLAS without it links too.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
 void set_blas_threads(int threads) {
   CNN_CHECK(threads >= 1, "thread count must be at least 1, got {}", threads);
   openblas_set_num_threads(threads);
+  if (threads == 1 && blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
 }
 
 int blas_threads() { return openblas_get_num_threads(); }
