@@ -113,6 +113,8 @@ Shape Conv2d::setup(const Shape& in) {
   if (method_ == Method::kShiftedRows) wide_ = Tensor(Shape{config_.filters, wide_size(geom_)});
   if (method_ == Method::kPositions) {
     const int fp = padded_filters(config_.filters);
+    wide_places_.resize(static_cast<std::size_t>(geom_.col_cols()));
+    wide_places(geom_, wide_places_.data());
     weight_t_ = Tensor(Shape{geom_.col_rows(), fp});  // the extra filter columns stay zero
     y_t_ = Tensor(Shape{geom_.col_cols(), fp});
     dz_t_ = Tensor(y_t_.shape());
@@ -146,7 +148,7 @@ void Conv2d::forward_sample(const float* x, float* y) {
   } else if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];
     fill_padded_interior(geom_, x, padded_.data());
-    conv_forward_positions(geom_, row_starts_.data(), padded_.data(), weight_t_.data(), fp, y_t_.data());
+    conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), weight_t_.data(), fp, y_t_.data());
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
       for (int q = 0; q < p; ++q) y[static_cast<std::size_t>(o) * p + q] = y_t_[static_cast<std::size_t>(q) * fp + o] + b;
@@ -195,7 +197,7 @@ void Conv2d::weight_gradient_sample_positions(const float* x, const float* dz) {
   fill_padded_interior(geom_, x, padded_.data());
   for (int o = 0; o < f; ++o)
     for (int q = 0; q < p; ++q) dz_t_[static_cast<std::size_t>(q) * fp + o] = dz[static_cast<std::size_t>(o) * p + q];
-  conv_dweight_positions(geom_, row_starts_.data(), padded_.data(), dz_t_.data(), fp, dweight_t_.data());
+  conv_dweight_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), dz_t_.data(), fp, dweight_t_.data());
 }
 
 // im2col methods: dx = col2im(Wᵀ dz) for one sample (dx zeroed by the caller).

@@ -82,6 +82,7 @@ class Conv2d : public Layer {
   // kShiftedRows:
   Tensor wide_;  // (F, OH * WP): forward's output on the wide grid
   // kPositions (ops/conv_positions.hpp):
+  std::vector<int> wide_places_;  // (P): each output position's place on the wide grid
   Tensor y_t_;        // (P, fp): one sample's output, filter-minor
   Tensor dz_t_;       // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
   Tensor dweight_t_;  // (K, fp): the batch's dWᵀ

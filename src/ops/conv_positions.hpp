@@ -21,7 +21,12 @@ namespace cnn {
 // The filter count rounded up to a whole number of vectors: the row length of wt, y_t and dz_t.
 int padded_filters(int filters);
 
-void conv_forward_positions(const ConvGeometry& g, const int* rows, const float* padded, const float* wt, int fp, float* y_t);
-void conv_dweight_positions(const ConvGeometry& g, const int* rows, const float* padded, const float* dz_t, int fp, float* dwt);
+// at[q] = pos(q) for every output position (P entries), the table both kernels walk.
+void wide_places(const ConvGeometry& g, int* at);
+
+void conv_forward_positions(const ConvGeometry& g, const int* rows, const int* at, const float* padded, const float* wt, int fp,
+                            float* y_t);
+void conv_dweight_positions(const ConvGeometry& g, const int* rows, const int* at, const float* padded, const float* dz_t, int fp,
+                            float* dwt);
 
 }  // namespace cnn
