@@ -10,6 +10,7 @@
 #include "ops/conv_positions.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
+#include "ops/vec.hpp"
 
 namespace cnn {
 
@@ -217,7 +218,7 @@ void Conv2d::spread_to_wide_grid(const float* dz) {
   for (int o = 0; o < config_.filters; ++o)
     for (int oh = 0; oh < geom_.out_h; ++oh) {
       const float* src = dz + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
-      std::copy(src, src + geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * ws + oh * wp);
+      copy_row(src, geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * ws + oh * wp);
     }
 }
 
@@ -247,11 +248,7 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
     const float* dz = dz_.data() + static_cast<std::size_t>(s) * f * p;
-    for (int o = 0; o < f; ++o) {
-      float sum = 0.0f;
-      for (int i = 0; i < p; ++i) sum += dz[o * p + i];
-      dbias_[o] += sum;
-    }
+    for (int o = 0; o < f; ++o) dbias_[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
     float* dx = dx_.data() + s * in_stride;
     const float* x = x_->data() + s * in_stride;
     switch (method_) {

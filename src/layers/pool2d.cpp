@@ -40,16 +40,26 @@ void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, 
     for (int oh = 0; oh < out_h; ++oh) {
       const float* r0 = xc + 2 * oh * width;
       const float* r1 = r0 + width;
+      const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
+      // Selects, not branches: the compiler vectorises this, and random data mispredicts branches.
       for (int ow = 0; ow < out_w; ++ow) {
         const int w0 = 2 * ow;
-        int best = 2 * oh * width + w0;
+        int best = row0 + w0;
         float v = r0[w0];
-        if (r0[w0 + 1] > v) v = r0[w0 + 1], best = 2 * oh * width + w0 + 1;
-        if (r1[w0] > v) v = r1[w0], best = (2 * oh + 1) * width + w0;
-        if (r1[w0 + 1] > v) v = r1[w0 + 1], best = (2 * oh + 1) * width + w0 + 1;
-        *y++ = v;
-        *argmax++ = c * plane + best;
+        bool later = r0[w0 + 1] > v;
+        v = later ? r0[w0 + 1] : v;
+        best = later ? row0 + w0 + 1 : best;
+        later = r1[w0] > v;
+        v = later ? r1[w0] : v;
+        best = later ? row0 + width + w0 : best;
+        later = r1[w0 + 1] > v;
+        v = later ? r1[w0 + 1] : v;
+        best = later ? row0 + width + w0 + 1 : best;
+        y[ow] = v;
+        argmax[ow] = best;
       }
+      y += out_w;
+      argmax += out_w;
     }
   }
 }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "ops/vec.hpp"
+
 namespace cnn {
 
 namespace {
@@ -32,7 +34,7 @@ void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded) 
     for (int h = 0; h < rows; ++h) {
       const float* src = x + (static_cast<std::size_t>(c) * g.height + h) * g.width;
       float* dst = padded + (static_cast<std::size_t>(c) * hp + h + g.pad_top) * wp + g.pad_left;
-      std::copy(src, src + cols, dst);
+      copy_row(src, cols, dst);
     }
 }
 
@@ -52,7 +54,7 @@ void crop_padded(const ConvGeometry& g, const float* padded, float* dx) {
   for (int c = 0; c < g.channels; ++c)
     for (int h = 0; h < rows; ++h) {
       const float* src = padded + (static_cast<std::size_t>(c) * hp + h + g.pad_top) * wp + g.pad_left;
-      std::copy(src, src + cols, dx + (static_cast<std::size_t>(c) * g.height + h) * g.width);
+      copy_row(src, cols, dx + (static_cast<std::size_t>(c) * g.height + h) * g.width);
     }
 }
 

@@ -36,4 +36,27 @@ inline Vec splat(float x) {
 #endif
 }
 
+// dst[0..n) = src[0..n) for the short rows of a padded image (10-30 floats), where a call to
+// memmove costs more than the copy.
+inline void copy_row(const float* src, int n, float* dst) {
+  int i = 0;
+  for (; i + kLanes <= n; i += kLanes) store(dst + i, load(src + i));
+  for (; i < n; ++i) dst[i] = src[i];
+}
+
+// Σ x[0..n): four vectors of partial sums, then the lanes. A plain loop is one dependent chain of
+// scalar additions (the compiler may not reorder float sums), about four cycles per element.
+inline float sum_of(const float* x, int n) {
+  Vec acc[4] = {};
+  int i = 0;
+  for (; i + 4 * kLanes <= n; i += 4 * kLanes)
+    for (int a = 0; a < 4; ++a) acc[a] += load(x + i + a * kLanes);
+  for (; i + kLanes <= n; i += kLanes) acc[0] += load(x + i);
+  const Vec v = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  float sum = 0.0f;
+  for (int lane = 0; lane < kLanes; ++lane) sum += v[lane];
+  for (; i < n; ++i) sum += x[i];
+  return sum;
+}
+
 }  // namespace cnn
