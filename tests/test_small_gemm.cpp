@@ -43,7 +43,7 @@ TEST_CASE("gemm_nn and gemm_nt match the naive product on odd sizes", "[small_ge
   }
 }
 
-TEST_CASE("gemm_nn_rows and gemm_nt_rows read B through a table of overlapping row starts", "[small_gemm]") {
+TEST_CASE("gemm_nn_rows, gemm_nn_add_rows and gemm_nt_rows take B or C as a table of overlapping row starts", "[small_gemm]") {
   // B's rows are shifted windows of one buffer, as the stride-1 convolution uses them.
   Rng rng(13);
   const int sizes[][3] = {{6, 896, 25}, {4, 140, 150}, {7, 37, 9}, {1, 5, 3}, {16, 150, 140}};
@@ -66,6 +66,28 @@ TEST_CASE("gemm_nn_rows and gemm_nt_rows read B through a table of overlapping r
         INFO("nn_rows m=" << m << " n=" << n << " k=" << k << " i=" << i << " j=" << j);
         REQUIRE(out[static_cast<std::size_t>(i * ldc + j)] == Approx(sum).epsilon(1e-5).margin(1e-5));
       }
+    // add_rows: C's rows are overlapping windows of one buffer and every product row adds into its
+    // window: an element covered by several rows receives all of their contributions.
+    {
+      const int ldb = n + 1;
+      std::vector<float> dense_b(static_cast<std::size_t>(k * ldb)), target(static_cast<std::size_t>(2 * m + n + 8));
+      std::vector<int> c_rows(static_cast<std::size_t>(m));
+      for (int i = 0; i < m; ++i) c_rows[static_cast<std::size_t>(i)] = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(2 * m + 8)));
+      for (auto* v : {&dense_b, &target})
+        for (float& x : *v) x = rng.uniform(-1, 1);
+      std::vector<double> expected(target.begin(), target.end());
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+          double sum = 0.0;
+          for (int p = 0; p < k; ++p) sum += a[static_cast<std::size_t>(i * lda + p)] * static_cast<double>(dense_b[static_cast<std::size_t>(p * ldb + j)]);
+          expected[static_cast<std::size_t>(c_rows[static_cast<std::size_t>(i)] + j)] += sum;
+        }
+      gemm_nn_add_rows(m, n, k, a.data(), lda, dense_b.data(), ldb, target.data(), c_rows.data());
+      for (std::size_t e = 0; e < target.size(); ++e) {
+        INFO("add_rows m=" << m << " n=" << n << " k=" << k << " element " << e);
+        REQUIRE(target[e] == Approx(expected[e]).epsilon(1e-5).margin(1e-4));
+      }
+    }
     // nt: C(m x k) += A'(m x n) Bᵀ, B's row p (length n) from the table; A' is m x n with ld n + 1.
     std::vector<float> a2(static_cast<std::size_t>(m * (n + 1))), c2(static_cast<std::size_t>(m * (k + 1)));
     for (auto* v : {&a2, &c2})

@@ -106,7 +106,6 @@ Shape Conv2d::setup(const Shape& in) {
   if (stride1) {
     dpadded_ = Tensor(padded_.shape());
     wide_dz_ = Tensor(Shape{config_.filters, wide_stride(geom_)});
-    dcol_wide_ = Tensor(Shape{geom_.col_rows(), wide_stride(geom_)});
   } else {
     col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
     dcol_ = Tensor(col_.shape());
@@ -222,13 +221,13 @@ void Conv2d::spread_to_wide_grid(const float* dz) {
     }
 }
 
-// Stride-1 methods: dx = the image part of Σ_p shifted rows of Wᵀ dz_wide, for one sample.
-// Whole contiguous rows instead of col2im's runs of OW floats.
+// Stride-1 methods: dx = the image part of Σ_p shifted rows of Wᵀ dz_wide, for one sample: each
+// tile of the product is added straight into the padded image (no dcol buffer), whole vectors
+// instead of col2im's runs of OW floats.
 void Conv2d::input_gradient_sample_wide(float* dx) {
   const int f = config_.filters, k = geom_.col_rows(), ws = wide_stride(geom_);
-  gemm_nn(k, ws, f, weight_t_.data(), weight_t_.shape()[1], wide_dz_.data(), ws, dcol_wide_.data(), ws, false);
   dpadded_.fill(0.0f);
-  add_shifted_rows(geom_, row_starts_.data(), dcol_wide_.data(), dpadded_.data());
+  gemm_nn_add_rows(k, ws, f, weight_t_.data(), weight_t_.shape()[1], wide_dz_.data(), ws, dpadded_.data(), row_starts_.data());
   crop_padded(geom_, dpadded_.data(), dx);
 }
 

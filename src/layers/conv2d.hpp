@@ -78,7 +78,6 @@ class Conv2d : public Layer {
   Tensor padded_;                // (padded_size): one padded sample; the border stays zero
   Tensor dpadded_;               // (padded_size)
   Tensor wide_dz_;               // (F, WS): dz on the wide grid; the extra positions stay zero
-  Tensor dcol_wide_;             // (K, WS)
   // kShiftedRows:
   Tensor wide_;  // (F, OH * WP): forward's output on the wide grid
   // kPositions (ops/conv_positions.hpp):

@@ -38,15 +38,6 @@ void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded) 
     }
 }
 
-void add_shifted_rows(const ConvGeometry& g, const int* rows, const float* dcol_wide, float* dpadded) {
-  const int n = wide_stride(g), k = g.col_rows();
-  for (int p = 0; p < k; ++p) {
-    float* out = dpadded + rows[p];
-    const float* in = dcol_wide + static_cast<std::size_t>(p) * n;
-    for (int q = 0; q < n; ++q) out[q] += in[q];
-  }
-}
-
 void crop_padded(const ConvGeometry& g, const float* padded, float* dx) {
   const int hp = padded_height(g), wp = padded_width(g);
   const int rows = interior_rows(g), cols = interior_cols(g);

@@ -8,8 +8,9 @@
 // they add nothing to dW.
 //
 //   forward   wide(F x OH*WP) = W(F x K) rows(padded);  y = wide's first OW of every WP, + b
-//   backward  dW(F x K) += dz_wide rowsᵀ;   dcol_wide(K x wide_stride) = Wᵀ dz_wide;
-//             dpadded[start(p) + q] += dcol_wide[p][q];  dx = the image inside dpadded
+//   backward  dW(F x K) += dz_wide rowsᵀ;
+//             dpadded[start(p) + q] += (Wᵀ dz_wide)[p][q]  (small_gemm's gemm_nn_add_rows);
+//             dx = the image inside dpadded
 #pragma once
 
 #include <cstddef>
@@ -33,9 +34,6 @@ std::size_t padded_size(const ConvGeometry& g);
 void shifted_row_starts(const ConvGeometry& g, int* rows);
 // Copies the image x (C, H, W) into the interior of padded; the border is left as it is (zero it once).
 void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded);
-// dpadded[rows[p] + q] += dcol_wide[p * wide_stride + q] for every p and q < wide_stride
-// (dpadded: padded_size floats).
-void add_shifted_rows(const ConvGeometry& g, const int* rows, const float* dcol_wide, float* dpadded);
 // dx (C, H, W) = the image's part of padded; pixels the convolution never reads get 0.
 void crop_padded(const ConvGeometry& g, const float* padded, float* dx);
 

@@ -10,27 +10,29 @@
 namespace cnn {
 namespace {
 
-// Row p of B at b + p * ldb.
+// Row p at b + p * ld (T = const float for B, float for C).
+template <class T>
 struct StridedRows {
-  const float* b;
-  int ldb;
-  const float* operator()(int p) const { return b + static_cast<long>(p) * ldb; }
-  StridedRows shifted(int j) const { return {b + j, ldb}; }
+  T* b;
+  int ld;
+  T* operator()(int p) const { return b + static_cast<long>(p) * ld; }
+  StridedRows shifted(int j) const { return {b + j, ld}; }  // columns from j
+  StridedRows from(int i) const { return {b + static_cast<long>(i) * ld, ld}; }  // rows from i
 };
 
-// Row p of B at b + rows[p].
+// Row p at b + rows[p].
+template <class T>
 struct TableRows {
-  const float* b;
+  T* b;
   const int* rows;
-  const float* operator()(int p) const { return b + rows[p]; }
+  T* operator()(int p) const { return b + rows[p]; }
   TableRows shifted(int j) const { return {b + j, rows}; }
+  TableRows from(int i) const { return {b, rows + i}; }
 };
 
-template <int R, int V, class Rows>
-void nn_tile(int k, const float* a, int lda, Rows b, float* c, int ldc, bool accumulate) {
-  Vec acc[R][V];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) acc[r][v] = accumulate ? load(c + r * ldc + v * kLanes) : Vec{};
+template <int R, int V, class BRows, class CRows>
+void nn_tile(int k, const float* a, int lda, BRows b, CRows c, bool accumulate) {
+  Vec acc[R][V] = {};
   for (int p = 0; p < k; ++p) {
     const float* row = b(p);
     Vec bv[V];
@@ -40,32 +42,34 @@ void nn_tile(int k, const float* a, int lda, Rows b, float* c, int ldc, bool acc
       for (int v = 0; v < V; ++v) acc[r][v] += av * bv[v];
     }
   }
+  // C is read only here, one row after the other, so that rows which overlap (a table of row
+  // starts) each see the ones stored before them.
   for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) store(c + r * ldc + v * kLanes, acc[r][v]);
+    for (int v = 0; v < V; ++v) store(c(r) + v * kLanes, accumulate ? load(c(r) + v * kLanes) + acc[r][v] : acc[r][v]);
 }
 
-template <int R, class Rows>
-void nn_rows(int n, int k, const float* a, int lda, Rows b, float* c, int ldc, bool accumulate) {
+template <int R, class BRows, class CRows>
+void nn_rows(int n, int k, const float* a, int lda, BRows b, CRows c, bool accumulate) {
   int j = 0;
-  for (; j + 2 * kLanes <= n; j += 2 * kLanes) nn_tile<R, 2>(k, a, lda, b.shifted(j), c + j, ldc, accumulate);
-  for (; j + kLanes <= n; j += kLanes) nn_tile<R, 1>(k, a, lda, b.shifted(j), c + j, ldc, accumulate);
+  for (; j + 2 * kLanes <= n; j += 2 * kLanes) nn_tile<R, 2>(k, a, lda, b.shifted(j), c.shifted(j), accumulate);
+  for (; j + kLanes <= n; j += kLanes) nn_tile<R, 1>(k, a, lda, b.shifted(j), c.shifted(j), accumulate);
   for (; j < n; ++j)  // fewer than one vector of columns left
     for (int r = 0; r < R; ++r) {
-      float sum = accumulate ? c[r * ldc + j] : 0.0f;
+      float sum = 0.0f;
       for (int p = 0; p < k; ++p) sum += a[r * lda + p] * b(p)[j];
-      c[r * ldc + j] = sum;
+      c(r)[j] = accumulate ? c(r)[j] + sum : sum;
     }
 }
 
-template <class Rows>
-void nn(int m, int n, int k, const float* a, int lda, Rows b, float* c, int ldc, bool accumulate) {
+template <class BRows, class CRows>
+void nn(int m, int n, int k, const float* a, int lda, BRows b, CRows c, bool accumulate) {
   int i = 0;
-  for (; i + 6 <= m; i += 6) nn_rows<6>(n, k, a + i * lda, lda, b, c + i * ldc, ldc, accumulate);
-  for (; i + 4 <= m; i += 4) nn_rows<4>(n, k, a + i * lda, lda, b, c + i * ldc, ldc, accumulate);
+  for (; i + 6 <= m; i += 6) nn_rows<6>(n, k, a + i * lda, lda, b, c.from(i), accumulate);
+  for (; i + 4 <= m; i += 4) nn_rows<4>(n, k, a + i * lda, lda, b, c.from(i), accumulate);
   switch (m - i) {
-    case 3: nn_rows<3>(n, k, a + i * lda, lda, b, c + i * ldc, ldc, accumulate); break;
-    case 2: nn_rows<2>(n, k, a + i * lda, lda, b, c + i * ldc, ldc, accumulate); break;
-    case 1: nn_rows<1>(n, k, a + i * lda, lda, b, c + i * ldc, ldc, accumulate); break;
+    case 3: nn_rows<3>(n, k, a + i * lda, lda, b, c.from(i), accumulate); break;
+    case 2: nn_rows<2>(n, k, a + i * lda, lda, b, c.from(i), accumulate); break;
+    case 1: nn_rows<1>(n, k, a + i * lda, lda, b, c.from(i), accumulate); break;
     default: break;
   }
 }
@@ -98,22 +102,14 @@ void nt_tile(int k, const float* a, int lda, Rows b, float* c, int ldc) {
     }
 }
 
-// Rows j.. of B for nt tiles: B's row j + s.
-template <class Rows>
-struct RowsFrom {
-  Rows b;
-  int j;
-  const float* operator()(int s) const { return b(j + s); }
-};
-
 template <int R, class Rows>
 void nt_rows(int n, int k, const float* a, int lda, Rows b, float* c, int ldc) {
   int j = 0;
-  for (; j + 4 <= n; j += 4) nt_tile<R, 4>(k, a, lda, RowsFrom<Rows>{b, j}, c + j, ldc);
+  for (; j + 4 <= n; j += 4) nt_tile<R, 4>(k, a, lda, b.from(j), c + j, ldc);
   switch (n - j) {
-    case 3: nt_tile<R, 3>(k, a, lda, RowsFrom<Rows>{b, j}, c + j, ldc); break;
-    case 2: nt_tile<R, 2>(k, a, lda, RowsFrom<Rows>{b, j}, c + j, ldc); break;
-    case 1: nt_tile<R, 1>(k, a, lda, RowsFrom<Rows>{b, j}, c + j, ldc); break;
+    case 3: nt_tile<R, 3>(k, a, lda, b.from(j), c + j, ldc); break;
+    case 2: nt_tile<R, 2>(k, a, lda, b.from(j), c + j, ldc); break;
+    case 1: nt_tile<R, 1>(k, a, lda, b.from(j), c + j, ldc); break;
     default: break;
   }
 }
@@ -133,20 +129,24 @@ void nt(int m, int n, int k, const float* a, int lda, Rows b, float* c, int ldc)
 }  // namespace
 
 void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc, bool accumulate) {
-  nn(m, n, k, a, lda, StridedRows{b, ldb}, c, ldc, accumulate);
+  nn(m, n, k, a, lda, StridedRows<const float>{b, ldb}, StridedRows<float>{c, ldc}, accumulate);
 }
 
 void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
-  nt(m, n, k, a, lda, StridedRows{b, ldb}, c, ldc);
+  nt(m, n, k, a, lda, StridedRows<const float>{b, ldb}, c, ldc);
 }
 
 void gemm_nn_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc,
                   bool accumulate) {
-  nn(m, n, k, a, lda, TableRows{b, b_rows}, c, ldc, accumulate);
+  nn(m, n, k, a, lda, TableRows<const float>{b, b_rows}, StridedRows<float>{c, ldc}, accumulate);
+}
+
+void gemm_nn_add_rows(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, const int* c_rows) {
+  nn(m, n, k, a, lda, StridedRows<const float>{b, ldb}, TableRows<float>{c, c_rows}, true);
 }
 
 void gemm_nt_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc) {
-  nt(m, n, k, a, lda, TableRows{b, b_rows}, c, ldc);
+  nt(m, n, k, a, lda, TableRows<const float>{b, b_rows}, c, ldc);
 }
 
 }  // namespace cnn

@@ -7,8 +7,8 @@
 //   gemm_nn:  C(m x n) (+)= A(m x k) B(k x n)      vectorised along n (conv forward, dcol)
 //   gemm_nt:  C(m x n)  += A(m x k) B(n x k)ᵀ      vectorised along k (conv dW: a dot per entry)
 //
-// The *_rows forms take B as a table of row starts instead of a leading dimension: row p of B is
-// b + b_rows[p]. Rows may overlap, which is what lets a stride-1 convolution read the shifted
+// The *_rows forms take B (or C) as a table of row starts instead of a leading dimension: row p
+// of B is b + b_rows[p]. Rows may overlap, which is what lets a stride-1 convolution read the shifted
 // rows of a padded image in place instead of copying them into an im2col matrix (conv2d.hpp).
 #pragma once
 
@@ -20,5 +20,9 @@ void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int l
 void gemm_nn_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc,
                   bool accumulate);
 void gemm_nt_rows(int m, int n, int k, const float* a, int lda, const float* b, const int* b_rows, float* c, int ldc);
+// C by row starts, always accumulating: c[c_rows[i] + j] += (A B)[i][j]. Rows may overlap; they
+// are updated one tile after another, so overlapping rows add up (the stride-1 input gradient
+// adds the shifted rows of Wᵀ dz straight into the padded image this way).
+void gemm_nn_add_rows(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, const int* c_rows);
 
 }  // namespace cnn
