@@ -66,7 +66,7 @@ class Conv2d : public Layer {
   static constexpr int kSmallGemmMaxFilters = 8;
   Method method_ = Method::kBlas;  // set by setup
   const Tensor* x_ = nullptr;      // the last forward's input, read again by backward
-  Tensor weight_t_;  // (K, F): Wᵀ for dcol; (K, fp) for kPositions (fp = F rounded up to a vector)
+  Tensor weight_t_;  // (K, F): Wᵀ for kSmallGemm's dcol; (K, fp) for kPositions' forward (fp = F rounded up to a vector)
   Tensor y_;         // (N, F, OH, OW)
   Tensor dz_;        // (N, F, OH, OW): dy through the activation
   Tensor dx_;        // (N, C, H, W)
@@ -78,6 +78,9 @@ class Conv2d : public Layer {
   Tensor padded_;                // (padded_size): one padded sample; the border stays zero
   Tensor dpadded_;               // (padded_size)
   Tensor wide_dz_;               // (F, WS): dz on the wide grid; the extra positions stay zero
+  std::vector<int> dx_order_;      // (K): col rows in (i, j, c) order, for the input gradient
+  std::vector<int> dx_row_starts_; // (K): row_starts_ in that order
+  Tensor weight_dx_;               // (K, F): Wᵀ with rows in that order
   // kShiftedRows:
   Tensor wide_;  // (F, OH * WP): forward's output on the wide grid
   // kPositions (ops/conv_positions.hpp):
