@@ -112,3 +112,36 @@ TEST_CASE("2x2 max pool in inference mode gives exactly the training values", "[
     REQUIRE_THROWS_AS(pool.backward(Tensor(trained.shape())), Error);
   }
 }
+
+TEST_CASE("2x2 max pool routes each gradient to its window's maximum, even and odd sizes", "[pool]") {
+  // Even sizes take the write-every-input path, odd sizes the zero-and-scatter one; both against
+  // a direct search of each window's first maximum (the leftover row/column of odd sizes gets 0).
+  Rng rng(10);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int h = 2 + static_cast<int>(rng.uniform_int(20)), w = 2 + static_cast<int>(rng.uniform_int(20));
+    const int c = 1 + static_cast<int>(rng.uniform_int(3)), n = 1 + static_cast<int>(rng.uniform_int(3));
+    Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
+    const Shape out = pool.setup(Shape{c, h, w});
+    Tensor x(Shape{n, c, h, w});
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.uniform_int(7));  // many ties
+    pool.forward(x, Mode::kTrain);
+    const Tensor dy = test::random_tensor(Shape{n, out[0], out[1], out[2]}, rng);
+    const Tensor& dx = pool.backward(dy);
+    Tensor expected(x.shape());
+    for (int s = 0; s < n; ++s)
+      for (int ch = 0; ch < c; ++ch)
+        for (int oh = 0; oh < out[1]; ++oh)
+          for (int ow = 0; ow < out[2]; ++ow) {
+            std::size_t best = 0;
+            float v = -1.0f;
+            for (int i = 0; i < 2; ++i)
+              for (int j = 0; j < 2; ++j) {
+                const std::size_t at = ((static_cast<std::size_t>(s) * c + ch) * h + 2 * oh + i) * w + 2 * ow + j;
+                if (x[at] > v) v = x[at], best = at;
+              }
+            expected[best] += dy[((static_cast<std::size_t>(s) * c + ch) * out[1] + oh) * out[2] + ow];
+          }
+    INFO("trial " << trial << " (" << n << ", " << c << ", " << h << ", " << w << ")");
+    for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == expected[i]);
+  }
+}

@@ -145,6 +145,9 @@ void Conv2d::transpose_weight() {
 // y (F, OH, OW) of one sample x (C, H, W), bias and activation included.
 void Conv2d::forward_sample(const float* x, float* y) {
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
+  // The stride-1 methods copy their result into y anyway: ReLU (LeNet's case) is applied in that
+  // copy, the other activations after it.
+  const bool relu = config_.activation == Activation::kRelu;
   if (method_ == Method::kShiftedRows) {
     const int wp = padded_width(geom_), wide = wide_size(geom_);
     fill_padded_interior(geom_, x, padded_.data());
@@ -154,26 +157,40 @@ void Conv2d::forward_sample(const float* x, float* y) {
       for (int oh = 0; oh < geom_.out_h; ++oh) {
         const float* src = wide_.data() + static_cast<std::size_t>(o) * wide + oh * wp;
         float* dst = y + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
-        for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = src[ow] + b;
+        if (relu) {
+          for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = relu_of(src[ow] + b);
+        } else {
+          for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = src[ow] + b;
+        }
       }
     }
-  } else if (method_ == Method::kPositions) {
+    if (!relu) activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);
+    return;
+  }
+  if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];
     fill_padded_interior(geom_, x, padded_.data());
     conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), weight_t_.data(), fp, y_t_.data());
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
-      for (int q = 0; q < p; ++q) y[static_cast<std::size_t>(o) * p + q] = y_t_[static_cast<std::size_t>(q) * fp + o] + b;
+      float* dst = y + static_cast<std::size_t>(o) * p;
+      const float* src = y_t_.data() + o;
+      if (relu) {
+        for (int q = 0; q < p; ++q) dst[q] = relu_of(src[static_cast<std::size_t>(q) * fp] + b);
+      } else {
+        for (int q = 0; q < p; ++q) dst[q] = src[static_cast<std::size_t>(q) * fp] + b;
+      }
     }
+    if (!relu) activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);
+    return;
+  }
+  im2col(geom_, x, col_.data());
+  // The bias is broadcast into y first so the product accumulates onto it.
+  for (int o = 0; o < f; ++o) std::fill(y + o * p, y + (o + 1) * p, bias_[o]);
+  if (method_ == Method::kSmallGemm) {
+    gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
   } else {
-    im2col(geom_, x, col_.data());
-    // The bias is broadcast into y first so the product accumulates onto it.
-    for (int o = 0; o < f; ++o) std::fill(y + o * p, y + (o + 1) * p, bias_[o]);
-    if (method_ == Method::kSmallGemm) {
-      gemm_nn(f, p, k, weight_.data(), k, col_.data(), p, y, p, true);
-    } else {
-      sgemm(Trans::kNo, Trans::kNo, f, p, k, 1.0f, weight_.data(), k, col_.data(), p, 1.0f, y, p);
-    }
+    sgemm(Trans::kNo, Trans::kNo, f, p, k, 1.0f, weight_.data(), k, col_.data(), p, 1.0f, y, p);
   }
   // While the sample's output is still in cache.
   activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);

@@ -10,7 +10,7 @@ void activation_forward(Activation act, float* y, std::size_t n) {
     case Activation::kNone:
       return;
     case Activation::kRelu:
-      for (std::size_t i = 0; i < n; ++i) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+      for (std::size_t i = 0; i < n; ++i) y[i] = relu_of(y[i]);
       return;
     case Activation::kTanh:
       for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);

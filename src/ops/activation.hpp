@@ -19,6 +19,9 @@ enum class Activation { kNone, kRelu, kTanh, kSigmoid, kScaledTanh };
 constexpr float kScaledTanhA = 1.7159f;
 constexpr float kScaledTanhB = 2.0f / 3.0f;
 
+// ReLU of one value, exactly as activation_forward computes it, for kernels that fuse it.
+inline float relu_of(float x) { return x > 0.0f ? x : 0.0f; }
+
 // y[i] = f(y[i]) in place.
 void activation_forward(Activation act, float* y, std::size_t n);
 // dz[i] = dy[i] * f'(x[i]), computed from the saved outputs y.
