@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/cache_line_allocator.hpp"
+
 namespace cnn {
 
 class Shape {
@@ -40,6 +42,8 @@ class Shape {
 
 class Tensor {
  public:
+  using Buffer = std::vector<float, CacheLineAllocator<float>>;  // whole cache lines: see the allocator
+
   Tensor() = default;
   explicit Tensor(const Shape& shape, float fill = 0.0f);
 
@@ -49,8 +53,8 @@ class Tensor {
   const float* data() const { return data_.data(); }
   float& operator[](std::size_t i) { return data_[i]; }
   float operator[](std::size_t i) const { return data_[i]; }
-  std::vector<float>& values() { return data_; }
-  const std::vector<float>& values() const { return data_; }
+  Buffer& values() { return data_; }
+  const Buffer& values() const { return data_; }
 
   // Element (n, c, h, w) of a rank-4 tensor; bounds are checked only in debug builds.
   float& at(int n, int c, int h, int w);
@@ -64,7 +68,7 @@ class Tensor {
 
  private:
   Shape shape_;
-  std::vector<float> data_;
+  Buffer data_;
 };
 
 }  // namespace cnn
