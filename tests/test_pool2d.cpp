@@ -114,8 +114,8 @@ TEST_CASE("2x2 max pool in inference mode gives exactly the training values", "[
 }
 
 TEST_CASE("2x2 max pool routes each gradient to its window's maximum, even and odd sizes", "[pool]") {
-  // Even sizes take the write-every-input path, odd sizes the zero-and-scatter one; both against
-  // a direct search of each window's first maximum (the leftover row/column of odd sizes gets 0).
+  // Against a direct search of each window's first maximum, with many ties; the leftover
+  // row/column of odd sizes gets 0.
   Rng rng(10);
   for (int trial = 0; trial < 20; ++trial) {
     const int h = 2 + static_cast<int>(rng.uniform_int(20)), w = 2 + static_cast<int>(rng.uniform_int(20));

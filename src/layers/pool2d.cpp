@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+
 #include "core/error.hpp"
 
 namespace cnn {
@@ -83,30 +84,6 @@ void max_pool_2x2_values(const float* x, int planes, int height, int width, int 
   }
 }
 
-// dx of a 2x2 / 2 max pool over n samples of (channels, height, width), height and width even:
-// each window's four inputs get the window's gradient where its argmax points and 0 elsewhere.
-// argmax holds indexes within a sample's (C, H, W) block.
-void max_unpool_2x2(const float* dy, const std::int32_t* argmax, int n, int channels, int height, int width, float* dx) {
-  const int out_h = height / 2, out_w = width / 2, plane = height * width;
-  for (int s = 0; s < n; ++s)
-    for (int c = 0; c < channels; ++c) {
-      float* dxc = dx + (static_cast<std::size_t>(s) * channels + c) * plane;
-      for (int oh = 0; oh < out_h; ++oh, dy += out_w, argmax += out_w) {
-        float* r0 = dxc + 2 * oh * width;
-        float* r1 = r0 + width;
-        const int row0 = c * plane + 2 * oh * width;
-        for (int ow = 0; ow < out_w; ++ow) {
-          const int at = argmax[ow] - row0 - 2 * ow;  // 0, 1, width or width + 1
-          const float g = dy[ow];
-          r0[2 * ow] = at == 0 ? g : 0.0f;
-          r0[2 * ow + 1] = at == 1 ? g : 0.0f;
-          r1[2 * ow] = at == width ? g : 0.0f;
-          r1[2 * ow + 1] = at == width + 1 ? g : 0.0f;
-        }
-      }
-    }
-}
-
 }  // namespace
 
 const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
@@ -171,14 +148,6 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
   CNN_CHECK(dy.shape() == y_.shape(), "pool: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   const int n = dy.shape()[0];
   dx_.resize(Shape{n, channels_, height_, width_});
-  const bool max_2x2 = config_.type == PoolType::kMax && config_.kernel_h == 2 && config_.kernel_w == 2 &&
-                       config_.stride_h == 2 && config_.stride_w == 2;
-  if (max_2x2 && height_ % 2 == 0 && width_ % 2 == 0) {
-    // The windows tile the input exactly: write every input once (the gradient or 0) instead of
-    // zeroing dx and scattering into it.
-    max_unpool_2x2(dy.data(), argmax_.data(), n, channels_, height_, width_, dx_.data());
-    return dx_;
-  }
   dx_.fill(0.0f);
   const int plane = height_ * width_;
   const int out_plane = out_h_ * out_w_;
