@@ -78,3 +78,42 @@ TEST_CASE("LeNet-5 overfits 64 random images with random labels", "[net][train]"
   INFO("steps " << steps << " loss " << l);
   CHECK(loss.correct() == 64);
 }
+
+TEST_CASE("inference fuses conv and 2x2 max pool without changing a single output", "[net]") {
+  // Net::forward in Mode::kInfer lets a stride-1 conv with ReLU (or no activation) compute the
+  // pooled output directly. Each network is run in both modes on the same batch: logits must be
+  // bit-identical. Odd conv outputs (a pool that drops a row/column), few and many filters (both
+  // stride-1 methods), ReLU, none and tanh (not fused) are covered.
+  auto conv = [](int filters, int kernel, Padding padding, Activation act) {
+    LayerSpec l;
+    l.kind = "conv";
+    l.conv = Conv2dConfig{filters, kernel, kernel, 1, 1, padding, 0, 0, act};
+    return l;
+  };
+  LayerSpec pool, flatten, dense;
+  pool.kind = "pool";
+  pool.pool = Pool2dConfig{PoolType::kMax, 2, 2, 2, 2};
+  flatten.kind = "flatten";
+  dense.kind = "dense";
+  dense.dense.units = 10;
+  std::vector<ModelSpec> specs = {lenet5_spec()};
+  specs.push_back({Shape{2, 15, 13}, {conv(5, 3, Padding::kValid, Activation::kRelu), pool, conv(12, 2, Padding::kSame, Activation::kNone), pool, flatten, dense}, Init::kHeNormal});
+  specs.push_back({Shape{3, 9, 11}, {conv(16, 3, Padding::kSame, Activation::kTanh), pool, flatten, dense}, Init::kHeNormal});
+  Rng rng(31);
+  for (const ModelSpec& spec : specs) {
+    auto net = build_net(spec);
+    initialize(net->params(), Init::kHeNormal, rng);
+    for (const Param& p : net->params())  // initializers zero the biases; the fused path adds them
+      if (p.is_bias)
+        for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.5f, 0.5f);
+    const Tensor x = test::random_tensor(spec.input.with_batch(5), rng, -1.0f, 1.0f);
+    const Tensor trained = net->forward(x, Mode::kTrain);
+    const Tensor& inferred = net->forward(x, Mode::kInfer);
+    INFO(net->summary());
+    REQUIRE(inferred.shape() == trained.shape());
+    for (std::size_t i = 0; i < trained.size(); ++i) REQUIRE(inferred[i] == trained[i]);
+    // A training pass after an inference pass works as before.
+    REQUIRE(net->forward(x, Mode::kTrain)[0] == trained[0]);
+    net->backward(Tensor(trained.shape()));
+  }
+}

@@ -142,6 +142,20 @@ void Conv2d::transpose_weight() {
     for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * ld + o] = weight_[static_cast<std::size_t>(o) * k + i];
 }
 
+// Stride-1 methods: the product W col of one sample, without bias or activation, into wide_
+// (kShiftedRows: (F, OH * WP)) or y_t_ (kPositions: (P, fp)).
+void Conv2d::product_sample(const float* x) {
+  const int f = config_.filters, k = geom_.col_rows();
+  fill_padded_interior(geom_, x, padded_.data());
+  if (method_ == Method::kShiftedRows) {
+    const int wide = wide_size(geom_);
+    gemm_nn_rows(f, wide, k, weight_.data(), k, padded_.data(), row_starts_.data(), wide_.data(), wide, false);
+  } else {
+    conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), weight_t_.data(),
+                           weight_t_.shape()[1], y_t_.data());
+  }
+}
+
 // y (F, OH, OW) of one sample x (C, H, W), bias and activation included.
 void Conv2d::forward_sample(const float* x, float* y) {
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
@@ -150,8 +164,7 @@ void Conv2d::forward_sample(const float* x, float* y) {
   const bool relu = config_.activation == Activation::kRelu;
   if (method_ == Method::kShiftedRows) {
     const int wp = padded_width(geom_), wide = wide_size(geom_);
-    fill_padded_interior(geom_, x, padded_.data());
-    gemm_nn_rows(f, wide, k, weight_.data(), k, padded_.data(), row_starts_.data(), wide_.data(), wide, false);
+    product_sample(x);
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
       for (int oh = 0; oh < geom_.out_h; ++oh) {
@@ -169,8 +182,7 @@ void Conv2d::forward_sample(const float* x, float* y) {
   }
   if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];
-    fill_padded_interior(geom_, x, padded_.data());
-    conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), weight_t_.data(), fp, y_t_.data());
+    product_sample(x);
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
       float* dst = y + static_cast<std::size_t>(o) * p;
@@ -201,6 +213,7 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode) {
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
   x_ = &x;
+  backward_ready_ = true;
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
   if (method_ == Method::kPositions) transpose_weight();
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
@@ -260,8 +273,82 @@ void Conv2d::input_gradient_sample_wide(float* dx) {
   crop_padded(geom_, dpadded_.data(), dx);
 }
 
+// The fused bias + activation + 2x2 max pool of one sample, written so that the compiler
+// vectorises it (a generic element accessor made the fused pass slower than the two it
+// replaces). Exactly forward's numbers: bias, then ReLU, then Pool2d's comparisons in order.
+namespace {
+
+inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
+
+inline float max4(float v00, float v01, float v10, float v11) {
+  float v = v00;
+  v = v01 > v ? v01 : v;
+  v = v10 > v ? v10 : v;
+  return v11 > v ? v11 : v;
+}
+
+}  // namespace
+
+// kShiftedRows: wide_ is (F, OH * WP); vectorised along a row of the output.
+void Conv2d::pool_wide_sample(bool relu, float* out) const {
+  const int wp = padded_width(geom_), wide = wide_size(geom_), ph = geom_.out_h / 2, pw = geom_.out_w / 2;
+  for (int o = 0; o < config_.filters; ++o) {
+    const float b = bias_[o];
+    for (int i = 0; i < ph; ++i, out += pw) {
+      const float* r0 = wide_.data() + static_cast<std::size_t>(o) * wide + 2 * i * wp;
+      const float* r1 = r0 + wp;
+      for (int j = 0; j < pw; ++j)
+        out[j] = max4(biased(r0[2 * j], b, relu), biased(r0[2 * j + 1], b, relu), biased(r1[2 * j], b, relu),
+                      biased(r1[2 * j + 1], b, relu));
+    }
+  }
+}
+
+// kPositions: y_t_ is (P, fp), filters contiguous; vectorised along the filters.
+void Conv2d::pool_positions_sample(bool relu, float* out) const {
+  const int f = config_.filters, fp = weight_t_.shape()[1], ow = geom_.out_w;
+  const int ph = geom_.out_h / 2, pw = geom_.out_w / 2, pooled_plane = ph * pw;
+  for (int i = 0; i < ph; ++i)
+    for (int j = 0; j < pw; ++j) {
+      const float* q00 = y_t_.data() + static_cast<std::size_t>(2 * i * ow + 2 * j) * fp;
+      const float* q01 = q00 + fp;
+      const float* q10 = q00 + static_cast<std::size_t>(ow) * fp;
+      const float* q11 = q10 + fp;
+      float* dst = out + i * pw + j;
+      for (int o = 0; o < f; ++o) {
+        const float b = bias_[o];
+        dst[o * pooled_plane] =
+            max4(biased(q00[o], b, relu), biased(q01[o], b, relu), biased(q10[o], b, relu), biased(q11[o], b, relu));
+      }
+    }
+}
+
+const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x) {
+  const bool stride1 = method_ == Method::kShiftedRows || method_ == Method::kPositions;
+  const bool relu = config_.activation == Activation::kRelu;
+  if (!stride1 || !(relu || config_.activation == Activation::kNone)) return nullptr;
+  const int n = x.shape()[0];
+  CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
+            x.shape().str());
+  backward_ready_ = false;
+  const int f = config_.filters, ph = geom_.out_h / 2, pw = geom_.out_w / 2;
+  pooled_.resize(Shape{n, f, ph, pw});
+  if (method_ == Method::kPositions) transpose_weight();
+  const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
+  for (int s = 0; s < n; ++s) {
+    product_sample(x.data() + s * in_stride);
+    float* out = pooled_.data() + static_cast<std::size_t>(s) * f * ph * pw;
+    if (method_ == Method::kShiftedRows) {
+      pool_wide_sample(relu, out);
+    } else {
+      pool_positions_sample(relu, out);
+    }
+  }
+  return &pooled_;
+}
+
 const Tensor& Conv2d::backward(const Tensor& dy) {
-  CNN_CHECK(x_ != nullptr, "conv: backward before forward");
+  CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a plain forward first");
   const int n = y_.shape()[0];
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());

@@ -52,6 +52,9 @@ class Conv2d : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   std::vector<Param> params() override;
+  // Stride-1 methods with ReLU or no activation: conv, bias, activation and 2x2 max pool in one
+  // pass per sample, out of the product's own buffer.
+  const Tensor* forward_max_pooled_2x2(const Tensor& x) override;
 
   const ConvGeometry& geometry() const { return geom_; }
 
@@ -68,6 +71,8 @@ class Conv2d : public Layer {
   const Tensor* x_ = nullptr;      // the last forward's input, read again by backward
   Tensor weight_t_;  // (K, F): Wᵀ for kSmallGemm's dcol; (K, fp) for kPositions' forward (fp = F rounded up to a vector)
   Tensor y_;         // (N, F, OH, OW)
+  Tensor pooled_;    // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
+  bool backward_ready_ = false;  // the last forward was the plain one (not the pooled one)
   Tensor dz_;        // (N, F, OH, OW): dy through the activation
   Tensor dx_;        // (N, C, H, W)
   // kSmallGemm and kBlas:
@@ -90,6 +95,9 @@ class Conv2d : public Layer {
   Tensor dweight_t_;  // (K, fp): the batch's dWᵀ
   void transpose_weight();
   void forward_sample(const float* x, float* y);
+  void product_sample(const float* x);  // the stride-1 methods' raw product into wide_ or y_t_
+  void pool_wide_sample(bool relu, float* out) const;
+  void pool_positions_sample(bool relu, float* out) const;
   void weight_gradient_sample(const float* x, const float* dz);
   void weight_gradient_sample_positions(const float* x, const float* dz);
   void input_gradient_sample(const float* dz, float* dx);

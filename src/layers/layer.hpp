@@ -52,6 +52,13 @@ class Layer {
   virtual const Tensor& backward(const Tensor& dy) = 0;
   virtual std::vector<Param> params() { return {}; }
 
+  // Inference-only fusion (Net::forward in Mode::kInfer): a layer followed by a 2x2, stride-2 max
+  // pool may compute the pooled output directly, skipping a pass over its own output. Returns
+  // nullptr when it cannot; the result must equal forward then pooling exactly, bit for bit.
+  virtual const Tensor* forward_max_pooled_2x2(const Tensor& /*x*/) { return nullptr; }
+  // Whether this layer is such a pool.
+  virtual bool is_max_pool_2x2() const { return false; }
+
   // The first layer's dL/dx feeds nothing during training; turning it off saves its cost, and
   // backward's return value is then unspecified.
   void set_input_gradient(bool needed) { input_gradient_ = needed; }

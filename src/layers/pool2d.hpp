@@ -30,6 +30,10 @@ class Pool2d : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool is_max_pool_2x2() const override {
+    return config_.type == PoolType::kMax && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 &&
+           config_.stride_w == 2;
+  }
 
  private:
   Pool2dConfig config_;

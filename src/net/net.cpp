@@ -43,7 +43,17 @@ Shape Net::setup(const Shape& input) {
 
 const Tensor& Net::forward(const Tensor& x, Mode mode) {
   const Tensor* h = &x;
-  for (auto& layer : layers_) h = &layer->forward(*h, mode);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    // At inference a conv layer may absorb the max pool after it (identical numbers, one pass less).
+    if (mode == Mode::kInfer && i + 1 < layers_.size() && layers_[i + 1]->is_max_pool_2x2()) {
+      if (const Tensor* pooled = layers_[i]->forward_max_pooled_2x2(*h)) {
+        h = pooled;
+        ++i;
+        continue;
+      }
+    }
+    h = &layers_[i]->forward(*h, mode);
+  }
   return *h;
 }
 
