@@ -99,6 +99,7 @@ TEST_CASE("inference fuses conv and 2x2 max pool without changing a single outpu
   std::vector<ModelSpec> specs = {lenet5_spec()};
   specs.push_back({Shape{2, 15, 13}, {conv(5, 3, Padding::kValid, Activation::kRelu), pool, conv(12, 2, Padding::kSame, Activation::kNone), pool, flatten, dense}, Init::kHeNormal});
   specs.push_back({Shape{3, 9, 11}, {conv(16, 3, Padding::kSame, Activation::kTanh), pool, flatten, dense}, Init::kHeNormal});
+  specs.push_back({Shape{1, 11, 12}, {conv(4, 3, Padding::kSame, Activation::kNone), pool, conv(9, 2, Padding::kValid, Activation::kRelu), pool, flatten, dense}, Init::kHeNormal});
   Rng rng(31);
   for (const ModelSpec& spec : specs) {
     auto net = build_net(spec);

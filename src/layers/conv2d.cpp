@@ -122,7 +122,10 @@ Shape Conv2d::setup(const Shape& in) {
     col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
     dcol_ = Tensor(col_.shape());
   }
-  if (method_ == Method::kShiftedRows) wide_ = Tensor(Shape{config_.filters, wide_size(geom_)});
+  if (method_ == Method::kShiftedRows) {
+    wide_ = Tensor(Shape{config_.filters, wide_size(geom_)});
+    rows_max_ = Tensor(Shape{std::max(1, geom_.out_w / 2 * 2)});
+  }
   if (method_ == Method::kPositions) {
     const int fp = padded_filters(config_.filters);
     wide_places_.resize(static_cast<std::size_t>(geom_.col_cols()));
@@ -289,23 +292,34 @@ inline float max4(float v00, float v01, float v10, float v11) {
 
 }  // namespace
 
-// kShiftedRows: wide_ is (F, OH * WP); vectorised along a row of the output.
-void Conv2d::pool_wide_sample(bool relu, float* out) const {
+// kShiftedRows: wide_ is (F, OH * WP); vectorised along a row of the output. With ReLU every
+// value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way maximum does not depend
+// on the order of comparisons: the two rows are combined first (plain contiguous vectors), then
+// neighbouring columns. Without an activation NaN and -0 can occur, so Pool2d's order is kept.
+void Conv2d::pool_wide_sample(bool relu, float* out) {
   const int wp = padded_width(geom_), wide = wide_size(geom_), ph = geom_.out_h / 2, pw = geom_.out_w / 2;
+  float* rows_max = rows_max_.data();  // (2 * pw)
   for (int o = 0; o < config_.filters; ++o) {
     const float b = bias_[o];
     for (int i = 0; i < ph; ++i, out += pw) {
       const float* r0 = wide_.data() + static_cast<std::size_t>(o) * wide + 2 * i * wp;
       const float* r1 = r0 + wp;
-      for (int j = 0; j < pw; ++j)
-        out[j] = max4(biased(r0[2 * j], b, relu), biased(r0[2 * j + 1], b, relu), biased(r1[2 * j], b, relu),
-                      biased(r1[2 * j + 1], b, relu));
+      if (relu) {
+        for (int w = 0; w < 2 * pw; ++w) {
+          const float a = relu_of(r0[w] + b), c = relu_of(r1[w] + b);
+          rows_max[w] = c > a ? c : a;
+        }
+        for (int j = 0; j < pw; ++j) out[j] = rows_max[2 * j + 1] > rows_max[2 * j] ? rows_max[2 * j + 1] : rows_max[2 * j];
+      } else {
+        for (int j = 0; j < pw; ++j)
+          out[j] = max4(r0[2 * j] + b, r0[2 * j + 1] + b, r1[2 * j] + b, r1[2 * j + 1] + b);
+      }
     }
   }
 }
 
 // kPositions: y_t_ is (P, fp), filters contiguous; vectorised along the filters.
-void Conv2d::pool_positions_sample(bool relu, float* out) const {
+void Conv2d::pool_positions_sample(bool relu, float* out) {
   const int f = config_.filters, fp = weight_t_.shape()[1], ow = geom_.out_w;
   const int ph = geom_.out_h / 2, pw = geom_.out_w / 2, pooled_plane = ph * pw;
   for (int i = 0; i < ph; ++i)

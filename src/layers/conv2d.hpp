@@ -87,7 +87,8 @@ class Conv2d : public Layer {
   std::vector<int> dx_row_starts_; // (K): row_starts_ in that order
   Tensor weight_dx_;               // (K, F): Wᵀ with rows in that order
   // kShiftedRows:
-  Tensor wide_;  // (F, OH * WP): forward's output on the wide grid
+  Tensor wide_;      // (F, OH * WP): forward's output on the wide grid
+  Tensor rows_max_;  // (2 * (OW / 2)): pool_wide_sample's scratch row
   // kPositions (ops/conv_positions.hpp):
   std::vector<int> wide_places_;  // (P): each output position's place on the wide grid
   Tensor y_t_;        // (P, fp): one sample's output, filter-minor
@@ -96,8 +97,8 @@ class Conv2d : public Layer {
   void transpose_weight();
   void forward_sample(const float* x, float* y);
   void product_sample(const float* x);  // the stride-1 methods' raw product into wide_ or y_t_
-  void pool_wide_sample(bool relu, float* out) const;
-  void pool_positions_sample(bool relu, float* out) const;
+  void pool_wide_sample(bool relu, float* out);
+  void pool_positions_sample(bool relu, float* out);
   void weight_gradient_sample(const float* x, const float* dz);
   void weight_gradient_sample_positions(const float* x, const float* dz);
   void input_gradient_sample(const float* dz, float* dx);
