@@ -3,8 +3,8 @@
 # Installs python3-torch, builds cnn in Release, fetches MNIST ($MNIST_MIRROR when offline), then
 # runs scripts/benchmark.py, which prints medians and cnn/PyTorch ratios and writes a JSON file.
 #
-#   bash scripts/benchmark.sh                  # 3 alternating rounds
-#   bash scripts/benchmark.sh --rounds 5 --out bench-results.json
+#   bash scripts/benchmark.sh                  # 5 alternating rounds
+#   bash scripts/benchmark.sh --rounds 3 --out bench-results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CNN_EXTRA_PACKAGES="python3-torch" bash scripts/setup.sh
