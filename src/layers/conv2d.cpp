@@ -114,8 +114,6 @@ Shape Conv2d::setup(const Shape& in) {
     for (std::size_t r = 0; r < dx_order_.size(); ++r) dx_row_starts_[r] = row_starts_[static_cast<std::size_t>(dx_order_[r])];
     weight_dx_ = Tensor(Shape{geom_.col_rows(), config_.filters});
     padded_ = Tensor(Shape{static_cast<int>(padded_size(geom_))});
-  }
-  if (stride1) {
     dpadded_ = Tensor(padded_.shape());
     wide_dz_ = Tensor(Shape{config_.filters, wide_stride(geom_)});
   } else {
@@ -274,91 +272,6 @@ void Conv2d::input_gradient_sample_wide(float* dx) {
   dpadded_.fill(0.0f);
   gemm_nn_add_rows(k, ws, f, weight_dx_.data(), f, wide_dz_.data(), ws, dpadded_.data(), dx_row_starts_.data());
   crop_padded(geom_, dpadded_.data(), dx);
-}
-
-// The fused bias + activation + 2x2 max pool of one sample, written so that the compiler
-// vectorises it (a generic element accessor made the fused pass slower than the two it
-// replaces). Exactly forward's numbers: bias, then ReLU, then Pool2d's comparisons in order.
-namespace {
-
-inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
-
-inline float max4(float v00, float v01, float v10, float v11) {
-  float v = v00;
-  v = v01 > v ? v01 : v;
-  v = v10 > v ? v10 : v;
-  return v11 > v ? v11 : v;
-}
-
-}  // namespace
-
-// kShiftedRows: wide_ is (F, OH * WP); vectorised along a row of the output. With ReLU every
-// value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way maximum does not depend
-// on the order of comparisons: the two rows are combined first (plain contiguous vectors), then
-// neighbouring columns. Without an activation NaN and -0 can occur, so Pool2d's order is kept.
-void Conv2d::pool_wide_sample(bool relu, float* out) {
-  const int wp = padded_width(geom_), wide = wide_size(geom_), ph = geom_.out_h / 2, pw = geom_.out_w / 2;
-  float* rows_max = rows_max_.data();  // (2 * pw)
-  for (int o = 0; o < config_.filters; ++o) {
-    const float b = bias_[o];
-    for (int i = 0; i < ph; ++i, out += pw) {
-      const float* r0 = wide_.data() + static_cast<std::size_t>(o) * wide + 2 * i * wp;
-      const float* r1 = r0 + wp;
-      if (relu) {
-        for (int w = 0; w < 2 * pw; ++w) {
-          const float a = relu_of(r0[w] + b), c = relu_of(r1[w] + b);
-          rows_max[w] = c > a ? c : a;
-        }
-        for (int j = 0; j < pw; ++j) out[j] = rows_max[2 * j + 1] > rows_max[2 * j] ? rows_max[2 * j + 1] : rows_max[2 * j];
-      } else {
-        for (int j = 0; j < pw; ++j)
-          out[j] = max4(r0[2 * j] + b, r0[2 * j + 1] + b, r1[2 * j] + b, r1[2 * j + 1] + b);
-      }
-    }
-  }
-}
-
-// kPositions: y_t_ is (P, fp), filters contiguous; vectorised along the filters.
-void Conv2d::pool_positions_sample(bool relu, float* out) {
-  const int f = config_.filters, fp = weight_t_.shape()[1], ow = geom_.out_w;
-  const int ph = geom_.out_h / 2, pw = geom_.out_w / 2, pooled_plane = ph * pw;
-  for (int i = 0; i < ph; ++i)
-    for (int j = 0; j < pw; ++j) {
-      const float* q00 = y_t_.data() + static_cast<std::size_t>(2 * i * ow + 2 * j) * fp;
-      const float* q01 = q00 + fp;
-      const float* q10 = q00 + static_cast<std::size_t>(ow) * fp;
-      const float* q11 = q10 + fp;
-      float* dst = out + i * pw + j;
-      for (int o = 0; o < f; ++o) {
-        const float b = bias_[o];
-        dst[o * pooled_plane] =
-            max4(biased(q00[o], b, relu), biased(q01[o], b, relu), biased(q10[o], b, relu), biased(q11[o], b, relu));
-      }
-    }
-}
-
-const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x) {
-  const bool stride1 = method_ == Method::kShiftedRows || method_ == Method::kPositions;
-  const bool relu = config_.activation == Activation::kRelu;
-  if (!stride1 || !(relu || config_.activation == Activation::kNone)) return nullptr;
-  const int n = x.shape()[0];
-  CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
-            x.shape().str());
-  backward_ready_ = false;
-  const int f = config_.filters, ph = geom_.out_h / 2, pw = geom_.out_w / 2;
-  pooled_.resize(Shape{n, f, ph, pw});
-  if (method_ == Method::kPositions) transpose_weight();
-  const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
-  for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride);
-    float* out = pooled_.data() + static_cast<std::size_t>(s) * f * ph * pw;
-    if (method_ == Method::kShiftedRows) {
-      pool_wide_sample(relu, out);
-    } else {
-      pool_positions_sample(relu, out);
-    }
-  }
-  return &pooled_;
 }
 
 const Tensor& Conv2d::backward(const Tensor& dy) {
