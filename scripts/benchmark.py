@@ -9,8 +9,9 @@ Each round measures, for cnn and for PyTorch in each thread setting, with altern
     short run measured 80,000 or 105,000 images/s from one round to the next), and at batch 1
     over the 10,000 test images; the same images for both systems;
   - peak resident memory of the training process, and start-up time.
-Medians over the rounds are printed, then the cnn/PyTorch ratios (PyTorch's best setting for each
-metric), and everything is written to a JSON file.
+The same for dlib 19.24 (Debian's libdlib-dev, through scripts/dlib_lenet.cpp, compiled here)
+when it is installed. Medians over the rounds are printed, then the cnn/PyTorch ratios (PyTorch's
+best setting for each metric) and cnn/dlib, and everything is written to a JSON file.
 """
 import argparse
 import gzip
@@ -181,6 +182,32 @@ def torch_run(setting, mode, batch, data):
 
 
 # ---------------------------------------------------------------------------------------------
+# dlib (Debian's libdlib-dev), through scripts/dlib_lenet.cpp, when the package is installed
+
+def dlib_build():
+    """Compiles scripts/dlib_lenet.cpp into build/bench/; returns the binary, or None without dlib."""
+    try:
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "dlib-1"], check=True, capture_output=True,
+                               text=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    binary = os.path.join(ROOT, "build", "bench", "dlib_lenet")
+    source = os.path.join(ROOT, "scripts", "dlib_lenet.cpp")
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        os.makedirs(os.path.dirname(binary), exist_ok=True)
+        print("compiling scripts/dlib_lenet.cpp (about 30 s)", file=sys.stderr)
+        subprocess.run(["g++", "-O3", "-march=native", "-std=c++17", source, "-o", binary] + flags + ["-lz"], check=True)
+    return binary
+
+
+def dlib_run(binary, mode, batch, data):
+    out, _, rss = run_child_rss([binary, mode, str(batch), data])
+    result = json.loads(out)
+    result["peak_mib"] = rss
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -189,6 +216,7 @@ def main():
     parser.add_argument("--data", default=os.path.join(ROOT, "data/mnist"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-results.json"))
     parser.add_argument("--skip-torch", action="store_true")
+    parser.add_argument("--skip-dlib", action="store_true")
     parser.add_argument("--torch-worker", nargs=3, metavar=("MODE", "BATCH", "DATA"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.torch_worker:
@@ -201,10 +229,13 @@ def main():
     def add(system, metric, value):
         samples.setdefault((system, metric), []).append(value)
 
+    dlib = None if args.skip_dlib else dlib_build()
+    if dlib is None and not args.skip_dlib:
+        print("dlib (libdlib-dev) is not installed: skipped", file=sys.stderr)
     with tempfile.TemporaryDirectory() as workdir:
         for r in range(args.rounds):
             print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
-            order = ["cnn", "torch"] if r % 2 == 0 else ["torch", "cnn"]
+            order = ["cnn", "torch", "dlib"] if r % 2 == 0 else ["dlib", "torch", "cnn"]
             for system in order:
                 if system == "cnn":
                     for batch in (32, 128):
@@ -219,6 +250,17 @@ def main():
                     add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
                     add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
                     add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
+                elif system == "dlib":
+                    if dlib is None:
+                        continue
+                    for batch in (32, 128):
+                        t = dlib_run(dlib, "train", batch, args.data)
+                        add("dlib", f"train_b{batch}", t["images_per_second"])
+                        if batch == 32:
+                            add("dlib", "epoch_seconds", 60000 / t["images_per_second"])
+                            add("dlib", "peak_mib", t["peak_mib"])
+                    add("dlib", "infer_b1000", dlib_run(dlib, "infer", 1000, args.data)["images_per_second"])
+                    add("dlib", "infer_b1", dlib_run(dlib, "infer", 1, args.data)["images_per_second"])
                 elif not args.skip_torch:
                     for setting in TORCH_SETTINGS:
                         for batch in (32, 128):
@@ -232,7 +274,7 @@ def main():
                         add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
 
     medians = {f"{s}/{m}": statistics.median(v) for (s, m), v in samples.items()}
-    systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS))
+    systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS)) + (["dlib"] if dlib else [])
     metrics = ["train_b32", "train_b128", "infer_b1000", "infer_b1", "epoch_seconds", "peak_mib", "startup_seconds",
                "train_b32_1thread"]
     print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
@@ -252,6 +294,13 @@ def main():
             best = max(torch_values) if higher_better else min(torch_values)
             ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
             ratios[m] = ratio
+            print(f"{m:<20}{ratio:>10.2f}x")
+    if dlib:
+        print("\ncnn / dlib (> 1 means cnn is better)")
+        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                 ("peak_mib", False)]:
+            ratio = medians[f"cnn/{m}"] / medians[f"dlib/{m}"] if higher_better else medians[f"dlib/{m}"] / medians[f"cnn/{m}"]
+            ratios[f"{m}_vs_dlib"] = ratio
             print(f"{m:<20}{ratio:>10.2f}x")
     scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
     print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
