@@ -24,7 +24,8 @@ struct CacheLineAllocator {
 
   static std::size_t rounded_bytes(std::size_t n) { return (n * sizeof(T) + kCacheLine - 1) / kCacheLine * kCacheLine; }
   T* allocate(std::size_t n) { return static_cast<T*>(::operator new(rounded_bytes(n), std::align_val_t{kCacheLine})); }
-  void deallocate(T* p, std::size_t n) { ::operator delete(p, rounded_bytes(n), std::align_val_t{kCacheLine}); }
+  // The unsized form: clang declares the sized aligned delete only with -fsized-deallocation.
+  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{kCacheLine}); }
 };
 
 template <class T, class U>
