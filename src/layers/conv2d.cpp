@@ -81,7 +81,6 @@ Shape Conv2d::setup(const Shape& in) {
   dweight_ = Tensor(weight_.shape());
   bias_ = Tensor(Shape{config_.filters});
   dbias_ = Tensor(bias_.shape());
-  weight_t_ = Tensor(Shape{geom_.col_rows(), config_.filters});
   // Measured on LeNet's shapes (docs/performance.md): with stride 1 the shifted rows of the padded
   // sample drop im2col, read by the wide-grid kernels for few filters (conv1: 6 x 784) and by the
   // position-major kernels for many (conv2: 16 filters, two vectors). With other strides the own
@@ -120,6 +119,7 @@ Shape Conv2d::setup(const Shape& in) {
     col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
     dcol_ = Tensor(col_.shape());
   }
+  if (method_ == Method::kSmallGemm) weight_t_ = Tensor(Shape{geom_.col_rows(), config_.filters});
   if (method_ == Method::kShiftedRows) {
     wide_ = Tensor(Shape{config_.filters, wide_size(geom_)});
     rows_max_ = Tensor(Shape{std::max(1, geom_.out_w / 2 * 2)});
@@ -141,6 +141,15 @@ void Conv2d::transpose_weight() {
   const int f = config_.filters, k = geom_.col_rows(), ld = weight_t_.shape()[1];
   for (int o = 0; o < f; ++o)
     for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * ld + o] = weight_[static_cast<std::size_t>(o) * k + i];
+}
+
+// weight_dx_ = Wᵀ with its rows in dx_order_ (see setup), for input_gradient_sample_wide.
+void Conv2d::order_weight_for_input_gradient() {
+  const int f = config_.filters, k = geom_.col_rows();
+  for (int r = 0; r < k; ++r) {
+    const std::size_t i = static_cast<std::size_t>(dx_order_[static_cast<std::size_t>(r)]);
+    for (int o = 0; o < f; ++o) weight_dx_[static_cast<std::size_t>(r) * f + o] = weight_[static_cast<std::size_t>(o) * k + i];
+  }
 }
 
 // Stride-1 methods: the product W col of one sample, without bias or activation, into wide_
@@ -234,6 +243,15 @@ void Conv2d::weight_gradient_sample(const float* x, const float* dz) {
   }
 }
 
+// kShiftedRows: dW += dz_wide rowsᵀ for one sample, on the wide grid.
+void Conv2d::weight_gradient_sample_wide(const float* x, const float* dz) {
+  const int f = config_.filters, k = geom_.col_rows();
+  fill_padded_interior(geom_, x, padded_.data());
+  spread_to_wide_grid(dz);
+  gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded_.data(), row_starts_.data(),
+               dweight_.data(), k);
+}
+
 // Position-major: dWᵀ += col dzᵀ for one sample (dweight_t_ is added into dW once per batch).
 void Conv2d::weight_gradient_sample_positions(const float* x, const float* dz) {
   const int f = config_.filters, p = geom_.col_cols(), fp = weight_t_.shape()[1];
@@ -285,12 +303,7 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   if (input_gradient_) {
     if (method_ == Method::kSmallGemm || method_ == Method::kBlas) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
     if (method_ == Method::kSmallGemm) transpose_weight();
-    if (method_ == Method::kShiftedRows || method_ == Method::kPositions) {
-      for (int r = 0; r < k; ++r) {
-        const std::size_t i = static_cast<std::size_t>(dx_order_[static_cast<std::size_t>(r)]);
-        for (int o = 0; o < f; ++o) weight_dx_[static_cast<std::size_t>(r) * f + o] = weight_[static_cast<std::size_t>(o) * k + i];
-      }
-    }
+    if (method_ == Method::kShiftedRows || method_ == Method::kPositions) order_weight_for_input_gradient();
   }
   if (method_ == Method::kPositions) dweight_t_.fill(0.0f);
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
@@ -301,10 +314,7 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
     const float* x = x_->data() + s * in_stride;
     switch (method_) {
       case Method::kShiftedRows:
-        fill_padded_interior(geom_, x, padded_.data());
-        spread_to_wide_grid(dz);
-        gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded_.data(), row_starts_.data(),
-                     dweight_.data(), k);
+        weight_gradient_sample_wide(x, dz);  // leaves dz on the wide grid for the input gradient
         if (input_gradient_) input_gradient_sample_wide(dx);
         break;
       case Method::kPositions:

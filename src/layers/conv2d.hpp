@@ -95,11 +95,13 @@ class Conv2d : public Layer {
   Tensor dz_t_;       // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
   Tensor dweight_t_;  // (K, fp): the batch's dWᵀ
   void transpose_weight();
+  void order_weight_for_input_gradient();
   void forward_sample(const float* x, float* y);
   void product_sample(const float* x);  // the stride-1 methods' raw product into wide_ or y_t_
   void pool_wide_sample(bool relu, float* out);
   void pool_positions_sample(bool relu, float* out);
   void weight_gradient_sample(const float* x, const float* dz);
+  void weight_gradient_sample_wide(const float* x, const float* dz);
   void weight_gradient_sample_positions(const float* x, const float* dz);
   void input_gradient_sample(const float* dz, float* dx);
   void spread_to_wide_grid(const float* dz);
