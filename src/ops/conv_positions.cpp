@@ -35,8 +35,8 @@ void forward_tile(int k, const int* rows, const float* padded, const int* at, co
       for (int v = 0; v < V; ++v) acc[r][v] += xv * w[v];
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) store(y_t + static_cast<long>(r) * fp + f0 + v * kLanes, acc[r][v]);
+  CNN_UNROLL for (int r = 0; r < R; ++r)
+    CNN_UNROLL for (int v = 0; v < V; ++v) store(y_t + static_cast<long>(r) * fp + f0 + v * kLanes, acc[r][v]);
 }
 
 template <int R>
@@ -50,8 +50,8 @@ void forward_positions(int k, const int* rows, const float* padded, const int* a
 template <int R, int V>
 void dweight_tile(int n, const int* rows, const float* padded, const int* at, const float* dz_t, int fp, int f0, float* dwt) {
   Vec acc[R][V];
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) acc[r][v] = load(dwt + static_cast<long>(r) * fp + f0 + v * kLanes);
+  CNN_UNROLL for (int r = 0; r < R; ++r)
+    CNN_UNROLL for (int v = 0; v < V; ++v) acc[r][v] = load(dwt + static_cast<long>(r) * fp + f0 + v * kLanes);
   const float* x[R];
   for (int r = 0; r < R; ++r) x[r] = padded + rows[r];
   for (int q = 0; q < n; ++q) {
@@ -63,8 +63,8 @@ void dweight_tile(int n, const int* rows, const float* padded, const int* at, co
       for (int v = 0; v < V; ++v) acc[r][v] += xv * d[v];
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) store(dwt + static_cast<long>(r) * fp + f0 + v * kLanes, acc[r][v]);
+  CNN_UNROLL for (int r = 0; r < R; ++r)
+    CNN_UNROLL for (int v = 0; v < V; ++v) store(dwt + static_cast<long>(r) * fp + f0 + v * kLanes, acc[r][v]);
 }
 
 template <int R>

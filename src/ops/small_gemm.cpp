@@ -44,8 +44,8 @@ void nn_tile(int k, const float* a, int lda, BRows b, CRows c, bool accumulate) 
   }
   // C is read only here, one row after the other, so that rows which overlap (a table of row
   // starts) each see the ones stored before them.
-  for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) store(c(r) + v * kLanes, accumulate ? load(c(r) + v * kLanes) + acc[r][v] : acc[r][v]);
+  CNN_UNROLL for (int r = 0; r < R; ++r)
+    CNN_UNROLL for (int v = 0; v < V; ++v) store(c(r) + v * kLanes, accumulate ? load(c(r) + v * kLanes) + acc[r][v] : acc[r][v]);
 }
 
 template <int R, class BRows, class CRows>
@@ -94,8 +94,8 @@ void nt_tile(int k, const float* a, int lda, Rows b, float* c, int ldc) {
       for (int r = 0; r < R; ++r) acc[r][s] += av[r] * bv;
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int s = 0; s < S; ++s) {
+  CNN_UNROLL for (int r = 0; r < R; ++r)
+    CNN_UNROLL for (int s = 0; s < S; ++s) {
       float sum = hsum(acc[r][s]);
       for (int q = p; q < k; ++q) sum += a[r * lda + q] * brow[s][q];
       c[r * ldc + s] += sum;

@@ -18,6 +18,19 @@ constexpr int kLanes = 4;
 #endif
 typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
 
+// Put before a loop over a tile's accumulators (a local Vec array) outside its inner loop, where
+// the trip count is a template parameter. GCC keeps such an array in registers only if every
+// access has a constant index; a loop it leaves rolled (the stores at the end of a 6 x 2 tile
+// were) puts the whole array on the stack: a memset at the start of every tile and a spill and
+// reload at its end.
+#if defined(__clang__)
+#define CNN_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define CNN_UNROLL _Pragma("GCC unroll 16")
+#else
+#define CNN_UNROLL
+#endif
+
 inline Vec load(const float* p) {
   Vec v;
   std::memcpy(&v, p, sizeof(Vec));
