@@ -243,21 +243,19 @@ void Conv2d::weight_gradient_sample(const float* x, const float* dz) {
   }
 }
 
-// kShiftedRows: dW += dz_wide rowsᵀ for one sample, on the wide grid.
-void Conv2d::weight_gradient_sample_wide(const float* x, const float* dz) {
+// kShiftedRows: dW += dz_wide rowsᵀ for one sample, on the wide grid (staged by stage_dz_sample).
+void Conv2d::weight_gradient_sample_wide(const float* x) {
   const int f = config_.filters, k = geom_.col_rows();
   fill_padded_interior(geom_, x, padded_.data());
-  spread_to_wide_grid(dz);
   gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded_.data(), row_starts_.data(),
                dweight_.data(), k);
 }
 
-// Position-major: dWᵀ += col dzᵀ for one sample (dweight_t_ is added into dW once per batch).
-void Conv2d::weight_gradient_sample_positions(const float* x, const float* dz) {
-  const int f = config_.filters, p = geom_.col_cols(), fp = weight_t_.shape()[1];
+// Position-major: dWᵀ += col dzᵀ for one sample (dz_t_ staged by stage_dz_sample; dweight_t_ is
+// added into dW once per batch).
+void Conv2d::weight_gradient_sample_positions(const float* x) {
+  const int fp = weight_t_.shape()[1];
   fill_padded_interior(geom_, x, padded_.data());
-  for (int o = 0; o < f; ++o)
-    for (int q = 0; q < p; ++q) dz_t_[static_cast<std::size_t>(q) * fp + o] = dz[static_cast<std::size_t>(o) * p + q];
   conv_dweight_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), dz_t_.data(), fp, dweight_t_.data());
 }
 
@@ -272,14 +270,32 @@ void Conv2d::input_gradient_sample(const float* dz, float* dx) {
   col2im(geom_, dcol_.data(), dx);
 }
 
-// Stride-1 methods: dz of one sample onto the wide grid (the extra positions stay zero).
-void Conv2d::spread_to_wide_grid(const float* dz) {
+// Stride-1 methods: one sample's dz onto the wide grid (the extra positions stay zero) and, for
+// kPositions, into dz_t_; dbias += its sums. With ReLU, dz = dy where y > 0 is formed here from y
+// and dy (`y` non-null), in the same pass, instead of a pass over the whole batch's dz first;
+// otherwise `dy` is dz already.
+void Conv2d::stage_dz_sample(const float* y, const float* dy) {
+  const int f = config_.filters, p = geom_.col_cols();
   const int wp = padded_width(geom_), ws = wide_stride(geom_);
-  for (int o = 0; o < config_.filters; ++o)
+  const bool positions = method_ == Method::kPositions;
+  const int fp = positions ? weight_t_.shape()[1] : 0;
+  for (int o = 0; o < f; ++o) {
+    float* wide = wide_dz_.data() + static_cast<std::size_t>(o) * ws;
     for (int oh = 0; oh < geom_.out_h; ++oh) {
-      const float* src = dz + (static_cast<std::size_t>(o) * geom_.out_h + oh) * geom_.out_w;
-      copy_row(src, geom_.out_w, wide_dz_.data() + static_cast<std::size_t>(o) * ws + oh * wp);
+      const std::size_t first = static_cast<std::size_t>(o) * p + static_cast<std::size_t>(oh) * geom_.out_w;
+      float* dst = wide + oh * wp;
+      if (y != nullptr) {
+        for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = y[first + ow] > 0.0f ? dy[first + ow] : 0.0f;
+      } else {
+        copy_row(dy + first, geom_.out_w, dst);
+      }
+      if (positions)
+        for (int ow = 0; ow < geom_.out_w; ++ow)
+          dz_t_[(static_cast<std::size_t>(oh) * geom_.out_w + ow) * fp + o] = dst[ow];
     }
+    // The extra positions are zero, so the whole wide row sums to the sum over the output.
+    dbias_[o] += sum_of(wide, ws);
+  }
 }
 
 // Stride-1 methods: dx = the image part of Σ_p shifted rows of Wᵀ dz_wide, for one sample: each
@@ -297,39 +313,43 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   const int n = y_.shape()[0];
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
-  dz_.resize(y_.shape());
-  activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
+  const bool stride1 = method_ == Method::kShiftedRows || method_ == Method::kPositions;
+  // ReLU's mask is applied per sample while staging dz (stage_dz_sample); other cases form dz here.
+  const bool relu_in_stage = stride1 && config_.activation == Activation::kRelu;
+  if (!relu_in_stage) {
+    dz_.resize(y_.shape());
+    activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
+  }
   dx_.resize(Shape{n, geom_.channels, geom_.height, geom_.width});
   if (input_gradient_) {
-    if (method_ == Method::kSmallGemm || method_ == Method::kBlas) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
+    if (!stride1) dx_.fill(0.0f);  // col2im adds; crop_padded writes every pixel
     if (method_ == Method::kSmallGemm) transpose_weight();
-    if (method_ == Method::kShiftedRows || method_ == Method::kPositions) order_weight_for_input_gradient();
+    if (stride1) order_weight_for_input_gradient();
   }
   if (method_ == Method::kPositions) dweight_t_.fill(0.0f);
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(f) * p;
   for (int s = 0; s < n; ++s) {
-    const float* dz = dz_.data() + static_cast<std::size_t>(s) * f * p;
-    for (int o = 0; o < f; ++o) dbias_[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
     float* dx = dx_.data() + s * in_stride;
     const float* x = x_->data() + s * in_stride;
-    switch (method_) {
-      case Method::kShiftedRows:
-        weight_gradient_sample_wide(x, dz);  // leaves dz on the wide grid for the input gradient
-        if (input_gradient_) input_gradient_sample_wide(dx);
-        break;
-      case Method::kPositions:
-        weight_gradient_sample_positions(x, dz);
-        if (input_gradient_) {
-          spread_to_wide_grid(dz);
-          input_gradient_sample_wide(dx);
-        }
-        break;
-      case Method::kSmallGemm:
-      case Method::kBlas:
-        weight_gradient_sample(x, dz);
-        if (input_gradient_) input_gradient_sample(dz, dx);
-        break;
+    if (stride1) {
+      if (relu_in_stage) {
+        stage_dz_sample(y_.data() + s * out_stride, dy.data() + s * out_stride);
+      } else {
+        stage_dz_sample(nullptr, dz_.data() + s * out_stride);
+      }
+      if (method_ == Method::kShiftedRows) {
+        weight_gradient_sample_wide(x);
+      } else {
+        weight_gradient_sample_positions(x);
+      }
+      if (input_gradient_) input_gradient_sample_wide(dx);
+      continue;
     }
+    const float* dz = dz_.data() + s * out_stride;
+    for (int o = 0; o < f; ++o) dbias_[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
+    weight_gradient_sample(x, dz);
+    if (input_gradient_) input_gradient_sample(dz, dx);
   }
   if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];

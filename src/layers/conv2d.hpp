@@ -73,7 +73,7 @@ class Conv2d : public Layer {
   Tensor y_;         // (N, F, OH, OW)
   Tensor pooled_;    // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
   bool backward_ready_ = false;  // the last forward was the plain one (not the pooled one)
-  Tensor dz_;        // (N, F, OH, OW): dy through the activation
+  Tensor dz_;        // (N, F, OH, OW): dy through the activation (unused by the stride-1 methods with ReLU)
   Tensor dx_;        // (N, C, H, W)
   // kSmallGemm and kBlas:
   Tensor col_;   // (K, P): one sample's columns
@@ -101,10 +101,10 @@ class Conv2d : public Layer {
   void pool_wide_sample(bool relu, float* out);
   void pool_positions_sample(bool relu, float* out);
   void weight_gradient_sample(const float* x, const float* dz);
-  void weight_gradient_sample_wide(const float* x, const float* dz);
-  void weight_gradient_sample_positions(const float* x, const float* dz);
+  void stage_dz_sample(const float* y, const float* dy);  // y: ReLU's output, or nullptr when dy is dz
+  void weight_gradient_sample_wide(const float* x);
+  void weight_gradient_sample_positions(const float* x);
   void input_gradient_sample(const float* dz, float* dx);
-  void spread_to_wide_grid(const float* dz);
   void input_gradient_sample_wide(float* dx);
 };
 
