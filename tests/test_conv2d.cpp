@@ -109,8 +109,8 @@ TEST_CASE("conv fast paths match the naive convolution on random shapes", "[conv
 
 TEST_CASE("conv on LeNet's shapes over a full batch matches the naive convolution", "[conv]") {
   // The shapes the hot path is tuned for (conv1: 6 filters, same; conv2: 16 filters, valid), with
-  // a batch of 32 so that per-sample buffers are reused many times within one call, and twice
-  // in a row so that nothing carries over from one batch to the next.
+  // a batch of 32 so that per-sample buffers are reused many times within one call, then a
+  // smaller batch (an epoch's last) so that nothing carries over from one batch to the next.
   struct Case {
     Conv2dConfig config;
     Shape x;
@@ -125,7 +125,7 @@ TEST_CASE("conv on LeNet's shapes over a full batch matches the naive convolutio
     auto params = layer.params();
     const auto& g = layer.geometry();
     for (int round = 0; round < 2; ++round) {
-      const Tensor x = test::random_tensor(c.x, rng);
+      const Tensor x = test::random_tensor(round == 0 ? c.x : Shape{7, c.x[1], c.x[2], c.x[3]}, rng);
       Tensor z = reference::conv2d_forward(x, *params[0].value, *params[1].value, 1, 1, g.pad_top, g.pad_left, out[1], out[2]);
       const Tensor& y = layer.forward(x, Mode::kTrain);
       INFO(layer.describe() << " round " << round);
@@ -144,6 +144,24 @@ TEST_CASE("conv on LeNet's shapes over a full batch matches the naive convolutio
       for (std::size_t i = 0; i < rdw.size(); ++i) REQUIRE((*params[0].grad)[i] == Approx(rdw[i]).epsilon(5e-5).margin(2e-3));
       for (std::size_t i = 0; i < rdb.size(); ++i) REQUIRE((*params[1].grad)[i] == Approx(rdb[i]).epsilon(5e-5).margin(2e-3));
     }
+  }
+}
+
+TEST_CASE("conv backward after an inference forward is an error", "[conv]") {
+  // Inference keeps one padded sample, not the batch's, so there is nothing to take dW from.
+  for (const auto& config : {conv(6, 5, 5, 1, 1, Padding::kSame, 0, 0, Activation::kRelu),
+                             conv(16, 3, 3, 1, 1, Padding::kValid, 0, 0, Activation::kRelu),
+                             conv(4, 3, 3, 2, 2, Padding::kSame)}) {
+    Conv2d layer(config);
+    layer.setup(Shape{2, 9, 9});
+    Rng rng(8);
+    set_params(layer, rng);
+    const Tensor x = test::random_tensor(Shape{3, 2, 9, 9}, rng);
+    const Tensor& y = layer.forward(x, Mode::kInfer);
+    INFO(layer.describe());
+    REQUIRE_THROWS_AS(layer.backward(Tensor(y.shape())), Error);
+    layer.forward(x, Mode::kTrain);
+    REQUIRE_NOTHROW(layer.backward(Tensor(y.shape())));
   }
 }
 

@@ -112,8 +112,8 @@ Shape Conv2d::setup(const Shape& in) {
     dx_row_starts_.resize(dx_order_.size());
     for (std::size_t r = 0; r < dx_order_.size(); ++r) dx_row_starts_[r] = row_starts_[static_cast<std::size_t>(dx_order_[r])];
     weight_dx_ = Tensor(Shape{geom_.col_rows(), config_.filters});
-    padded_ = Tensor(Shape{static_cast<int>(padded_size(geom_))});
-    dpadded_ = Tensor(padded_.shape());
+    padded_ = Tensor(Shape{1, static_cast<int>(padded_size(geom_))});  // grows to the batch in forward
+    dpadded_ = Tensor(Shape{static_cast<int>(padded_size(geom_))});
     wide_dz_ = Tensor(Shape{config_.filters, wide_stride(geom_)});
   } else {
     col_ = Tensor(Shape{geom_.col_rows(), geom_.col_cols()});
@@ -152,29 +152,38 @@ void Conv2d::order_weight_for_input_gradient() {
   }
 }
 
-// Stride-1 methods: the product W col of one sample, without bias or activation, into wide_
-// (kShiftedRows: (F, OH * WP)) or y_t_ (kPositions: (P, fp)).
-void Conv2d::product_sample(const float* x) {
+// Stride-1 methods: room for n padded samples in padded_, border zero. It only grows (a new
+// Tensor is zero-filled), so a training step allocates nothing.
+void Conv2d::reserve_padded(int n) {
+  if (padded_.shape()[0] < n) padded_ = Tensor(Shape{n, static_cast<int>(padded_size(geom_))});
+}
+
+float* Conv2d::padded_sample(int s) { return padded_.data() + static_cast<std::size_t>(s) * padded_.shape()[1]; }
+
+// Stride-1 methods: x padded into `padded`, then the product W col of that sample, without bias or
+// activation, into wide_ (kShiftedRows: (F, OH * WP)) or y_t_ (kPositions: (P, fp)).
+void Conv2d::product_sample(const float* x, float* padded) {
   const int f = config_.filters, k = geom_.col_rows();
-  fill_padded_interior(geom_, x, padded_.data());
+  fill_padded_interior(geom_, x, padded);
   if (method_ == Method::kShiftedRows) {
     const int wide = wide_size(geom_);
-    gemm_nn_rows(f, wide, k, weight_.data(), k, padded_.data(), row_starts_.data(), wide_.data(), wide, false);
+    gemm_nn_rows(f, wide, k, weight_.data(), k, padded, row_starts_.data(), wide_.data(), wide, false);
   } else {
-    conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), weight_t_.data(),
+    conv_forward_positions(geom_, row_starts_.data(), wide_places_.data(), padded, weight_t_.data(),
                            weight_t_.shape()[1], y_t_.data());
   }
 }
 
-// y (F, OH, OW) of one sample x (C, H, W), bias and activation included.
-void Conv2d::forward_sample(const float* x, float* y) {
+// y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the stride-1 methods
+// leave the padded sample in `padded` for backward.
+void Conv2d::forward_sample(const float* x, float* y, float* padded) {
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   // The stride-1 methods copy their result into y anyway: ReLU (LeNet's case) is applied in that
   // copy, the other activations after it.
   const bool relu = config_.activation == Activation::kRelu;
   if (method_ == Method::kShiftedRows) {
     const int wp = padded_width(geom_), wide = wide_size(geom_);
-    product_sample(x);
+    product_sample(x, padded);
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
       for (int oh = 0; oh < geom_.out_h; ++oh) {
@@ -192,7 +201,7 @@ void Conv2d::forward_sample(const float* x, float* y) {
   }
   if (method_ == Method::kPositions) {
     const int fp = weight_t_.shape()[1];
-    product_sample(x);
+    product_sample(x, padded);
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
       float* dst = y + static_cast<std::size_t>(o) * p;
@@ -218,17 +227,22 @@ void Conv2d::forward_sample(const float* x, float* y) {
   activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);
 }
 
-const Tensor& Conv2d::forward(const Tensor& x, Mode) {
+const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
   x_ = &x;
-  backward_ready_ = true;
+  backward_ready_ = mode == Mode::kTrain;  // inference keeps one padded sample, not the batch
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
   if (method_ == Method::kPositions) transpose_weight();
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   const std::size_t out_stride = static_cast<std::size_t>(config_.filters) * geom_.col_cols();
-  for (int s = 0; s < n; ++s) forward_sample(x.data() + s * in_stride, y_.data() + s * out_stride);
+  // Training keeps every padded sample for backward's dW; inference reuses one.
+  const bool stride1 = method_ == Method::kShiftedRows || method_ == Method::kPositions;
+  if (stride1 && mode == Mode::kTrain) reserve_padded(n);
+  for (int s = 0; s < n; ++s)
+    forward_sample(x.data() + s * in_stride, y_.data() + s * out_stride,
+                   stride1 ? padded_sample(mode == Mode::kTrain ? s : 0) : nullptr);
   return y_;
 }
 
@@ -243,20 +257,19 @@ void Conv2d::weight_gradient_sample(const float* x, const float* dz) {
   }
 }
 
-// kShiftedRows: dW += dz_wide rowsᵀ for one sample, on the wide grid (staged by stage_dz_sample).
-void Conv2d::weight_gradient_sample_wide(const float* x) {
+// kShiftedRows: dW += dz_wide rowsᵀ for one sample (padded by forward), on the wide grid (dz
+// staged by stage_dz_sample).
+void Conv2d::weight_gradient_sample_wide(const float* padded) {
   const int f = config_.filters, k = geom_.col_rows();
-  fill_padded_interior(geom_, x, padded_.data());
-  gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded_.data(), row_starts_.data(),
+  gemm_nt_rows(f, k, wide_size(geom_), wide_dz_.data(), wide_stride(geom_), padded, row_starts_.data(),
                dweight_.data(), k);
 }
 
 // Position-major: dWᵀ += col dzᵀ for one sample (dz_t_ staged by stage_dz_sample; dweight_t_ is
 // added into dW once per batch).
-void Conv2d::weight_gradient_sample_positions(const float* x) {
+void Conv2d::weight_gradient_sample_positions(const float* padded) {
   const int fp = weight_t_.shape()[1];
-  fill_padded_interior(geom_, x, padded_.data());
-  conv_dweight_positions(geom_, row_starts_.data(), wide_places_.data(), padded_.data(), dz_t_.data(), fp, dweight_t_.data());
+  conv_dweight_positions(geom_, row_starts_.data(), wide_places_.data(), padded, dz_t_.data(), fp, dweight_t_.data());
 }
 
 // im2col methods: dx = col2im(Wᵀ dz) for one sample (dx zeroed by the caller).
@@ -309,7 +322,7 @@ void Conv2d::input_gradient_sample_wide(float* dx) {
 }
 
 const Tensor& Conv2d::backward(const Tensor& dy) {
-  CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a plain forward first");
+  CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a forward in training mode first");
   const int n = y_.shape()[0];
   const int f = config_.filters, k = geom_.col_rows(), p = geom_.col_cols();
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
@@ -339,9 +352,9 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
         stage_dz_sample(nullptr, dz_.data() + s * out_stride);
       }
       if (method_ == Method::kShiftedRows) {
-        weight_gradient_sample_wide(x);
+        weight_gradient_sample_wide(padded_sample(s));
       } else {
-        weight_gradient_sample_positions(x);
+        weight_gradient_sample_positions(padded_sample(s));
       }
       if (input_gradient_) input_gradient_sample_wide(dx);
       continue;

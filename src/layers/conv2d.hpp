@@ -72,7 +72,7 @@ class Conv2d : public Layer {
   Tensor weight_t_;  // (K, F): Wᵀ for kSmallGemm's dcol; (K, fp) for kPositions' forward (fp = F rounded up to a vector)
   Tensor y_;         // (N, F, OH, OW)
   Tensor pooled_;    // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
-  bool backward_ready_ = false;  // the last forward was the plain one (not the pooled one)
+  bool backward_ready_ = false;  // the last forward was in training mode (not inference, not the pooled one)
   Tensor dz_;        // (N, F, OH, OW): dy through the activation (unused by the stride-1 methods with ReLU)
   Tensor dx_;        // (N, C, H, W)
   // kSmallGemm and kBlas:
@@ -80,7 +80,7 @@ class Conv2d : public Layer {
   Tensor dcol_;  // (K, P)
   // kShiftedRows and kPositions (WP = OW + kw - 1, WS = wide_stride; see ops/shifted_rows.hpp):
   std::vector<int> row_starts_;  // (K): where each row of col starts in padded_
-  Tensor padded_;                // (padded_size): one padded sample; the border stays zero
+  Tensor padded_;                // (N, padded_size): training's padded samples (one at inference); borders stay zero
   Tensor dpadded_;               // (padded_size)
   Tensor wide_dz_;               // (F, WS): dz on the wide grid; the extra positions stay zero
   std::vector<int> dx_order_;      // (K): col rows in (i, j, c) order, for the input gradient
@@ -96,14 +96,16 @@ class Conv2d : public Layer {
   Tensor dweight_t_;  // (K, fp): the batch's dWᵀ
   void transpose_weight();
   void order_weight_for_input_gradient();
-  void forward_sample(const float* x, float* y);
-  void product_sample(const float* x);  // the stride-1 methods' raw product into wide_ or y_t_
+  void reserve_padded(int n);
+  float* padded_sample(int s);
+  void forward_sample(const float* x, float* y, float* padded);
+  void product_sample(const float* x, float* padded);  // the stride-1 methods' raw product into wide_ or y_t_
   void pool_wide_sample(bool relu, float* out);
   void pool_positions_sample(bool relu, float* out);
   void weight_gradient_sample(const float* x, const float* dz);
   void stage_dz_sample(const float* y, const float* dy);  // y: ReLU's output, or nullptr when dy is dz
-  void weight_gradient_sample_wide(const float* x);
-  void weight_gradient_sample_positions(const float* x);
+  void weight_gradient_sample_wide(const float* padded);
+  void weight_gradient_sample_positions(const float* padded);
   void input_gradient_sample(const float* dz, float* dx);
   void input_gradient_sample_wide(float* dx);
 };

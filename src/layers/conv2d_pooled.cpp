@@ -82,7 +82,7 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x) {
   if (method_ == Method::kPositions) transpose_weight();
   const std::size_t in_stride = static_cast<std::size_t>(geom_.channels) * geom_.height * geom_.width;
   for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride);
+    product_sample(x.data() + s * in_stride, padded_sample(0));
     float* out = pooled_.data() + static_cast<std::size_t>(s) * f * ph * pw;
     if (method_ == Method::kShiftedRows) {
       pool_wide_sample(relu, out);
