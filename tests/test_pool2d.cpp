@@ -117,8 +117,10 @@ TEST_CASE("2x2 max pool routes each gradient to its window's maximum, even and o
   // Against a direct search of each window's first maximum, with many ties; the leftover
   // row/column of odd sizes gets 0.
   Rng rng(10);
-  for (int trial = 0; trial < 20; ++trial) {
-    const int h = 2 + static_cast<int>(rng.uniform_int(20)), w = 2 + static_cast<int>(rng.uniform_int(20));
+  for (int trial = 0; trial < 40; ++trial) {
+    // Widths up to 41: rows shorter than a vector of outputs, whole vectors, and a last vector
+    // that overlaps the one before.
+    const int h = 2 + static_cast<int>(rng.uniform_int(20)), w = 2 + static_cast<int>(rng.uniform_int(40));
     const int c = 1 + static_cast<int>(rng.uniform_int(3)), n = 1 + static_cast<int>(rng.uniform_int(3));
     Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
     const Shape out = pool.setup(Shape{c, h, w});

@@ -1,10 +1,12 @@
 // Pool2d implementation; semantics in pool2d.hpp.
 #include "layers/pool2d.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
-
 #include "core/error.hpp"
+#include "ops/vec.hpp"
 
 namespace cnn {
 
@@ -33,34 +35,84 @@ Shape Pool2d::setup(const Shape& in) {
 namespace {
 
 // Max pooling over 2x2 windows with stride 2, LeNet's case, without the generic window loops.
-// Same semantics: the first maximum in row-major order wins.
+// Same semantics: the first maximum in row-major order wins (the same comparisons in the same
+// order as the generic loop, so NaNs behave the same too).
+//
+// kLanes outputs at a time: two vectors of each input row are split into even and odd columns,
+// and the comparisons are selects on whole vectors. A row's last outputs that do not fill a
+// vector are done by a last vector that overlaps the one before, not by a scalar epilogue (GCC's
+// compared with branches, which random data mispredicts).
+typedef std::int32_t VecIndex __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
+
+VecIndex lane_times(int factor, int plus) {
+  VecIndex v;
+  for (int i = 0; i < kLanes; ++i) v[i] = factor * i + plus;
+  return v;
+}
+
+const VecIndex kEven = lane_times(2, 0);  // 2i: lane i's window starts at column 2i
+
+// Outputs [0, kLanes) of the window row at r0 / r1 (2 * kLanes floats each); `first` is the flat
+// index of r0[0] within the sample and `width` the input row length.
+inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int width, Vec* y, VecIndex* argmax) {
+  const Vec a0 = load(r0), b0 = load(r0 + kLanes), a1 = load(r1), b1 = load(r1 + kLanes);
+  const Vec top_left = even_lanes(a0, b0), top_right = odd_lanes(a0, b0);
+  const Vec bottom_left = even_lanes(a1, b1), bottom_right = odd_lanes(a1, b1);
+  Vec v = top_left;
+  VecIndex best = kEven + first;
+  VecIndex later = top_right > v;
+  v = later ? top_right : v;
+  best = later ? kEven + (first + 1) : best;
+  later = bottom_left > v;
+  v = later ? bottom_left : v;
+  best = later ? kEven + (first + width) : best;
+  later = bottom_right > v;
+  v = later ? bottom_right : v;
+  best = later ? kEven + (first + width + 1) : best;
+  *y = v;
+  *argmax = best;
+}
+
+// The generic loop's comparisons for one window at r0[w0], r1[w0] (rows shorter than a vector).
+inline void max_pool_2x2_one(const float* r0, const float* r1, int w0, int first, int width, float* y, std::int32_t* argmax) {
+  int best = first + w0;
+  float v = r0[w0];
+  bool later = r0[w0 + 1] > v;
+  v = later ? r0[w0 + 1] : v;
+  best = later ? first + w0 + 1 : best;
+  later = r1[w0] > v;
+  v = later ? r1[w0] : v;
+  best = later ? first + width + w0 : best;
+  later = r1[w0 + 1] > v;
+  v = later ? r1[w0 + 1] : v;
+  best = later ? first + width + w0 + 1 : best;
+  *y = v;
+  *argmax = best;
+}
+
 void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, int out_w, float* y, std::int32_t* argmax) {
   const int plane = height * width;
   for (int c = 0; c < planes; ++c) {
     const float* xc = x + static_cast<std::size_t>(c) * plane;
-    for (int oh = 0; oh < out_h; ++oh) {
+    for (int oh = 0; oh < out_h; ++oh, y += out_w, argmax += out_w) {
       const float* r0 = xc + 2 * oh * width;
       const float* r1 = r0 + width;
       const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
-      // Selects, not branches: the compiler vectorises this, and random data mispredicts branches.
-      for (int ow = 0; ow < out_w; ++ow) {
-        const int w0 = 2 * ow;
-        int best = row0 + w0;
-        float v = r0[w0];
-        bool later = r0[w0 + 1] > v;
-        v = later ? r0[w0 + 1] : v;
-        best = later ? row0 + w0 + 1 : best;
-        later = r1[w0] > v;
-        v = later ? r1[w0] : v;
-        best = later ? row0 + width + w0 : best;
-        later = r1[w0 + 1] > v;
-        v = later ? r1[w0 + 1] : v;
-        best = later ? row0 + width + w0 + 1 : best;
-        y[ow] = v;
-        argmax[ow] = best;
+      if (out_w < kLanes) {
+        for (int ow = 0; ow < out_w; ++ow) max_pool_2x2_one(r0, r1, 2 * ow, row0, width, y + ow, argmax + ow);
+        continue;
       }
-      y += out_w;
-      argmax += out_w;
+      // Whole vectors; the last one ends at the row's end and may overlap the one before (the
+      // overlapping outputs are written twice with the same values).
+      for (int ow = 0;; ow += kLanes) {
+        if (ow > out_w - kLanes) ow = out_w - kLanes;
+        Vec v;
+        VecIndex best;
+        max_pool_2x2_lanes(r0 + 2 * ow, r1 + 2 * ow, row0 + 2 * ow, width, &v, &best);
+        store(y + ow, v);
+        std::memcpy(argmax + ow, &best, sizeof best);
+        if (ow == out_w - kLanes) break;
+      }
     }
   }
 }

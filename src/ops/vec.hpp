@@ -49,6 +49,22 @@ inline Vec splat(float x) {
 #endif
 }
 
+// The even lanes (0, 2, 4, ...) and the odd lanes of the 2 * kLanes floats a then b: a row's even
+// and odd columns. __builtin_shufflevector takes constant lane numbers in both GCC (12 on) and
+// clang.
+#if defined(__AVX512F__)
+#define CNN_EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define CNN_ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#elif defined(__AVX__)
+#define CNN_EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
+#define CNN_ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15
+#else
+#define CNN_EVEN_LANES 0, 2, 4, 6
+#define CNN_ODD_LANES 1, 3, 5, 7
+#endif
+inline Vec even_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_EVEN_LANES); }
+inline Vec odd_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_ODD_LANES); }
+
 // dst[0..n) = src[0..n) for the short rows of a padded image (10-30 floats), where a call to
 // memmove costs more than the copy.
 inline void copy_row(const float* src, int n, float* dst) {
