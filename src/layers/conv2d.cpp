@@ -10,6 +10,7 @@
 #include "ops/conv_positions.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
+#include "ops/transpose.hpp"
 #include "ops/vec.hpp"
 
 namespace cnn {
@@ -296,19 +297,20 @@ void Conv2d::stage_dz_sample(const float* y, const float* dy) {
     float* wide = wide_dz_.data() + static_cast<std::size_t>(o) * ws;
     for (int oh = 0; oh < geom_.out_h; ++oh) {
       const std::size_t first = static_cast<std::size_t>(o) * p + static_cast<std::size_t>(oh) * geom_.out_w;
-      float* dst = wide + oh * wp;
       if (y != nullptr) {
-        for (int ow = 0; ow < geom_.out_w; ++ow) dst[ow] = y[first + ow] > 0.0f ? dy[first + ow] : 0.0f;
+        relu_backward_row(y + first, dy + first, geom_.out_w, wide + oh * wp);
       } else {
-        copy_row(dy + first, geom_.out_w, dst);
+        copy_row(dy + first, geom_.out_w, wide + oh * wp);
       }
-      if (positions)
-        for (int ow = 0; ow < geom_.out_w; ++ow)
-          dz_t_[(static_cast<std::size_t>(oh) * geom_.out_w + ow) * fp + o] = dst[ow];
     }
     // The extra positions are zero, so the whole wide row sums to the sum over the output.
     dbias_[o] += sum_of(wide, ws);
   }
+  // Output row oh of every filter becomes positions oh * OW .. of dz_t_.
+  if (positions)
+    for (int oh = 0; oh < geom_.out_h; ++oh)
+      transpose_block(wide_dz_.data() + oh * wp, ws, f, geom_.out_w,
+                      dz_t_.data() + static_cast<std::size_t>(oh) * geom_.out_w * fp, fp);
 }
 
 // Stride-1 methods: dx = the image part of Σ_p shifted rows of Wᵀ dz_wide, for one sample: each

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <string>
 
+#include "ops/vec.hpp"
+
 namespace cnn {
 
 enum class Activation { kNone, kRelu, kTanh, kSigmoid, kScaledTanh };
@@ -21,6 +23,24 @@ constexpr float kScaledTanhB = 2.0f / 3.0f;
 
 // ReLU of one value, exactly as activation_forward computes it, for kernels that fuse it.
 inline float relu_of(float x) { return x > 0.0f ? x : 0.0f; }
+
+// dz[i] = y[i] > 0 ? dy[i] : 0 (ReLU's backward, as activation_backward computes it) for one
+// short row of a feature map (10-30 floats): whole vectors, the last one overlapping the one
+// before, where the compiler's loop ends in masked loads and a scalar tail. dz must not overlap
+// y or dy.
+inline void relu_backward_row(const float* y, const float* dy, int n, float* dz) {
+  typedef int Mask __attribute__((vector_size(sizeof(Vec))));
+  const auto masked = [&](int i) {
+    const Mask positive = load(y + i) > Vec{};
+    store(dz + i, reinterpret_cast<Vec>(reinterpret_cast<Mask>(load(dy + i)) & positive));
+  };
+  if (n < kLanes) {
+    for (int i = 0; i < n; ++i) dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+    return;
+  }
+  for (int i = 0; i + kLanes <= n; i += kLanes) masked(i);
+  if (n % kLanes != 0) masked(n - kLanes);
+}
 
 // y[i] = f(y[i]) in place.
 void activation_forward(Activation act, float* y, std::size_t n);

@@ -1,0 +1,11 @@
+// Transposition of a small block of floats (a layer's per-sample gradient, filters x positions,
+// into the position-major layout the position kernels read; ops/conv_positions.hpp).
+#pragma once
+
+namespace cnn {
+
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols. src and dst must not
+// overlap.
+void transpose_block(const float* src, int src_stride, int rows, int cols, float* dst, int dst_stride);
+
+}  // namespace cnn
