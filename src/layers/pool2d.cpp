@@ -1,6 +1,7 @@
 // Pool2d implementation; semantics in pool2d.hpp.
 #include "layers/pool2d.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -136,6 +137,42 @@ void max_pool_2x2_values(const float* x, int planes, int height, int width, int 
   }
 }
 
+// Backward of max_pool_2x2 for one sample with rows of at least kLanes outputs: each window's
+// gradient goes to its argmax and the window's other inputs get 0, written in whole vectors of
+// windows, instead of zero-filling dx and scattering into it (LeNet's pool1 backward -40 %).
+// Shorter rows stay with the scatter, which measured faster than window-by-window writes (pool2's
+// 5 outputs a row: 0.36 against 1.0 us per image). The selected value gets + 0, as in the
+// generic 0 + dy, so that a -0 gradient becomes +0 there too and the bits are those of the
+// generic loop. An odd height or width leaves a last row or column that no window covers: it is
+// zeroed.
+void max_unpool_2x2(const float* dy, const std::int32_t* argmax, int planes, int height, int width, int out_h, int out_w,
+                    float* dx) {
+  const int plane = height * width;
+  for (int c = 0; c < planes; ++c) {
+    float* dxc = dx + static_cast<std::size_t>(c) * plane;
+    for (int oh = 0; oh < out_h; ++oh, dy += out_w, argmax += out_w) {
+      float* r0 = dxc + 2 * oh * width;
+      float* r1 = r0 + width;
+      const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
+      // Whole vectors; the last one may overlap the one before, as in max_pool_2x2.
+      const Vec zero{};
+      for (int ow = 0;; ow += kLanes) {
+        if (ow > out_w - kLanes) ow = out_w - kLanes;
+        const Vec g = load(dy + ow);
+        VecIndex at;
+        std::memcpy(&at, argmax + ow, sizeof at);
+        const VecIndex top_left = kEven + (row0 + 2 * ow);
+        store_interleaved(r0 + 2 * ow, (at == top_left ? g : zero) + zero, (at == top_left + 1 ? g : zero) + zero);
+        store_interleaved(r1 + 2 * ow, (at == top_left + width ? g : zero) + zero,
+                          (at == top_left + (width + 1) ? g : zero) + zero);
+        if (ow == out_w - kLanes) break;
+      }
+      if (width % 2 != 0) r0[width - 1] = r1[width - 1] = 0.0f;
+    }
+    if (height % 2 != 0) std::fill(dxc + (height - 1) * width, dxc + plane, 0.0f);
+  }
+}
+
 }  // namespace
 
 const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
@@ -200,9 +237,18 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
   CNN_CHECK(dy.shape() == y_.shape(), "pool: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   const int n = dy.shape()[0];
   dx_.resize(Shape{n, channels_, height_, width_});
-  dx_.fill(0.0f);
   const int plane = height_ * width_;
   const int out_plane = out_h_ * out_w_;
+  if (is_max_pool_2x2() && out_w_ >= kLanes) {
+    for (int s = 0; s < n; ++s) {
+      const std::size_t in_first = static_cast<std::size_t>(s) * channels_ * plane;
+      const std::size_t out_first = static_cast<std::size_t>(s) * channels_ * out_plane;
+      max_unpool_2x2(dy.data() + out_first, argmax_.data() + out_first, channels_, height_, width_, out_h_, out_w_,
+                     dx_.data() + in_first);
+    }
+    return dx_;
+  }
+  dx_.fill(0.0f);
   const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
   for (int s = 0; s < n; ++s) {
     float* dxs = dx_.data() + static_cast<std::size_t>(s) * channels_ * plane;

@@ -65,6 +65,22 @@ inline Vec splat(float x) {
 inline Vec even_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_EVEN_LANES); }
 inline Vec odd_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_ODD_LANES); }
 
+// The inverse: dst[2i] = even[i], dst[2i + 1] = odd[i] for i < kLanes (2 * kLanes floats).
+#if defined(__AVX512F__)
+#define CNN_LOW_HALVES_INTERLEAVED 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define CNN_HIGH_HALVES_INTERLEAVED 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#elif defined(__AVX__)
+#define CNN_LOW_HALVES_INTERLEAVED 0, 8, 1, 9, 2, 10, 3, 11
+#define CNN_HIGH_HALVES_INTERLEAVED 4, 12, 5, 13, 6, 14, 7, 15
+#else
+#define CNN_LOW_HALVES_INTERLEAVED 0, 4, 1, 5
+#define CNN_HIGH_HALVES_INTERLEAVED 2, 6, 3, 7
+#endif
+inline void store_interleaved(float* dst, Vec even, Vec odd) {
+  store(dst, __builtin_shufflevector(even, odd, CNN_LOW_HALVES_INTERLEAVED));
+  store(dst + kLanes, __builtin_shufflevector(even, odd, CNN_HIGH_HALVES_INTERLEAVED));
+}
+
 // dst[0..n) = src[0..n) for the short rows of a padded image (10-30 floats), where a call to
 // memmove costs more than the copy.
 inline void copy_row(const float* src, int n, float* dst) {
