@@ -25,7 +25,8 @@ bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 TEST_CASE("transpose_block transposes any block and writes nothing else", "[transpose]") {
   Rng rng(31);
-  const int shapes[][2] = {{1, 1}, {8, 8}, {16, 10}, {6, 28}, {16, 100}, {7, 9}, {9, 7}, {17, 23}, {3, 5}, {24, 8}, {8, 15}};
+  const int shapes[][2] = {{1, 1}, {8, 8}, {16, 10}, {6, 28}, {16, 100}, {7, 9}, {9, 7}, {17, 23}, {3, 5}, {24, 8}, {8, 15},
+                          {100, 16}, {100, 6}, {13, 13}};
   for (const auto& shape : shapes) {
     const int rows = shape[0], cols = shape[1];
     const int src_stride = cols + 3, dst_stride = rows + 5;

@@ -201,16 +201,15 @@ void Conv2d::forward_sample(const float* x, float* y, float* padded) {
     return;
   }
   if (method_ == Method::kPositions) {
-    const int fp = weight_t_.shape()[1];
     product_sample(x, padded);
+    transpose_block(y_t_.data(), weight_t_.shape()[1], p, f, y, p);
     for (int o = 0; o < f; ++o) {
       const float b = bias_[o];
-      float* dst = y + static_cast<std::size_t>(o) * p;
-      const float* src = y_t_.data() + o;
+      float* row = y + static_cast<std::size_t>(o) * p;
       if (relu) {
-        for (int q = 0; q < p; ++q) dst[q] = relu_of(src[static_cast<std::size_t>(q) * fp] + b);
+        for (int q = 0; q < p; ++q) row[q] = relu_of(row[q] + b);
       } else {
-        for (int q = 0; q < p; ++q) dst[q] = src[static_cast<std::size_t>(q) * fp] + b;
+        for (int q = 0; q < p; ++q) row[q] += b;
       }
     }
     if (!relu) activation_forward(config_.activation, y, static_cast<std::size_t>(f) * p);

@@ -50,21 +50,23 @@ void transpose_tile(const float* src, int src_stride, float* dst, int dst_stride
 }  // namespace
 
 void transpose_block(const float* src, int src_stride, int rows, int cols, float* dst, int dst_stride) {
-  int r = 0;
-  if (cols >= kTile) {
-    for (; r + kTile <= rows; r += kTile) {
-      const float* from = src + static_cast<long>(r) * src_stride;
-      const auto tile_at = [&](int c) {
-        transpose_tile(from + c, src_stride, dst + static_cast<long>(c) * dst_stride + r, dst_stride);
-      };
-      for (int c = 0; c + kTile <= cols; c += kTile) tile_at(c);
-      // The last columns by a tile overlapping the one before: the overlap is written twice, with
-      // the same values.
-      if (cols % kTile != 0) tile_at(cols - kTile);
-    }
+  if (rows < kTile || cols < kTile) {
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) dst[static_cast<long>(c) * dst_stride + r] = src[static_cast<long>(r) * src_stride + c];
+    return;
   }
-  for (; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) dst[static_cast<long>(c) * dst_stride + r] = src[static_cast<long>(r) * src_stride + c];
+  // Whole tiles; the last rows and the last columns by a tile overlapping the one before (the
+  // overlap is written twice, with the same values).
+  for (int r = 0;; r += kTile) {
+    if (r > rows - kTile) r = rows - kTile;
+    const float* from = src + static_cast<long>(r) * src_stride;
+    for (int c = 0;; c += kTile) {
+      if (c > cols - kTile) c = cols - kTile;
+      transpose_tile(from + c, src_stride, dst + static_cast<long>(c) * dst_stride + r, dst_stride);
+      if (c == cols - kTile) break;
+    }
+    if (r == rows - kTile) break;
+  }
 }
 
 }  // namespace cnn

@@ -1,5 +1,6 @@
-// Transposition of a small block of floats (a layer's per-sample gradient, filters x positions,
-// into the position-major layout the position kernels read; ops/conv_positions.hpp).
+// Transposition of a small block of floats: a conv layer's per-sample output and gradient between
+// filters x positions (NCHW) and the position-major layout of the position kernels
+// (ops/conv_positions.hpp).
 #pragma once
 
 namespace cnn {
