@@ -304,9 +304,14 @@ def main():
             print(f"{m:<20}{ratio:>10.2f}x")
     scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
     print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
+    # The two runs of a round are back to back, so their ratio shows how much of the spread is
+    # the machine's (two threads suffer more from a busy neighbour than one).
+    per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
+    print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
     with open(args.out, "w") as fh:
         json.dump({"rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
-                   "medians": medians, "ratios": ratios, "one_thread_share": scaling}, fh, indent=1)
+                   "medians": medians, "ratios": ratios, "one_thread_share": scaling,
+                   "one_thread_share_per_round": per_round}, fh, indent=1)
     print(f"results written to {args.out}")
 
 
