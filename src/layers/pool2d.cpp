@@ -43,25 +43,23 @@ namespace {
 // and the comparisons are selects on whole vectors. A row's last outputs that do not fill a
 // vector are done by a last vector that overlaps the one before, not by a scalar epilogue (GCC's
 // compared with branches, which random data mispredicts).
-typedef std::int32_t VecIndex __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
-
-VecIndex even_columns() {
-  VecIndex v;
+VecInt even_columns() {
+  VecInt v;
   for (int i = 0; i < kLanes; ++i) v[i] = 2 * i;
   return v;
 }
 
-const VecIndex kEven = even_columns();  // 2i: lane i's window starts at column 2i
+const VecInt kEven = even_columns();  // 2i: lane i's window starts at column 2i
 
 // Outputs [0, kLanes) of the window row at r0 / r1 (2 * kLanes floats each); `first` is the flat
 // index of r0[0] within the sample and `width` the input row length.
-inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int width, Vec* y, VecIndex* argmax) {
+inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int width, Vec* y, VecInt* argmax) {
   const Vec a0 = load(r0), b0 = load(r0 + kLanes), a1 = load(r1), b1 = load(r1 + kLanes);
   const Vec top_left = even_lanes(a0, b0), top_right = odd_lanes(a0, b0);
   const Vec bottom_left = even_lanes(a1, b1), bottom_right = odd_lanes(a1, b1);
   Vec v = top_left;
-  VecIndex best = kEven + first;
-  VecIndex later = top_right > v;
+  VecInt best = kEven + first;
+  VecInt later = top_right > v;
   v = later ? top_right : v;
   best = later ? kEven + (first + 1) : best;
   later = bottom_left > v;
@@ -108,7 +106,7 @@ void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, 
       for (int ow = 0;; ow += kLanes) {
         if (ow > out_w - kLanes) ow = out_w - kLanes;
         Vec v;
-        VecIndex best;
+        VecInt best;
         max_pool_2x2_lanes(r0 + 2 * ow, r1 + 2 * ow, row0 + 2 * ow, width, &v, &best);
         store(y + ow, v);
         std::memcpy(argmax + ow, &best, sizeof best);
@@ -159,9 +157,9 @@ void max_unpool_2x2(const float* dy, const std::int32_t* argmax, int planes, int
       for (int ow = 0;; ow += kLanes) {
         if (ow > out_w - kLanes) ow = out_w - kLanes;
         const Vec g = load(dy + ow);
-        VecIndex at;
+        VecInt at;
         std::memcpy(&at, argmax + ow, sizeof at);
-        const VecIndex top_left = kEven + (row0 + 2 * ow);
+        const VecInt top_left = kEven + (row0 + 2 * ow);
         store_interleaved(r0 + 2 * ow, (at == top_left ? g : zero) + zero, (at == top_left + 1 ? g : zero) + zero);
         store_interleaved(r1 + 2 * ow, (at == top_left + width ? g : zero) + zero,
                           (at == top_left + (width + 1) ? g : zero) + zero);

@@ -29,10 +29,9 @@ inline float relu_of(float x) { return x > 0.0f ? x : 0.0f; }
 // before, where the compiler's loop ends in masked loads and a scalar tail. dz must not overlap
 // y or dy.
 inline void relu_backward_row(const float* y, const float* dy, int n, float* dz) {
-  typedef int Mask __attribute__((vector_size(sizeof(Vec))));
   const auto masked = [&](int i) {
-    const Mask positive = load(y + i) > Vec{};
-    store(dz + i, reinterpret_cast<Vec>(reinterpret_cast<Mask>(load(dy + i)) & positive));
+    const VecInt positive = load(y + i) > Vec{};
+    store(dz + i, reinterpret_cast<Vec>(reinterpret_cast<VecInt>(load(dy + i)) & positive));
   };
   if (n < kLanes) {
     for (int i = 0; i < n; ++i) dz[i] = y[i] > 0.0f ? dy[i] : 0.0f;

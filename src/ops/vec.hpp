@@ -5,6 +5,7 @@
 
 #include <immintrin.h>
 
+#include <cstdint>
 #include <cstring>
 
 namespace cnn {
@@ -17,6 +18,9 @@ constexpr int kLanes = 8;
 constexpr int kLanes = 4;
 #endif
 typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+// As many 32-bit integers: what comparing two Vecs gives (all ones where true, 0 where false),
+// for selects and masks, and per-lane indices.
+typedef std::int32_t VecInt __attribute__((vector_size(kLanes * sizeof(std::int32_t))));
 
 // Put before a loop over a tile's accumulators (a local Vec array) outside its inner loop, where
 // the trip count is a template parameter. GCC keeps such an array in registers only if every
