@@ -20,7 +20,7 @@ for cfg in "${configs[@]}"; do
   name="$(basename "$cfg" .cfg)"
   out="runs/accuracy-$name"
   start=$(date +%s.%N)
-  ./build/cnn train --config "$cfg" --out "$out"
+  ./build/cnn train --config "$cfg" --out "$out" --overwrite  # each run of this script replaces its last
   end=$(date +%s.%N)
   data="$(grep -E '^\s*dir:' "$cfg" | head -1 | awk '{print $2}')"
   json="$(./build/cnn eval --weights "$out/model.bin" --data "$data" --format json)"

@@ -75,7 +75,7 @@ def run_child_rss(cmd, env=None):
 def cnn_train(cnn, data, batch, threads, workdir):
     out = os.path.join(workdir, f"train-b{batch}-t{threads}")
     cmd = [cnn, "-q", "train", "--config", os.path.join(ROOT, "configs/lenet5.cfg"), "--data", data, "--epochs", "1",
-           "--batch-size", str(batch), "--validation", "0", "--threads", str(threads), "--out", out]
+           "--batch-size", str(batch), "--validation", "0", "--threads", str(threads), "--out", out, "--overwrite"]
     _, wall, rss = run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
     with open(os.path.join(out, "metrics.csv")) as fh:
         seconds = float(fh.read().strip().splitlines()[-1].split(",")[-1])

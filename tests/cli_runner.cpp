@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "train/checkpoint.hpp"
+
 namespace cnn::test {
 
 namespace fs = std::filesystem;
@@ -24,6 +26,13 @@ void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::map<std::string, std::vector<float>> model_tensors(const std::string& path) {
+  const LoadedModel model = load_model(path);
+  std::map<std::string, std::vector<float>> out;
+  for (const auto& [name, t] : model.contents.tensors) out[name] = std::vector<float>(t.data(), t.data() + t.size());
+  return out;
 }
 
 RunResult run_shell(const std::string& command) {

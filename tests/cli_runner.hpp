@@ -2,7 +2,9 @@
 // and give each test a fresh scratch folder.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace cnn::test {
 
@@ -32,6 +34,10 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// Every tensor of a model file (weights and optimizer state) by name: two runs' checkpoints
+// compare equal when their numbers are, whatever run folder their headers record.
+std::map<std::string, std::vector<float>> model_tensors(const std::string& path);
 
 std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);

@@ -27,9 +27,11 @@ TEST_CASE("SIGKILL during checkpoint writes never leaves a broken newest checkpo
   int verified = 0;
   for (int round = 0; round < 25; ++round) {
     const int delay_ms = 150 + static_cast<int>(rng.uniform_int(250));
-    const std::string resume = fs::exists(run + "/model.bin") ? " --resume " + run + "/model.bin" : "";
+    // The first run starts from the config; every later one continues the run (a new run would
+    // go to a numbered sibling folder, since `run` holds one).
+    const std::string source = fs::exists(run + "/model.bin") ? "--resume " + run + "/model.bin" : "--config " + dir.file("c.cfg");
     const auto r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
-                             "' -q train --config " + dir.file("c.cfg") + resume + " --threads 1 & pid=$!; sleep " +
+                             "' -q train " + source + " --threads 1 & pid=$!; sleep " +
                              std::to_string(delay_ms / 1000.0) + "; kill -KILL $pid; wait $pid");
     INFO("round " << round << ": " << r.err);
     REQUIRE(r.exit_code == 137);  // killed, as intended
@@ -43,9 +45,11 @@ TEST_CASE("SIGKILL during checkpoint writes never leaves a broken newest checkpo
   int leftovers = 0;
   for (const auto& e : fs::directory_iterator(run)) leftovers += e.path().filename().string().rfind(".model.bin.tmp-", 0) == 0;
   INFO("temporary files left by the kills: " << leftovers);
-  // A normal run cleans them up.
-  const auto clean = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' '" + CNN_EXE + "' -q train --config " +
-                               dir.file("c.cfg") + " --resume " + run + "/model.bin --epochs 1 --threads 1");
+  // A normal run cleans them up: the resumed run, shortened to end with the epoch it is in.
+  const cnn::LoadedModel last = cnn::load_model(run + "/model.bin");
+  const cnn::TrainingProgress progress = cnn::read_training_progress(last, run + "/model.bin");
+  const auto clean = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' '" + CNN_EXE + "' -q train --resume " + run +
+                               "/model.bin --epochs " + std::to_string(progress.epoch + 1) + " --threads 1");
   CHECK(clean.exit_code == 0);
   for (const auto& e : fs::directory_iterator(run)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }

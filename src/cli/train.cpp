@@ -1,26 +1,33 @@
-// `cnn train` command line and entry point.
+// `cnn train` command line and entry point: which settings a run uses and which folder it writes.
+//
+// A new run takes the config file and the command-line overrides, resolves the thread count and
+// the data and output paths, and claims a run folder that holds no other run
+// (train/run_folder.hpp). `--resume FILE` alone continues the run recorded in FILE, in FILE's own
+// folder, with the settings saved in it; overrides given with it either apply, with a log line
+// saying what changes, or are refused when they cannot (train/resume_plan.hpp).
 #include "cli/train.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
-#include "io/atomic_file.hpp"
 #include "net/builder.hpp"
-#include "train/checkpoint.hpp"
+#include "train/resume_plan.hpp"
 #include "train/trainer.hpp"
 
 namespace cnn {
 
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
-  CLI::App* cmd = parent.add_subcommand("train", "Train a network from a config file");
+  CLI::App* cmd = parent.add_subcommand("train", "Train a network from a config file, or continue a run (--resume)");
   cmd->add_option("-c,--config", o.config_path, "YAML config describing the network and training")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--epochs", o.epochs, "Number of epochs (overrides train.epochs)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--epochs", o.epochs, "Number of epochs (overrides train.epochs; with --resume: extends the run)")
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--batch-size", o.batch_size, "Mini-batch size (overrides train.batch_size)")
       ->check(CLI::Range(1, 65536));
   cmd->add_option("--lr", o.lr, "Learning rate (overrides train.optimizer.lr)")->check(CLI::PositiveNumber);
@@ -31,7 +38,11 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   cmd->add_option("--out", o.out_dir, "Run folder for checkpoints and metrics (overrides output)");
   cmd->add_option("--validation", o.validation, "Training images held out for validation (overrides data.validation)")
       ->check(CLI::Range(0, 100000000));
-  auto* resume = cmd->add_option("--resume", o.resume_path, "Continue a run exactly from this checkpoint")
+  cmd->add_flag("--overwrite", o.overwrite,
+                "Replace the run in the output folder (default: a folder holding a run is kept and this run "
+                "goes to a numbered sibling)");
+  auto* resume = cmd->add_option("--resume", o.resume_path,
+                                 "Continue the run of this checkpoint, in its folder, with its recorded settings")
                      ->check(CLI::ExistingFile);
   auto* init = cmd->add_option("--init", o.init_path, "Start from this model file's weights with a fresh optimizer")
                    ->check(CLI::ExistingFile);
@@ -41,23 +52,22 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 std::atomic<bool> g_stop_requested{false};
 
 extern "C" void request_stop(int) { g_stop_requested.store(true); }
 
-// The config: --config when given, else the one embedded in the --resume checkpoint; then the
-// command-line overrides.
-RunConfig resolve_config(const TrainOptions& o) {
-  RunConfig config;
-  if (!o.config_path.empty()) {
-    config = load_config(o.config_path);
-  } else if (!o.resume_path.empty()) {
-    const LoadedModel saved = load_model(o.resume_path);
-    CNN_CHECK_CODE(!saved.config_text.empty(), ExitCode::kModel, "{}: holds no config; pass --config", o.resume_path);
-    config = parse_config(saved.config_text, o.resume_path + " (embedded config)");
-  } else {
-    CNN_FAIL(ExitCode::kUsage, "cnn train needs --config FILE (or --resume CHECKPOINT)");
-  }
+std::string absolute_path(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+
+ResumeOverrides overrides_of(const TrainOptions& o) {
+  return {o.epochs, o.batch_size, o.lr, o.seed, o.threads, o.data_dir, o.out_dir, o.validation};
+}
+
+// A new run: the config file, then the command-line overrides, then a run folder of its own.
+RunConfig new_run_config(const TrainOptions& o) {
+  CNN_CHECK_CODE(!o.config_path.empty(), ExitCode::kUsage, "cnn train needs --config FILE (or --resume CHECKPOINT)");
+  RunConfig config = load_config(o.config_path);
   if (o.epochs) config.train.epochs = *o.epochs;
   if (o.batch_size) config.train.batch_size = *o.batch_size;
   if (o.lr) config.train.optimizer.lr = *o.lr;
@@ -66,7 +76,19 @@ RunConfig resolve_config(const TrainOptions& o) {
   if (o.data_dir) config.data.dir = *o.data_dir;
   if (o.out_dir) config.output = *o.out_dir;
   if (o.validation) config.data.validation = *o.validation;
+  // Recorded as resolved, so that a resumed run uses the same number of threads (and so the same
+  // sums) on any machine.
+  if (config.train.threads <= 0) config.train.threads = default_thread_count();
   return config;
+}
+
+// What checkpoints record: the effective settings with absolute paths, so that a resume from
+// another working folder finds the same data.
+nlohmann::json recorded_settings(const RunConfig& config) {
+  RunConfig recorded = config;
+  recorded.data.dir = absolute_path(config.data.dir);
+  recorded.output = absolute_path(config.output);
+  return settings_to_json(recorded);
 }
 
 }  // namespace
@@ -77,12 +99,35 @@ int run_train(const TrainOptions& options) {
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   TrainRequest request;
-  request.config = resolve_config(options);
-  request.resume_path = options.resume_path;
-  request.init_path = options.init_path;
+  std::unique_ptr<LoadedModel> resume, init;
+  if (!options.resume_path.empty()) {
+    CNN_CHECK_CODE(options.config_path.empty(), ExitCode::kUsage,
+                   "--config cannot be combined with --resume: a resumed run keeps the settings recorded in {} "
+                   "(to start a new run from its weights, use --config with --init)",
+                   options.resume_path);
+    CNN_CHECK_CODE(!options.overwrite, ExitCode::kUsage, "--overwrite cannot be combined with --resume");
+    resume = std::make_unique<LoadedModel>(load_model(options.resume_path));
+    const ResumePlan plan = plan_resume(*resume, options.resume_path, overrides_of(options));
+    if (plan.finished) {
+      spdlog::info("{}: the run is complete ({} epochs); nothing to do (--epochs N extends it)", options.resume_path,
+                   plan.config.train.epochs);
+      return 0;
+    }
+    request.config = plan.config;
+    request.resume = resume.get();
+    request.resume_path = options.resume_path;
+  } else {
+    request.config = new_run_config(options);
+    build_net(request.config.model);  // fail on a bad architecture before touching any folder
+    request.config.output = claim_run_folder(request.config.output, options.overwrite);
+    if (!options.init_path.empty()) {
+      init = std::make_unique<LoadedModel>(load_model(options.init_path));
+      request.init = init.get();
+      request.init_path = options.init_path;
+    }
+  }
+  request.settings = recorded_settings(request.config);
   const RunConfig& config = request.config;
-  ensure_writable_folder(config.output);  // fail now, not after an epoch
-  build_net(config.model);                 // and on a bad architecture before loading any data
   spdlog::info("loading training data from {}", config.data.dir);
   const Dataset data = load_split(config.data.dir, true);
 
@@ -95,7 +140,7 @@ int run_train(const TrainOptions& options) {
   remember_latest_model(model);
   fmt::print("model: {}\n", model);
   if (config.data.validation > 0) fmt::print("best:  {}\n", best_path(config.output));
-  fmt::print("metrics: {}/metrics.csv\n", config.output);
+  fmt::print("metrics: {}\n", metrics_path(config.output));
   return 0;
 }
 

@@ -18,6 +18,7 @@ struct TrainOptions {
   std::optional<std::string> data_dir;
   std::optional<std::string> out_dir;
   std::optional<int> validation;
+  bool overwrite = false;   // replace the run in the output folder instead of using a numbered sibling
   std::string resume_path;  // continue a run exactly from this checkpoint
   std::string init_path;    // start from these weights with a fresh optimizer
 };

@@ -249,29 +249,75 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
 }
 
+void parse_data(const Reader& r, const YAML::Node& d, DataConfig& data) {
+  r.check_map(d, "data", {"dir", "validation"});
+  if (d["dir"]) data.dir = r.get_string(d["dir"], "data.dir");
+  if (d["validation"]) data.validation = static_cast<int>(r.get_int(d["validation"], "data.validation", 0, 100000000));
+}
+
+// The shortest decimal that reads back as the same float ("0.9", not 0.8999999761581421).
+double readable(float value) { return std::stod(fmt::format("{}", value)); }
+
+YAML::Node load_yaml(const std::string& text, const std::string& name) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    CNN_FAIL(ExitCode::kUsage, "{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg);
+  }
+}
+
 }  // namespace
 
 RunConfig parse_config(const std::string& text, const std::string& name) {
   Reader r(name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    CNN_FAIL(ExitCode::kUsage, "{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg);
-  }
+  const YAML::Node root = load_yaml(text, name);
   if (!root.IsMap()) CNN_FAIL(ExitCode::kUsage, "{}: expected a mapping with data, model, train and output", name);
   r.check_map(root, "", {"data", "model", "train", "output"}, {"model"});
   RunConfig config;
   config.text = text;
-  if (root["data"]) {
-    const YAML::Node d = root["data"];
-    r.check_map(d, "data", {"dir", "validation"});
-    if (d["dir"]) config.data.dir = r.get_string(d["dir"], "data.dir");
-    if (d["validation"]) config.data.validation = static_cast<int>(r.get_int(d["validation"], "data.validation", 0, 100000000));
-  }
+  if (root["data"]) parse_data(r, root["data"], config.data);
   parse_model(r, root["model"], config.model);
   if (root["train"]) parse_train(r, root["train"], config.train);
   if (root["output"]) config.output = r.get_string(root["output"], "output");
+  return config;
+}
+
+nlohmann::json settings_to_json(const RunConfig& config) {
+  using nlohmann::json;
+  const TrainSettings& t = config.train;
+  json optimizer = {{"type", optimizer_type_name(t.optimizer.type)}, {"lr", readable(t.optimizer.lr)}};
+  if (t.optimizer.type == OptimizerType::kMomentum || t.optimizer.type == OptimizerType::kNesterov)
+    optimizer["momentum"] = readable(t.optimizer.momentum);
+  if (t.optimizer.type == OptimizerType::kAdam) {
+    optimizer["beta1"] = readable(t.optimizer.beta1);
+    optimizer["beta2"] = readable(t.optimizer.beta2);
+    optimizer["eps"] = readable(t.optimizer.eps);
+  }
+  json schedule = {{"type", schedule_type_name(t.schedule.type)}};
+  if (t.schedule.type == ScheduleType::kStep) {
+    schedule["step_epochs"] = t.schedule.step_epochs;
+    schedule["gamma"] = readable(t.schedule.gamma);
+  }
+  if (t.schedule.type == ScheduleType::kCosine) schedule["min_lr"] = readable(t.schedule.min_lr);
+  json train = {{"epochs", t.epochs},          {"batch_size", t.batch_size},
+                {"optimizer", optimizer},      {"schedule", schedule},
+                {"weight_decay", readable(t.optimizer.weight_decay)}, {"seed", t.seed}};
+  if (t.threads > 0) train["threads"] = t.threads;
+  return {{"data", {{"dir", config.data.dir}, {"validation", config.data.validation}}},
+          {"train", train},
+          {"output", config.output}};
+}
+
+RunConfig parse_settings(const nlohmann::json& settings, const std::string& name) {
+  // JSON is YAML: the recorded settings go through the config's own schema, ranges and messages.
+  Reader r(name);
+  CNN_CHECK_CODE(settings.is_object(), ExitCode::kModel, "{}: the recorded settings are not an object", name);
+  const YAML::Node root = load_yaml(settings.dump(), name);
+  r.check_map(root, "", {"data", "train", "output"}, {"data", "train", "output"});
+  RunConfig config;
+  parse_data(r, root["data"], config.data);
+  parse_train(r, root["train"], config.train);
+  config.output = r.get_string(root["output"], "output");
   return config;
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "net/model_spec.hpp"
@@ -43,5 +44,14 @@ struct RunConfig {
 RunConfig load_config(const std::string& path);
 // Parses YAML text; `name` is used in error messages in place of a file name.
 RunConfig parse_config(const std::string& text, const std::string& name);
+
+// A run's effective settings (data, train and output after every command-line override; the
+// model is stored separately as the architecture), as checkpoints record them:
+//   {"data": {"dir", "validation"}, "train": {"epochs", "batch_size", "optimizer": {...},
+//    "schedule": {...}, "weight_decay", "seed", "threads"}, "output"}
+// Floats round-trip exactly. parse_settings reads them back through the config's own schema
+// (unknown keys, types and ranges are errors naming `name`); its RunConfig has no model.
+nlohmann::json settings_to_json(const RunConfig& config);
+RunConfig parse_settings(const nlohmann::json& settings, const std::string& name);
 
 }  // namespace cnn

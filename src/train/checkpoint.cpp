@@ -35,11 +35,12 @@ T field(const json& j, const char* key, const std::string& path) {
 }  // namespace
 
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
-                     Optimizer* optimizer, const TrainingProgress* progress) {
+                     Optimizer* optimizer, const TrainingProgress* progress, const nlohmann::json& settings) {
   json header = {{"format", "cnn-model"},
                  {"created_by", std::string("cnn ") + CNN_VERSION},
                  {"architecture", to_json(spec)},
                  {"config", config_text}};
+  if (!settings.is_null()) header["settings"] = settings;
   std::vector<std::pair<std::string, const Tensor*>> tensors;
   for (const Param& p : net.params()) tensors.emplace_back(p.name, p.value);
   if (optimizer && progress) {
@@ -77,6 +78,7 @@ LoadedModel model_from_contents(ModelFileContents contents, const std::string& p
     CNN_FAIL(ExitCode::kModel, "{}: invalid architecture: {}", path, e.what());
   }
   if (h.contains("config") && h["config"].is_string()) m.config_text = h["config"].get<std::string>();
+  if (h.contains("settings")) m.settings = h["settings"];
   std::size_t expected_params = 0;
   for (const Param& p : m.net->params()) {
     ++expected_params;
@@ -104,22 +106,11 @@ LoadedModel load_model_from_bytes(const std::string& bytes, const std::string& n
   return model_from_contents(decode_model_file(bytes, name), name);
 }
 
-TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path) {
+TrainingProgress read_training_progress(const LoadedModel& model, const std::string& path) {
   CNN_CHECK_CODE(model.has_training_state(), ExitCode::kModel,
                  "{}: holds weights only, no training state to resume (use --init to start from its weights)", path);
   const json& t = model.contents.header["training"];
   CNN_CHECK_CODE(t.is_object(), ExitCode::kModel, "{}: malformed training state", path);
-  const std::string type = field<std::string>(t, "optimizer", path);
-  CNN_CHECK_CODE(type == optimizer_type_name(optimizer.config().type), ExitCode::kModel,
-                 "{}: was trained with optimizer '{}', the config asks for '{}'", path, type,
-                 optimizer_type_name(optimizer.config().type));
-  for (const auto& [name, tensor] : optimizer.state()) {
-    const Tensor* saved = model.contents.find(name);
-    CNN_CHECK_CODE(saved != nullptr && saved->shape() == tensor->shape(), ExitCode::kModel,
-                   "{}: optimizer state '{}' is missing or has the wrong shape", path, name);
-    *tensor = *saved;
-  }
-  optimizer.set_steps(field<std::int64_t>(t, "optimizer_steps", path));
   TrainingProgress p;
   p.epoch = field<int>(t, "epoch", path);
   p.batch = field<std::int64_t>(t, "batch", path);
@@ -134,6 +125,23 @@ TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer
   const json& rng = t.contains("epoch_rng") ? t["epoch_rng"] : json();
   CNN_CHECK_CODE(rng.is_array() && rng.size() == 4, ExitCode::kModel, "{}: malformed RNG state", path);
   for (std::size_t i = 0; i < 4; ++i) p.epoch_rng[i] = parse_hex64(rng[i], path);
+  return p;
+}
+
+TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path) {
+  TrainingProgress p = read_training_progress(model, path);
+  const json& t = model.contents.header["training"];
+  const std::string type = field<std::string>(t, "optimizer", path);
+  CNN_CHECK_CODE(type == optimizer_type_name(optimizer.config().type), ExitCode::kModel,
+                 "{}: was trained with optimizer '{}', the config asks for '{}'", path, type,
+                 optimizer_type_name(optimizer.config().type));
+  for (const auto& [name, tensor] : optimizer.state()) {
+    const Tensor* saved = model.contents.find(name);
+    CNN_CHECK_CODE(saved != nullptr && saved->shape() == tensor->shape(), ExitCode::kModel,
+                   "{}: optimizer state '{}' is missing or has the wrong shape", path, name);
+    *tensor = *saved;
+  }
+  optimizer.set_steps(field<std::int64_t>(t, "optimizer_steps", path));
   return p;
 }
 

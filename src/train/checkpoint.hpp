@@ -2,7 +2,8 @@
 // io/model_file.hpp for the bytes, docs/model-format.md for the whole format).
 //
 //   header JSON: {"format": "cnn-model", "created_by": "cnn X.Y.Z", "architecture": {...},
-//                 "config": "<YAML text>", "training": {...} (checkpoints only)}
+//                 "config": "<YAML text>", "settings": {...} (the run's effective settings,
+//                 io/config.hpp), "training": {...} (checkpoints only)}
 //   tensors:     every parameter by name ("conv1.weight"), then optimizer state
 //                ("adam.m/conv1.weight", "adam.v/...", "velocity/...") in checkpoints.
 //
@@ -35,12 +36,16 @@ struct TrainingProgress {
   int best_epoch = 0;
 };
 
+// `settings` (null: none) is the run's effective settings; files written before they existed
+// have none.
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
-                     Optimizer* optimizer, const TrainingProgress* progress);
+                     Optimizer* optimizer, const TrainingProgress* progress,
+                     const nlohmann::json& settings = nlohmann::json());
 
 struct LoadedModel {
   ModelSpec spec;
   std::string config_text;
+  nlohmann::json settings;  // null in files without recorded settings
   std::unique_ptr<Net> net;
   ModelFileContents contents;
   bool has_training_state() const { return contents.header.contains("training"); }
@@ -53,5 +58,7 @@ LoadedModel load_model_from_bytes(const std::string& bytes, const std::string& n
 // Restores optimizer state and progress from a checkpoint; kModel error when it has none or
 // when its optimizer differs from `optimizer`'s.
 TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path);
+// The progress alone (kModel error when the file has no training state).
+TrainingProgress read_training_progress(const LoadedModel& model, const std::string& path);
 
 }  // namespace cnn

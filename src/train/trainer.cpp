@@ -52,8 +52,6 @@ void append_metrics(const std::string& path, bool fresh, const EpochReport& r) {
 
 int default_thread_count() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
-std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/model.bin"; }
-std::string best_path(const std::string& run_dir) { return run_dir + "/best.bin"; }
 
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop) {
@@ -75,15 +73,22 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
   Rng shuffle_rng(settings.seed ^ kShuffleStream);
   progress.epoch_rng = shuffle_rng.state();
 
-  if (!request.resume_path.empty()) {
-    LoadedModel saved = load_model(request.resume_path);
+  const std::int64_t batches = (n_train + settings.batch_size - 1) / settings.batch_size;
+  if (request.resume) {
+    const LoadedModel& saved = *request.resume;
     CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
                    "{}: its architecture differs from the config's", request.resume_path);
     for (std::size_t i = 0; i < net->params().size(); ++i) *net->params()[i].value = *saved.net->params()[i].value;
     progress = restore_training(saved, optimizer, request.resume_path);
+    CNN_CHECK_CODE(progress.batch < batches, ExitCode::kModel,
+                   "{}: stopped after batch {} of an epoch that has only {} batches here (different data or batch size?)",
+                   request.resume_path, progress.batch, batches);
+    // The schedule's step counts whole epochs of this batch size (the same number when it has not
+    // changed; the right position on the curve when --batch-size changed at an epoch boundary).
+    progress.global_step = static_cast<std::int64_t>(progress.epoch) * batches + progress.batch;
     shuffle_rng.set_state(progress.epoch_rng);
-  } else if (!request.init_path.empty()) {
-    LoadedModel saved = load_model(request.init_path);
+  } else if (request.init) {
+    const LoadedModel& saved = *request.init;
     CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
                    "{}: its architecture differs from the config's, so its weights cannot initialise this network",
                    request.init_path);
@@ -98,9 +103,8 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
   // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
   remove_stale_temporaries(checkpoint_path(out));
   remove_stale_temporaries(best_path(out));
-  const bool fresh_metrics = request.resume_path.empty();
+  const bool fresh_metrics = request.resume == nullptr;
   bool metrics_started = !fresh_metrics;
-  const std::int64_t batches = (n_train + settings.batch_size - 1) / settings.batch_size;
   const std::int64_t total_steps = batches * settings.epochs;
   observer.on_start(*net, n_train, n_val, progress.epoch);
 
@@ -171,7 +175,7 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
       if (stop.load() && b + 1 < batches) {
         CNN_CHECK_CODE(all_finite(*net), ExitCode::kDiverged, "training diverged at epoch {} step {}: a weight is not finite",
                        epoch + 1, b + 1);
-        save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress);
+        save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress, request.settings);
         CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {}; checkpoint written to {} (continue with --resume {})",
                  epoch + 1, b + 1, checkpoint_path(out), checkpoint_path(out));
       }
@@ -202,9 +206,9 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
     progress.correct = 0;
     progress.seen = 0;
     progress.epoch_rng = shuffle_rng.state();
-    save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress);
-    if (report.best) save_checkpoint(best_path(out), config.model, config.text, *net, nullptr, nullptr);
-    append_metrics(out + "/metrics.csv", !metrics_started, report);
+    save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress, request.settings);
+    if (report.best) save_checkpoint(best_path(out), config.model, config.text, *net, nullptr, nullptr, request.settings);
+    append_metrics(metrics_path(out), !metrics_started, report);
     metrics_started = true;
     observer.on_epoch(report);
     if (stop.load() && epoch + 1 < settings.epochs)

@@ -15,6 +15,8 @@
 #include "io/config.hpp"
 #include "io/idx.hpp"
 #include "net/net.hpp"
+#include "train/checkpoint.hpp"
+#include "train/run_folder.hpp"
 
 namespace cnn {
 
@@ -44,9 +46,12 @@ class TrainingObserver {
 };
 
 struct TrainRequest {
-  RunConfig config;         // after command-line overrides
-  std::string resume_path;  // continue exactly from this checkpoint
-  std::string init_path;    // start from these weights with a fresh optimizer
+  RunConfig config;                  // after command-line overrides; `output` is the claimed run folder
+  nlohmann::json settings;           // what checkpoints record (io/config.hpp settings_to_json)
+  const LoadedModel* resume = nullptr;  // continue exactly from this checkpoint
+  std::string resume_path;              // its path, for messages
+  const LoadedModel* init = nullptr;    // start from these weights with a fresh optimizer
+  std::string init_path;
 };
 
 // Trains until config.train.epochs are done. When `stop` becomes true it finishes the current
@@ -55,8 +60,6 @@ struct TrainRequest {
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop);
 
-std::string checkpoint_path(const std::string& run_dir);  // run_dir/model.bin
-int default_thread_count();                               // all cores
-std::string best_path(const std::string& run_dir);        // run_dir/best.bin
+int default_thread_count();  // all cores
 
 }  // namespace cnn
