@@ -49,8 +49,8 @@ TEST_CASE("the reference configs parse and build", "[config]") {
 
   const RunConfig classic = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-1998.cfg");
   CHECK(classic.model.input == Shape{1, 32, 32});
-  CHECK(classic.model.layers[0].conv.activation == Activation::kScaledTanh);
-  CHECK(classic.model.layers[1].pool.type == PoolType::kAvg);
+  CHECK(classic.model.layers[0].options["activation"] == "scaled_tanh");
+  CHECK(classic.model.layers[1].options["type"] == "avg");
   auto net = build_net(classic.model);
   CHECK(net->output_shape() == Shape{10});
 }
@@ -58,16 +58,16 @@ TEST_CASE("the reference configs parse and build", "[config]") {
 TEST_CASE("config values and defaults", "[config]") {
   const RunConfig c = parse_config(kMinimal, "min.cfg");
   CHECK(c.model.layers.size() == 3);
-  CHECK(c.model.layers[0].conv.padding == Padding::kValid);
-  CHECK(c.model.layers[0].conv.stride_h == 1);
+  CHECK(c.model.layers[0].options["padding"] == "valid");
+  CHECK(c.model.layers[0].options["stride"] == nlohmann::json::array({1, 1}));
   CHECK(c.data.validation == 5000);
   const RunConfig p = parse_config(replace(kMinimal, "kernel: 3}", "kernel: [3, 2], stride: [2, 1], padding: [1, 2]}"), "p.cfg");
-  CHECK(p.model.layers[0].conv.kernel_w == 2);
-  CHECK(p.model.layers[0].conv.stride_h == 2);
-  CHECK(p.model.layers[0].conv.padding == Padding::kExplicit);
-  CHECK(p.model.layers[0].conv.pad_w == 2);
+  CHECK(p.model.layers[0].options["kernel"] == nlohmann::json::array({3, 2}));
+  CHECK(p.model.layers[0].options["stride"] == nlohmann::json::array({2, 1}));
+  CHECK(p.model.layers[0].options["padding"] == "explicit");
+  CHECK(p.model.layers[0].options["pad"] == nlohmann::json::array({1, 2}));
   const RunConfig pool = parse_config(replace(kMinimal, "- flatten", "- pool: {size: 2}\n    - flatten"), "pool.cfg");
-  CHECK(pool.model.layers[1].pool.stride_h == 2);  // stride defaults to the window
+  CHECK(pool.model.layers[1].options["stride"] == nlohmann::json::array({2, 2}));  // stride defaults to the window
 }
 
 TEST_CASE("config errors name the file, line and key", "[config]") {

@@ -146,7 +146,7 @@ TEST_CASE("corrupt, truncated and foreign model files are refused", "[model]") {
   {
     auto net = build_net(lenet5_spec());
     ModelSpec other = lenet5_spec();
-    other.layers[0].conv.filters = 8;
+    other.layers[0].options["filters"] = 8;
     std::vector<std::pair<std::string, const Tensor*>> tensors;
     for (const Param& p : net->params()) tensors.emplace_back(p.name, p.value);
     expect_model_error(encode_model_file({{"format", "cnn-model"}, {"architecture", to_json(other)}}, tensors),

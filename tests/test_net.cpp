@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gradcheck.hpp"
+#include "layers/conv2d.hpp"
 #include "net/builder.hpp"
 #include "train/optimizer.hpp"
 #include "train/softmax_cross_entropy.hpp"
@@ -31,7 +32,7 @@ TEST_CASE("LeNet-5 plus loss passes a gradient check on a batch of 2", "[net][gr
   Rng rng(3);
   initialize(net->params(), Init::kHeNormal, rng);
   for (const Param& p : net->params())  // non-zero biases so no unit sits exactly at a kink
-    if (p.is_bias)
+    if (p.fill == ParamFill::kZeros)
       for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.1f, 0.1f);
   const Tensor x = test::random_tensor(Shape{2, 1, 28, 28}, rng, 0.0f, 1.0f);
   const std::uint8_t labels[] = {3, 8};
@@ -85,17 +86,14 @@ TEST_CASE("inference fuses conv and 2x2 max pool without changing a single outpu
   // bit-identical. Odd conv outputs (a pool that drops a row/column), few and many filters (both
   // stride-1 methods), ReLU, none and tanh (not fused) are covered.
   auto conv = [](int filters, int kernel, Padding padding, Activation act) {
-    LayerSpec l;
-    l.kind = "conv";
-    l.conv = Conv2dConfig{filters, kernel, kernel, 1, 1, padding, 0, 0, act};
-    return l;
+    return LayerSpec{"conv", {{"filters", filters},
+                              {"kernel", kernel},
+                              {"padding", kPaddingNames.name(padding)},
+                              {"activation", activation_name(act)}}};
   };
-  LayerSpec pool, flatten, dense;
-  pool.kind = "pool";
-  pool.pool = Pool2dConfig{PoolType::kMax, 2, 2, 2, 2};
-  flatten.kind = "flatten";
-  dense.kind = "dense";
-  dense.dense.units = 10;
+  const LayerSpec pool{"pool", {{"type", "max"}, {"size", 2}, {"stride", 2}}};
+  const LayerSpec flatten{"flatten", nlohmann::json::object()};
+  const LayerSpec dense{"dense", {{"units", 10}}};
   std::vector<ModelSpec> specs = {lenet5_spec()};
   specs.push_back({Shape{2, 15, 13}, {conv(5, 3, Padding::kValid, Activation::kRelu), pool, conv(12, 2, Padding::kSame, Activation::kNone), pool, flatten, dense}, Init::kHeNormal});
   specs.push_back({Shape{3, 9, 11}, {conv(16, 3, Padding::kSame, Activation::kTanh), pool, flatten, dense}, Init::kHeNormal});
@@ -105,7 +103,7 @@ TEST_CASE("inference fuses conv and 2x2 max pool without changing a single outpu
     auto net = build_net(spec);
     initialize(net->params(), Init::kHeNormal, rng);
     for (const Param& p : net->params())  // initializers zero the biases; the fused path adds them
-      if (p.is_bias)
+      if (p.fill == ParamFill::kZeros)
         for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.5f, 0.5f);
     const Tensor x = test::random_tensor(spec.input.with_batch(5), rng, -1.0f, 1.0f);
     const Tensor trained = net->forward(x, Mode::kTrain);

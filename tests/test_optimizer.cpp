@@ -14,7 +14,7 @@ namespace {
 struct OneParam {
   Tensor w{Shape{2}};
   Tensor g{Shape{2}};
-  std::vector<Param> params() { return {{"w", &w, &g, 1, 1, false}}; }
+  std::vector<Param> params() { return {{"w", &w, &g, 1, 1, ParamFill::kInitializer}}; }
 };
 
 }  // namespace
@@ -78,7 +78,7 @@ TEST_CASE("Adam converges on a small quadratic", "[optimizer]") {
 
 TEST_CASE("initializers draw with the documented scale", "[init]") {
   Tensor w(Shape{200, 50}), b(Shape{200}, 1.0f), g1(w.shape()), g2(b.shape());
-  std::vector<Param> params{{"w", &w, &g1, 50, 200, false}, {"b", &b, &g2, 50, 200, true}};
+  std::vector<Param> params{{"w", &w, &g1, 50, 200, ParamFill::kInitializer}, {"b", &b, &g2, 50, 200, ParamFill::kZeros}};
   auto stats = [&] {
     double s = 0, s2 = 0, max_abs = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {

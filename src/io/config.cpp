@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "net/layer_registry.hpp"
 
 namespace cnn {
 namespace {
@@ -89,71 +90,57 @@ class Reader {
     return {static_cast<int>(get_int(node[0], key, lo, hi)), static_cast<int>(get_int(node[1], key, lo, hi))};
   }
 
-  Activation get_activation(const YAML::Node& node, const std::string& key) const {
-    Activation act = Activation::kNone;
-    if (!parse_activation(get_string(node, key), &act))
-      fail(node, key, "unknown activation '" + node.Scalar() + "' (expected relu, tanh, sigmoid, scaled_tanh or none)");
-    return act;
-  }
-
   const std::string& name() const { return name_; }
 
  private:
   std::string name_;
 };
 
-constexpr int kMaxSize = 1 << 16;
+// A layer's options in the config file, read through its kind's schema (layers/layer_options.hpp);
+// errors name the file, line and key path ("model.layers[0].conv.kernel").
+class YamlLayerOptions : public LayerOptions {
+ public:
+  YamlLayerOptions(const Reader& r, const YAML::Node& options, const YAML::Node& entry, std::string where)
+      : r_(r), options_(options), entry_(entry), where_(std::move(where)) {}
 
-LayerSpec parse_conv(const Reader& r, const YAML::Node& o, const std::string& where) {
-  r.check_map(o, where, {"filters", "kernel", "stride", "padding", "activation"}, {"filters", "kernel"});
-  LayerSpec l;
-  l.kind = "conv";
-  l.conv.filters = static_cast<int>(r.get_int(o["filters"], where + ".filters", 1, kMaxSize));
-  std::tie(l.conv.kernel_h, l.conv.kernel_w) = r.get_pair(o["kernel"], where + ".kernel", 1, kMaxSize);
-  if (o["stride"]) std::tie(l.conv.stride_h, l.conv.stride_w) = r.get_pair(o["stride"], where + ".stride", 1, kMaxSize);
-  if (o["padding"]) {
-    const YAML::Node p = o["padding"];
-    if (p.IsScalar() && (p.Scalar() == "same" || p.Scalar() == "valid")) {
-      l.conv.padding = p.Scalar() == "same" ? Padding::kSame : Padding::kValid;
-    } else {
-      if (p.IsScalar() && !std::isdigit(static_cast<unsigned char>(p.Scalar().empty() ? 'x' : p.Scalar()[0])))
-        r.fail(p, where + ".padding", "expected same, valid, an integer or a [height, width] pair, got '" + p.Scalar() + "'");
-      l.conv.padding = Padding::kExplicit;
-      std::tie(l.conv.pad_h, l.conv.pad_w) = r.get_pair(p, where + ".padding", 0, kMaxSize);
-    }
+  void allow_only(std::initializer_list<const char*> keys) const override {
+    if (!options_ || options_.IsNull()) return;
+    if (keys.size() == 0) r_.fail(options_, where_, "takes no options");
+    r_.check_map(options_, where_, std::set<std::string>(keys.begin(), keys.end()));
   }
-  if (o["activation"]) l.conv.activation = r.get_activation(o["activation"], where + ".activation");
-  return l;
-}
-
-LayerSpec parse_pool(const Reader& r, const YAML::Node& o, const std::string& where) {
-  r.check_map(o, where, {"type", "size", "stride"}, {"size"});
-  LayerSpec l;
-  l.kind = "pool";
-  if (o["type"]) {
-    const std::string type = r.get_string(o["type"], where + ".type");
-    if (type != "max" && type != "avg") r.fail(o["type"], where + ".type", "expected max or avg, got '" + type + "'");
-    l.pool.type = type == "max" ? PoolType::kMax : PoolType::kAvg;
+  bool has(const char* key) const override { return options_.IsMap() && options_[key]; }
+  int integer(const char* key, int lo, int hi) const override {
+    return static_cast<int>(r_.get_int(node(key), path(key), lo, hi));
   }
-  std::tie(l.pool.kernel_h, l.pool.kernel_w) = r.get_pair(o["size"], where + ".size", 1, kMaxSize);
-  l.pool.stride_h = l.pool.kernel_h;
-  l.pool.stride_w = l.pool.kernel_w;
-  if (o["stride"]) std::tie(l.pool.stride_h, l.pool.stride_w) = r.get_pair(o["stride"], where + ".stride", 1, kMaxSize);
-  return l;
-}
+  std::pair<int, int> int_pair(const char* key, int lo, int hi) const override {
+    return r_.get_pair(node(key), path(key), lo, hi);
+  }
+  std::string word(const char* key) const override { return r_.get_string(node(key), path(key)); }
+  bool is_word(const char* key) const override {
+    if (!has(key)) return false;
+    const YAML::Node v = options_[key];
+    return v.IsScalar() && !v.Scalar().empty() && !std::isdigit(static_cast<unsigned char>(v.Scalar()[0])) &&
+           v.Scalar()[0] != '-' && v.Scalar()[0] != '+';
+  }
+  [[noreturn]] void fail(const char* key, const std::string& what) const override {
+    r_.fail(has(key) ? options_[key] : (options_ ? options_ : entry_), path(key), what);
+  }
 
-LayerSpec parse_dense(const Reader& r, const YAML::Node& o, const std::string& where) {
-  r.check_map(o, where, {"units", "activation"}, {"units"});
-  LayerSpec l;
-  l.kind = "dense";
-  l.dense.units = static_cast<int>(r.get_int(o["units"], where + ".units", 1, kMaxSize));
-  if (o["activation"]) l.dense.activation = r.get_activation(o["activation"], where + ".activation");
-  return l;
-}
+ private:
+  std::string path(const char* key) const { return where_ + "." + key; }
+  YAML::Node node(const char* key) const {
+    if (!has(key)) r_.fail(options_ ? options_ : entry_, path(key), "missing required key");
+    return options_[key];
+  }
+  const Reader& r_;
+  YAML::Node options_, entry_;
+  std::string where_;
+};
 
 void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
   if (!layers.IsSequence() || layers.size() == 0) r.fail(layers, "model.layers", "expected a non-empty list of layers");
-  const std::set<std::string> simple = {"flatten", "relu", "tanh", "sigmoid", "scaled_tanh", "softmax"};
+  if (layers.size() > kMaxLayers + 1)
+    r.fail(layers, "model.layers", fmt::format("{} layers is more than the limit of {}", layers.size(), kMaxLayers));
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const YAML::Node entry = layers[i];
     const std::string where = fmt::format("model.layers[{}]", i);
@@ -168,24 +155,14 @@ void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
       r.fail(entry, where, "expected a layer name (flatten) or one layer with its options (conv: {...})");
     }
     const std::string at = where + "." + kind;
-    if (kind == "softmax") {
+    if (kind == "softmax") {  // not a layer: the loss (train/softmax_cross_entropy.hpp) applies it
       if (i + 1 != layers.size()) r.fail(entry, at, "softmax must be the last layer");
+      if (options && !options.IsNull()) r.fail(options, at, "takes no options");
       continue;
     }
-    if (kind == "conv") {
-      spec.layers.push_back(parse_conv(r, options, at));
-    } else if (kind == "pool") {
-      spec.layers.push_back(parse_pool(r, options, at));
-    } else if (kind == "dense") {
-      spec.layers.push_back(parse_dense(r, options, at));
-    } else if (simple.count(kind)) {
-      if (options && !options.IsNull()) r.fail(options, at, "takes no options");
-      LayerSpec l;
-      l.kind = kind;
-      spec.layers.push_back(l);
-    } else {
-      r.fail(entry, where, "unknown layer '" + kind + "' (expected conv, pool, dense, flatten, relu, tanh, sigmoid, scaled_tanh, softmax)");
-    }
+    if (!find_layer_kind(kind))
+      r.fail(entry, where, "unknown layer '" + kind + "' (expected " + layer_kind_names() + " or softmax)");
+    spec.layers.push_back(read_layer_spec(kind, YamlLayerOptions(r, options, entry, at)));
   }
   const YAML::Node last = layers[layers.size() - 1];
   if (!(last.IsScalar() && last.Scalar() == "softmax") && !(last.IsMap() && last.begin()->first.Scalar() == "softmax"))
@@ -196,22 +173,22 @@ void parse_model(const Reader& r, const YAML::Node& m, ModelSpec& spec) {
   r.check_map(m, "model", {"input", "layers", "init"}, {"input", "layers"});
   const YAML::Node input = m["input"];
   if (!input.IsSequence() || input.size() != 3) r.fail(input, "model.input", "expected [channels, height, width]");
-  spec.input = Shape{static_cast<int>(r.get_int(input[0], "model.input", 1, 4096)),
-                     static_cast<int>(r.get_int(input[1], "model.input", 1, 4096)),
-                     static_cast<int>(r.get_int(input[2], "model.input", 1, 4096))};
+  spec.input = Shape{static_cast<int>(r.get_int(input[0], "model.input", 1, kMaxInputSize)),
+                     static_cast<int>(r.get_int(input[1], "model.input", 1, kMaxInputSize)),
+                     static_cast<int>(r.get_int(input[2], "model.input", 1, kMaxInputSize))};
   parse_layers(r, m["layers"], spec);
   if (m["init"]) {
     const std::string init = r.get_string(m["init"], "model.init");
-    if (!parse_init(init, &spec.init))
-      r.fail(m["init"], "model.init", "unknown initializer '" + init + "' (expected he_normal, glorot_uniform, lecun_normal or zeros)");
+    if (!kInitNames.parse(init, &spec.init))
+      r.fail(m["init"], "model.init", "unknown initializer '" + init + "' (expected " + kInitNames.names() + ")");
   }
 }
 
 void parse_optimizer(const Reader& r, const YAML::Node& o, OptimizerConfig& opt) {
   r.check_map(o, "train.optimizer", {"type", "lr", "momentum", "beta1", "beta2", "eps"}, {"type"});
   const std::string type = r.get_string(o["type"], "train.optimizer.type");
-  if (!parse_optimizer_type(type, &opt.type))
-    r.fail(o["type"], "train.optimizer.type", "unknown optimizer '" + type + "' (expected sgd, momentum, nesterov or adam)");
+  if (!kOptimizerNames.parse(type, &opt.type))
+    r.fail(o["type"], "train.optimizer.type", "unknown optimizer '" + type + "' (expected " + kOptimizerNames.names() + ")");
   if (o["lr"]) opt.lr = static_cast<float>(r.get_number(o["lr"], "train.optimizer.lr", 1e-12, 10.0));
   if (o["momentum"]) opt.momentum = static_cast<float>(r.get_number(o["momentum"], "train.optimizer.momentum", 0.0, 0.999999));
   if (o["beta1"]) opt.beta1 = static_cast<float>(r.get_number(o["beta1"], "train.optimizer.beta1", 0.0, 0.999999));
@@ -225,14 +202,14 @@ void parse_optimizer(const Reader& r, const YAML::Node& o, OptimizerConfig& opt)
 
 void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedule) {
   if (s.IsScalar()) {
-    if (!parse_schedule_type(s.Scalar(), &schedule.type) || schedule.type != ScheduleType::kConstant)
+    if (!kScheduleNames.parse(s.Scalar(), &schedule.type) || schedule.type != ScheduleType::kConstant)
       r.fail(s, "train.schedule", "expected constant, or a mapping such as {type: step, step_epochs: 5, gamma: 0.5}");
     return;
   }
   r.check_map(s, "train.schedule", {"type", "step_epochs", "gamma", "min_lr"}, {"type"});
   const std::string type = r.get_string(s["type"], "train.schedule.type");
-  if (!parse_schedule_type(type, &schedule.type))
-    r.fail(s["type"], "train.schedule.type", "unknown schedule '" + type + "' (expected constant, step or cosine)");
+  if (!kScheduleNames.parse(type, &schedule.type))
+    r.fail(s["type"], "train.schedule.type", "unknown schedule '" + type + "' (expected " + kScheduleNames.names() + ")");
   if (s["step_epochs"]) schedule.step_epochs = static_cast<int>(r.get_int(s["step_epochs"], "train.schedule.step_epochs", 1, 100000));
   if (s["gamma"]) schedule.gamma = static_cast<float>(r.get_number(s["gamma"], "train.schedule.gamma", 0.0, 1.0));
   if (s["min_lr"]) schedule.min_lr = static_cast<float>(r.get_number(s["min_lr"], "train.schedule.min_lr", 0.0, 10.0));

@@ -22,3 +22,32 @@ const Tensor& ActivationLayer::backward(const Tensor& dy) {
 }
 
 }  // namespace cnn
+
+namespace cnn {
+namespace {
+
+LayerKind activation_kind(Activation activation) {
+  return option_free_layer_kind(activation_name(activation),
+                                [activation] { return std::make_unique<ActivationLayer>(activation); });
+}
+
+}  // namespace
+
+const LayerKind& relu_layer_kind() {
+  static const LayerKind kind = activation_kind(Activation::kRelu);
+  return kind;
+}
+const LayerKind& tanh_layer_kind() {
+  static const LayerKind kind = activation_kind(Activation::kTanh);
+  return kind;
+}
+const LayerKind& sigmoid_layer_kind() {
+  static const LayerKind kind = activation_kind(Activation::kSigmoid);
+  return kind;
+}
+const LayerKind& scaled_tanh_layer_kind() {
+  static const LayerKind kind = activation_kind(Activation::kScaledTanh);
+  return kind;
+}
+
+}  // namespace cnn

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "layers/layer.hpp"
+#include "layers/layer_kind.hpp"
 #include "ops/activation.hpp"
 
 namespace cnn {
@@ -21,5 +22,11 @@ class ActivationLayer : public Layer {
   Tensor y_;   // same shape as the input
   Tensor dx_;  // same shape as the input
 };
+
+// "relu", "tanh", "sigmoid", "scaled_tanh": one kind each, no options.
+const LayerKind& relu_layer_kind();
+const LayerKind& tanh_layer_kind();
+const LayerKind& sigmoid_layer_kind();
+const LayerKind& scaled_tanh_layer_kind();
 
 }  // namespace cnn

@@ -22,7 +22,7 @@ Conv2d::Conv2d(const Conv2dConfig& config) : config_(config) {
 }
 
 std::string Conv2d::describe() const {
-  const char* pad = config_.padding == Padding::kSame ? "same" : config_.padding == Padding::kValid ? "valid" : "explicit";
+  const char* pad = kPaddingNames.name(config_.padding);
   std::string s = fmt::format("{}@{}x{} stride {}x{} {}", config_.filters, config_.kernel_h, config_.kernel_w,
                               config_.stride_h, config_.stride_w, pad);
   if (config_.padding == Padding::kExplicit) s += fmt::format(" {}x{}", config_.pad_h, config_.pad_w);
@@ -376,7 +376,8 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
 std::vector<Param> Conv2d::params() {
   const int fan_in = geom_.channels * config_.kernel_h * config_.kernel_w;
   const int fan_out = config_.filters * config_.kernel_h * config_.kernel_w;
-  return {{"weight", &weight_, &dweight_, fan_in, fan_out, false}, {"bias", &bias_, &dbias_, fan_in, fan_out, true}};
+  return {{"weight", &weight_, &dweight_, fan_in, fan_out, ParamFill::kInitializer},
+          {"bias", &bias_, &dbias_, fan_in, fan_out, ParamFill::kZeros}};
 }
 
 }  // namespace cnn

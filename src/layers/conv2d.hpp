@@ -26,13 +26,17 @@
 
 #include <vector>
 
+#include "core/enum_table.hpp"
 #include "layers/layer.hpp"
+#include "layers/layer_kind.hpp"
 #include "ops/activation.hpp"
 #include "ops/im2col.hpp"
 
 namespace cnn {
 
 enum class Padding { kValid, kSame, kExplicit };
+constexpr EnumTable<Padding, 3> kPaddingNames{
+    {{{Padding::kValid, "valid"}, {Padding::kSame, "same"}, {Padding::kExplicit, "explicit"}}}};
 
 struct Conv2dConfig {
   int filters = 1;
@@ -109,5 +113,9 @@ class Conv2d : public Layer {
   void input_gradient_sample(const float* dz, float* dx);
   void input_gradient_sample_wide(float* dx);
 };
+
+// "conv": {filters, kernel, stride: 1, padding: valid | same | explicit (with pad) | n | [h, w],
+// pad, activation: none} (conv2d_kind.cpp).
+const LayerKind& conv_layer_kind();
 
 }  // namespace cnn

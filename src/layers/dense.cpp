@@ -60,8 +60,8 @@ const Tensor& Dense::backward(const Tensor& dy) {
 }
 
 std::vector<Param> Dense::params() {
-  return {{"weight", &weight_, &dweight_, in_features_, config_.units, false},
-          {"bias", &bias_, &dbias_, in_features_, config_.units, true}};
+  return {{"weight", &weight_, &dweight_, in_features_, config_.units, ParamFill::kInitializer},
+          {"bias", &bias_, &dbias_, in_features_, config_.units, ParamFill::kZeros}};
 }
 
 }  // namespace cnn

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "layers/layer.hpp"
+#include "layers/layer_kind.hpp"
 #include "ops/activation.hpp"
 
 namespace cnn {
@@ -39,5 +40,8 @@ class Dense : public Layer {
   Tensor dz_;       // (N, U)
   Tensor dx_;       // (N, in_shape...)
 };
+
+// "dense": {units, activation: none} (dense_kind.cpp).
+const LayerKind& dense_layer_kind();
 
 }  // namespace cnn

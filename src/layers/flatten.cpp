@@ -29,3 +29,12 @@ const Tensor& Flatten::backward(const Tensor& dy) {
 }
 
 }  // namespace cnn
+
+namespace cnn {
+
+const LayerKind& flatten_layer_kind() {
+  static const LayerKind kind = option_free_layer_kind("flatten", [] { return std::make_unique<Flatten>(); });
+  return kind;
+}
+
+}  // namespace cnn

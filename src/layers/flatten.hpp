@@ -2,6 +2,7 @@
 #pragma once
 
 #include "layers/layer.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace cnn {
 
@@ -18,5 +19,8 @@ class Flatten : public Layer {
   Tensor y_;        // (N, C*H*W)
   Tensor dx_;       // (N, C, H, W)
 };
+
+// "flatten", no options.
+const LayerKind& flatten_layer_kind();
 
 }  // namespace cnn

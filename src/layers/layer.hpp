@@ -5,7 +5,14 @@
 //                    a buffer owned by the layer and overwritten by the next forward.
 //   backward(dy)     dy is dL/dy for the last forward; returns dL/dx (overwritten each call) and
 //                    ADDS dL/dparam into the parameter gradients (cleared once a step by the Net).
-//   params()         views of each parameter and its gradient, named locally ("weight", "bias").
+//   params()         views of each trainable parameter and its gradient, named locally ("weight",
+//                    "bias"), with how each starts (ParamFill); the optimizer updates these.
+//   state()          non-trainable tensors the layer keeps between steps (running statistics):
+//                    saved in model files and checkpoints beside the parameters, never updated by
+//                    the optimizer, copied from the master network to its replicas.
+//   set_step(step)   called before each training forward: a layer that needs randomness (dropout)
+//                    derives it from the run's seed, the step and the global index of each sample,
+//                    so it is independent of the thread count and a resumed run replays it exactly.
 //
 // Buffers are sized on the first call for a batch size and reused after, so a training step on a
 // fixed batch size allocates nothing.
@@ -33,13 +40,23 @@ constexpr std::uint64_t kMaxSampleElements = std::uint64_t{1} << 24;
 // The product of the factors, or UINT64_MAX when it would overflow.
 std::uint64_t saturating_product(std::initializer_list<std::uint64_t> factors);
 
+// How a tensor starts: drawn by the model's initializer (weights), or a constant.
+enum class ParamFill { kInitializer, kZeros, kOnes };
+
 struct Param {
   std::string name;     // "weight", "bias"; the Net prefixes the layer name: "conv1.weight"
   Tensor* value = nullptr;
-  Tensor* grad = nullptr;
+  Tensor* grad = nullptr;  // null for state tensors
   int fan_in = 0;       // inputs feeding one output unit (C*kh*kw for a conv): for initializers
   int fan_out = 0;      // outputs fed by one input unit (F*kh*kw for a conv)
-  bool is_bias = false;
+  ParamFill fill = ParamFill::kInitializer;
+};
+
+// What set_step tells a layer about the training step to come.
+struct StepContext {
+  std::uint64_t seed = 0;        // the run's seed
+  std::int64_t step = 0;         // the global step (0-based)
+  std::int64_t first_sample = 0;  // the global index, within the step's batch, of this forward's first sample
 };
 
 class Layer {
@@ -51,6 +68,8 @@ class Layer {
   virtual const Tensor& forward(const Tensor& x, Mode mode) = 0;
   virtual const Tensor& backward(const Tensor& dy) = 0;
   virtual std::vector<Param> params() { return {}; }
+  virtual std::vector<Param> state() { return {}; }
+  virtual void set_step(const StepContext& /*step*/) {}
 
   // Inference-only fusion (Net::forward in Mode::kInfer): a layer followed by a 2x2, stride-2 max
   // pool may compute the pooled output directly, skipping a pass over its own output. Returns

@@ -17,7 +17,7 @@ Pool2d::Pool2d(const Pool2dConfig& config) : config_(config) {
 }
 
 std::string Pool2d::describe() const {
-  return fmt::format("{} {}x{} stride {}x{}", config_.type == PoolType::kMax ? "max" : "avg", config_.kernel_h,
+  return fmt::format("{} {}x{} stride {}x{}", kPoolTypeNames.name(config_.type), config_.kernel_h,
                      config_.kernel_w, config_.stride_h, config_.stride_w);
 }
 

@@ -10,11 +10,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/enum_table.hpp"
 #include "layers/layer.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace cnn {
 
 enum class PoolType { kMax, kAvg };
+constexpr EnumTable<PoolType, 2> kPoolTypeNames{{{{PoolType::kMax, "max"}, {PoolType::kAvg, "avg"}}}};
 
 struct Pool2dConfig {
   PoolType type = PoolType::kMax;
@@ -43,5 +46,8 @@ class Pool2d : public Layer {
   bool backward_ready_ = false;       // the last forward was in Mode::kTrain
   std::vector<std::int32_t> argmax_;  // (N, C, OH, OW): index within the sample's (C, H, W) block
 };
+
+// "pool": {type: max | avg, size, stride: size} (pool2d_kind.cpp).
+const LayerKind& pool_layer_kind();
 
 }  // namespace cnn

@@ -1,42 +1,21 @@
-// The builder: "conv" -> Conv2d, "pool" -> Pool2d, ... one explicit table, no self-registration.
+// The builder: each layer from its kind in the registry (net/layer_registry.cpp).
 #include "net/builder.hpp"
 
-#include <functional>
-#include <map>
-
 #include "core/error.hpp"
-#include "layers/activation_layer.hpp"
-#include "layers/flatten.hpp"
+#include "net/json_layer_options.hpp"
+#include "net/layer_registry.hpp"
 
 namespace cnn {
-namespace {
 
-using Factory = std::function<std::unique_ptr<Layer>(const LayerSpec&)>;
-
-const std::map<std::string, Factory>& layer_table() {
-  static const std::map<std::string, Factory> table = {
-      {"conv", [](const LayerSpec& s) { return std::make_unique<Conv2d>(s.conv); }},
-      {"pool", [](const LayerSpec& s) { return std::make_unique<Pool2d>(s.pool); }},
-      {"dense", [](const LayerSpec& s) { return std::make_unique<Dense>(s.dense); }},
-      {"flatten", [](const LayerSpec&) { return std::make_unique<Flatten>(); }},
-      {"relu", [](const LayerSpec&) { return std::make_unique<ActivationLayer>(Activation::kRelu); }},
-      {"tanh", [](const LayerSpec&) { return std::make_unique<ActivationLayer>(Activation::kTanh); }},
-      {"sigmoid", [](const LayerSpec&) { return std::make_unique<ActivationLayer>(Activation::kSigmoid); }},
-      {"scaled_tanh", [](const LayerSpec&) { return std::make_unique<ActivationLayer>(Activation::kScaledTanh); }},
-  };
-  return table;
-}
-
-}  // namespace
-
-bool is_known_layer_kind(const std::string& kind) { return layer_table().count(kind) > 0; }
+bool is_known_layer_kind(const std::string& kind) { return find_layer_kind(kind) != nullptr; }
 
 std::unique_ptr<Net> build_net(const ModelSpec& spec) {
   auto net = std::make_unique<Net>();
-  for (const LayerSpec& layer : spec.layers) {
-    const auto it = layer_table().find(layer.kind);
-    CNN_CHECK_CODE(it != layer_table().end(), ExitCode::kUsage, "unknown layer kind '{}'", layer.kind);
-    net->add(it->second(layer));
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    const LayerSpec& layer = spec.layers[i];
+    const LayerKind* kind = find_layer_kind(layer.kind);
+    CNN_CHECK_CODE(kind != nullptr, ExitCode::kUsage, "unknown layer kind '{}'", layer.kind);
+    net->add(kind->make(JsonLayerOptions(layer.options, "layer " + std::to_string(i + 1))));
   }
   net->setup(spec.input);
   return net;

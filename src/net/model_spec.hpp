@@ -1,6 +1,9 @@
 // ModelSpec: a network's architecture as data: input shape, layers in order, initializer.
 // The config reader produces it, the builder turns it into a Net, and the model file stores it
 // (as JSON) so that eval and predict need nothing else.
+//
+// A layer is its kind's name and its options in canonical form (the JSON object a model file
+// stores, layers/layer_kind.hpp); whichever reader made a spec, its kind's schema checked it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,19 +11,18 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "layers/conv2d.hpp"
-#include "layers/dense.hpp"
-#include "layers/pool2d.hpp"
+#include "layers/layer_options.hpp"
 #include "train/initializer.hpp"
 
 namespace cnn {
 
+// Limits both readers apply to an architecture.
+constexpr int kMaxInputSize = 4096;     // channels, height and width of the input
+constexpr std::size_t kMaxLayers = 1000;
+
 struct LayerSpec {
-  // conv, pool, dense, flatten, relu, tanh, sigmoid, scaled_tanh
-  std::string kind;
-  Conv2dConfig conv;
-  Pool2dConfig pool;
-  DenseConfig dense;
+  std::string kind;        // a name in net/layer_registry.cpp: "conv", "pool", ...
+  nlohmann::json options;  // canonical: {"filters": 6, "kernel": [5, 5], ...}; {} for flatten
 };
 
 struct ModelSpec {
@@ -28,6 +30,11 @@ struct ModelSpec {
   std::vector<LayerSpec> layers;
   Init init = Init::kHeNormal;
 };
+
+// A layer of a known kind from options in either reader's form, checked by the kind's schema;
+// throws (through `options`) naming the key at fault. Unknown kinds throw kUsage; callers that
+// know the file's terms check find_layer_kind first.
+LayerSpec read_layer_spec(const std::string& kind, const LayerOptions& options);
 
 nlohmann::json to_json(const ModelSpec& spec);
 // Throws cnn::Error(kModel) naming the field when the JSON is not a valid architecture.

@@ -24,6 +24,7 @@ Shape Net::setup(const Shape& input) {
   input_shape_ = input;
   shapes_.clear();
   params_.clear();
+  state_.clear();
   Shape shape = input;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     try {
@@ -35,6 +36,10 @@ Shape Net::setup(const Shape& input) {
     for (Param p : layers_[i]->params()) {
       p.name = names_[i] + "." + p.name;
       params_.push_back(p);
+    }
+    for (Param s : layers_[i]->state()) {
+      s.name = names_[i] + "." + s.name;
+      state_.push_back(s);
     }
   }
   output_shape_ = shape;
@@ -61,6 +66,10 @@ const Tensor& Net::backward(const Tensor& dlogits) {
   const Tensor* g = &dlogits;
   for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(*g);
   return *g;
+}
+
+void Net::set_step(const StepContext& step) {
+  for (auto& layer : layers_) layer->set_step(step);
 }
 
 void Net::zero_grad() {

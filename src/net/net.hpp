@@ -27,6 +27,10 @@ class Net {
   void set_input_gradient(bool needed) { layers_.front()->set_input_gradient(needed); }
 
   const std::vector<Param>& params() const { return params_; }
+  // Every layer's non-trainable state ("bn1.running_mean"), in layer order.
+  const std::vector<Param>& state() const { return state_; }
+  // Tells every layer about the training step to come (layers that draw random numbers need it).
+  void set_step(const StepContext& step);
   std::size_t parameter_count() const;
   std::size_t layer_count() const { return layers_.size(); }
   Layer& layer(std::size_t i) { return *layers_[i]; }
@@ -41,6 +45,7 @@ class Net {
   std::vector<std::string> names_;
   std::vector<Shape> shapes_;   // per-sample output shape of each layer
   std::vector<Param> params_;   // full names, in layer order
+  std::vector<Param> state_;    // full names, in layer order
   Shape input_shape_, output_shape_;
 };
 

@@ -18,14 +18,21 @@ void ReplicaSet::run(const std::function<void(int, Net&)>& task) {
   team_.run([&](int member) { task(member, net(member)); });
 }
 
+namespace {
+
+void copy_share(const std::vector<Param>& source, const std::vector<Param>& target, int part, int parts) {
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const auto [first, last] = slice_of(static_cast<int>(source[i].value->size()), parts, part);
+    std::copy(source[i].value->data() + first, source[i].value->data() + last, target[i].value->data() + first);
+  }
+}
+
+}  // namespace
+
 void ReplicaSet::sync_weights(int part, int parts) {
-  const std::vector<Param>& source = master_.params();
   for (auto& replica : replicas_) {
-    const std::vector<Param>& target = replica->params();
-    for (std::size_t i = 0; i < source.size(); ++i) {
-      const auto [first, last] = slice_of(static_cast<int>(source[i].value->size()), parts, part);
-      std::copy(source[i].value->data() + first, source[i].value->data() + last, target[i].value->data() + first);
-    }
+    copy_share(master_.params(), replica->params(), part, parts);
+    copy_share(master_.state(), replica->state(), part, parts);
   }
 }
 

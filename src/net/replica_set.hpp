@@ -26,7 +26,8 @@ class ReplicaSet {
   Net& net(int member) { return member == 0 ? master_ : *replicas_[static_cast<std::size_t>(member - 1)]; }
   // Runs task(member, net) on every member at once and waits.
   void run(const std::function<void(int member, Net& net)>& task);
-  // Copies the master's weights into every replica (after the optimizer has changed them).
+  // Copies the master's weights and layer state into every replica (after the optimizer has
+  // changed them).
   void sync_weights() { sync_weights(0, 1); }
   // Adds every replica's gradients into the master's, in member order.
   void reduce_gradients() { reduce_gradients(0, 1); }

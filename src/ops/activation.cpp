@@ -58,25 +58,4 @@ void activation_backward(Activation act, const float* y, const float* dy, float*
   }
 }
 
-bool parse_activation(const std::string& name, Activation* out) {
-  if (name == "relu") *out = Activation::kRelu;
-  else if (name == "tanh") *out = Activation::kTanh;
-  else if (name == "sigmoid") *out = Activation::kSigmoid;
-  else if (name == "scaled_tanh") *out = Activation::kScaledTanh;
-  else if (name == "none" || name == "linear") *out = Activation::kNone;
-  else return false;
-  return true;
-}
-
-const char* activation_name(Activation act) {
-  switch (act) {
-    case Activation::kNone: return "none";
-    case Activation::kRelu: return "relu";
-    case Activation::kTanh: return "tanh";
-    case Activation::kSigmoid: return "sigmoid";
-    case Activation::kScaledTanh: return "scaled_tanh";
-  }
-  return "none";
-}
-
 }  // namespace cnn

@@ -43,6 +43,7 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::
   if (!settings.is_null()) header["settings"] = settings;
   std::vector<std::pair<std::string, const Tensor*>> tensors;
   for (const Param& p : net.params()) tensors.emplace_back(p.name, p.value);
+  for (const Param& s : net.state()) tensors.emplace_back(s.name, s.value);
   if (optimizer && progress) {
     json rng = json::array();
     for (std::uint64_t word : progress->epoch_rng) rng.push_back(hex64(word));
@@ -79,9 +80,10 @@ LoadedModel model_from_contents(ModelFileContents contents, const std::string& p
   }
   if (h.contains("config") && h["config"].is_string()) m.config_text = h["config"].get<std::string>();
   if (h.contains("settings")) m.settings = h["settings"];
-  std::size_t expected_params = 0;
-  for (const Param& p : m.net->params()) {
-    ++expected_params;
+  std::vector<Param> expected = m.net->params();
+  for (const Param& s : m.net->state()) expected.push_back(s);
+  const std::size_t expected_params = expected.size();
+  for (const Param& p : expected) {
     const Tensor* t = m.contents.find(p.name);
     CNN_CHECK_CODE(t != nullptr, ExitCode::kModel, "{}: tensor '{}' required by the architecture is missing", path, p.name);
     CNN_CHECK_CODE(t->shape() == p.value->shape(), ExitCode::kModel,

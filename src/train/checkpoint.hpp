@@ -4,7 +4,8 @@
 //   header JSON: {"format": "cnn-model", "created_by": "cnn X.Y.Z", "architecture": {...},
 //                 "config": "<YAML text>", "settings": {...} (the run's effective settings,
 //                 io/config.hpp), "training": {...} (checkpoints only)}
-//   tensors:     every parameter by name ("conv1.weight"), then optimizer state
+//   tensors:     every parameter by name ("conv1.weight"), every layer's state tensor
+//                ("bn1.running_mean"), then optimizer state
 //                ("adam.m/conv1.weight", "adam.v/...", "velocity/...") in checkpoints.
 //
 // Loading builds the network from the architecture and checks every tensor's presence, shape and

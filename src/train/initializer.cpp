@@ -5,29 +5,14 @@
 
 namespace cnn {
 
-bool parse_init(const std::string& name, Init* out) {
-  if (name == "he_normal") *out = Init::kHeNormal;
-  else if (name == "glorot_uniform") *out = Init::kGlorotUniform;
-  else if (name == "lecun_normal") *out = Init::kLecunNormal;
-  else if (name == "zeros") *out = Init::kZeros;
-  else return false;
-  return true;
-}
-
-const char* init_name(Init init) {
-  switch (init) {
-    case Init::kHeNormal: return "he_normal";
-    case Init::kGlorotUniform: return "glorot_uniform";
-    case Init::kLecunNormal: return "lecun_normal";
-    case Init::kZeros: return "zeros";
-  }
-  return "he_normal";
-}
-
 void initialize(const std::vector<Param>& params, Init init, Rng& rng) {
   for (const Param& p : params) {
     Tensor& w = *p.value;
-    if (p.is_bias || init == Init::kZeros) {
+    if (p.fill == ParamFill::kOnes) {
+      w.fill(1.0f);
+      continue;
+    }
+    if (p.fill == ParamFill::kZeros || init == Init::kZeros) {
       w.fill(0.0f);
       continue;
     }

@@ -8,25 +8,6 @@
 
 namespace cnn {
 
-bool parse_optimizer_type(const std::string& name, OptimizerType* out) {
-  if (name == "sgd") *out = OptimizerType::kSgd;
-  else if (name == "momentum") *out = OptimizerType::kMomentum;
-  else if (name == "nesterov") *out = OptimizerType::kNesterov;
-  else if (name == "adam") *out = OptimizerType::kAdam;
-  else return false;
-  return true;
-}
-
-const char* optimizer_type_name(OptimizerType type) {
-  switch (type) {
-    case OptimizerType::kSgd: return "sgd";
-    case OptimizerType::kMomentum: return "momentum";
-    case OptimizerType::kNesterov: return "nesterov";
-    case OptimizerType::kAdam: return "adam";
-  }
-  return "sgd";
-}
-
 Optimizer::Optimizer(const OptimizerConfig& config, const std::vector<Param>& params)
     : config_(config), params_(params) {
   if (config.type != OptimizerType::kSgd)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_table.hpp"
 #include "layers/layer.hpp"
 
 namespace cnn {
@@ -30,8 +31,11 @@ struct OptimizerConfig {
   float weight_decay = 0.0f;
 };
 
-bool parse_optimizer_type(const std::string& name, OptimizerType* out);
-const char* optimizer_type_name(OptimizerType type);
+constexpr EnumTable<OptimizerType, 4> kOptimizerNames{{{{OptimizerType::kSgd, "sgd"},
+                                                         {OptimizerType::kMomentum, "momentum"},
+                                                         {OptimizerType::kNesterov, "nesterov"},
+                                                         {OptimizerType::kAdam, "adam"}}}};
+inline const char* optimizer_type_name(OptimizerType type) { return kOptimizerNames.name(type); }
 
 class Optimizer {
  public:

@@ -5,23 +5,6 @@
 
 namespace cnn {
 
-bool parse_schedule_type(const std::string& name, ScheduleType* out) {
-  if (name == "constant") *out = ScheduleType::kConstant;
-  else if (name == "step") *out = ScheduleType::kStep;
-  else if (name == "cosine") *out = ScheduleType::kCosine;
-  else return false;
-  return true;
-}
-
-const char* schedule_type_name(ScheduleType type) {
-  switch (type) {
-    case ScheduleType::kConstant: return "constant";
-    case ScheduleType::kStep: return "step";
-    case ScheduleType::kCosine: return "cosine";
-  }
-  return "constant";
-}
-
 float learning_rate(const ScheduleConfig& schedule, float lr0, int epoch, std::int64_t step, std::int64_t total_steps) {
   switch (schedule.type) {
     case ScheduleType::kConstant:

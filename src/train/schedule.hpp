@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/enum_table.hpp"
+
 namespace cnn {
 
 enum class ScheduleType { kConstant, kStep, kCosine };
@@ -18,8 +20,10 @@ struct ScheduleConfig {
   float min_lr = 0.0f;  // cosine: final rate
 };
 
-bool parse_schedule_type(const std::string& name, ScheduleType* out);
-const char* schedule_type_name(ScheduleType type);
+constexpr EnumTable<ScheduleType, 3> kScheduleNames{{{{ScheduleType::kConstant, "constant"},
+                                                       {ScheduleType::kStep, "step"},
+                                                       {ScheduleType::kCosine, "cosine"}}}};
+inline const char* schedule_type_name(ScheduleType type) { return kScheduleNames.name(type); }
 
 // Rate for global step `step` (0-based) of `total_steps`, which lies in epoch `epoch` (0-based).
 float learning_rate(const ScheduleConfig& schedule, float lr0, int epoch, std::int64_t step, std::int64_t total_steps);

@@ -1,4 +1,6 @@
-// The training loop; see trainer.hpp.
+// The training loop; see trainer.hpp. Read it top-down: run_training sets up a TrainingRun, then
+// for each epoch runs its steps (train_step) and ends the epoch (end_epoch); an interruption ends
+// a step with a checkpoint (checkpoint_and_stop).
 #include "train/trainer.hpp"
 
 #include <chrono>
@@ -12,7 +14,6 @@
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"
 #include "train/batch.hpp"
-#include "train/checkpoint.hpp"
 #include "train/evaluate.hpp"
 #include "train/initializer.hpp"
 #include "train/schedule.hpp"
@@ -27,9 +28,7 @@ constexpr int kEvalBatch = 1000;
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 bool all_finite(const Net& net) {
   for (const Param& p : net.params())
@@ -48,172 +47,248 @@ void append_metrics(const std::string& path, bool fresh, const EpochReport& r) {
   CNN_CHECK_CODE(out.good(), ExitCode::kIo, "{}: writing the metrics file failed", path);
 }
 
+// Copies the weights (and layer state) of a loaded model into `net`, built from the same spec.
+void copy_weights(const Net& from, Net& to) {
+  for (std::size_t i = 0; i < to.params().size(); ++i) *to.params()[i].value = *from.params()[i].value;
+  for (std::size_t i = 0; i < to.state().size(); ++i) *to.state()[i].value = *from.state()[i].value;
+}
+
+// One thread's slice of each batch.
+struct Member {
+  Tensor x;
+  std::vector<std::uint8_t> labels;
+  SoftmaxCrossEntropy loss;
+  double loss_sum = 0.0;
+  int correct = 0;
+};
+
+// Everything one training run holds between steps.
+class TrainingRun {
+ public:
+  TrainingRun(const TrainRequest& request, const Dataset& data);
+
+  // The epoch's steps from progress_.batch on; when `stop` is set, the step in progress ends
+  // with a checkpoint and an Error(kInterrupted).
+  void run_epoch(int epoch, TrainingObserver& observer, const std::atomic<bool>& stop);
+  void end_epoch(int epoch, TrainingObserver& observer);
+
+  const Net& net() const { return *net_; }
+  int first_epoch() const { return first_epoch_; }
+  int train_images() const { return n_train_; }
+  int validation_images() const { return n_val_; }
+
+ private:
+  void train_step(int epoch, std::int64_t b);
+  void save(bool best) const;
+  [[noreturn]] void checkpoint_and_stop(int epoch, std::int64_t b);
+
+  const TrainRequest& request_;
+  const RunConfig& config_;
+  const TrainSettings& settings_;
+  const Dataset& data_;
+  int n_train_ = 0, n_val_ = 0;
+  std::int64_t batches_ = 0, total_steps_ = 0;
+  std::unique_ptr<Net> net_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<ReplicaSet> replicas_;
+  std::vector<Member> members_;
+  TrainingProgress progress_;
+  Rng shuffle_rng_;
+  std::vector<std::uint32_t> order_;  // (n_train): this epoch's shuffled training indices
+  int first_epoch_ = 0;
+  bool metrics_started_ = false;
+  Clock::time_point epoch_start_;
+  std::int64_t images_this_epoch_ = 0;
+  float lr_ = 0.0f;
+};
+
+TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
+    : request_(request), config_(request.config), settings_(request.config.train), data_(data),
+      shuffle_rng_(request.config.train.seed ^ kShuffleStream) {
+  const int total = data.size();
+  n_val_ = config_.data.validation;
+  CNN_CHECK_CODE(n_val_ < total, ExitCode::kUsage, "data.validation = {} leaves no training images (the set holds {})",
+                 n_val_, total);
+  n_train_ = total - n_val_;
+  batches_ = (n_train_ + settings_.batch_size - 1) / settings_.batch_size;
+  total_steps_ = batches_ * settings_.epochs;
+
+  net_ = build_net(config_.model);
+  CNN_CHECK_CODE(net_->output_shape() == Shape{kNumClasses}, ExitCode::kUsage,
+                 "the network outputs {} per image; MNIST-style data needs ({}) (make the last dense layer {} units)",
+                 net_->output_shape().str(), kNumClasses, kNumClasses);
+  check_images_fit(data.images, config_.model.input);
+  optimizer_ = std::make_unique<Optimizer>(settings_.optimizer, net_->params());
+  progress_.epoch_rng = shuffle_rng_.state();
+
+  if (request.resume) {
+    const LoadedModel& saved = *request.resume;
+    CNN_CHECK_CODE(to_json(saved.spec) == to_json(config_.model), ExitCode::kModel,
+                   "{}: its architecture differs from the config's", request.resume_path);
+    copy_weights(*saved.net, *net_);
+    progress_ = restore_training(saved, *optimizer_, request.resume_path);
+    CNN_CHECK_CODE(progress_.batch < batches_, ExitCode::kModel,
+                   "{}: stopped after batch {} of an epoch that has only {} batches here (different data or batch size?)",
+                   request.resume_path, progress_.batch, batches_);
+    // The schedule's step counts whole epochs of this batch size (the same number when it has not
+    // changed; the right position on the curve when --batch-size changed at an epoch boundary).
+    progress_.global_step = static_cast<std::int64_t>(progress_.epoch) * batches_ + progress_.batch;
+    shuffle_rng_.set_state(progress_.epoch_rng);
+  } else if (request.init) {
+    CNN_CHECK_CODE(to_json(request.init->spec) == to_json(config_.model), ExitCode::kModel,
+                   "{}: its architecture differs from the config's, so its weights cannot initialise this network",
+                   request.init_path);
+    copy_weights(*request.init->net, *net_);
+  } else {
+    Rng init_rng(settings_.seed);
+    initialize(net_->params(), config_.model.init, init_rng);
+    for (const Param& s : net_->state()) s.value->fill(s.fill == ParamFill::kOnes ? 1.0f : 0.0f);  // e.g. running var 1
+  }
+  first_epoch_ = progress_.epoch;
+  metrics_started_ = request.resume != nullptr;
+
+  ensure_writable_folder(config_.output);
+  // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
+  remove_stale_temporaries(checkpoint_path(config_.output));
+  remove_stale_temporaries(best_path(config_.output));
+  replicas_ = std::make_unique<ReplicaSet>(*net_, config_.model, settings_.threads > 0 ? settings_.threads : default_thread_count());
+  members_.resize(static_cast<std::size_t>(replicas_->size()));
+  for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
+  order_.resize(static_cast<std::size_t>(n_train_));
+}
+
+void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::atomic<bool>& stop) {
+  epoch_start_ = Clock::now();
+  images_this_epoch_ = 0;
+  lr_ = settings_.optimizer.lr;
+  progress_.epoch = epoch;
+  progress_.epoch_rng = shuffle_rng_.state();
+  std::iota(order_.begin(), order_.end(), 0u);
+  for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[shuffle_rng_.uniform_int(i)]);
+  for (std::int64_t b = progress_.batch; b < batches_; ++b) {
+    train_step(epoch, b);
+    observer.on_step({epoch + 1, settings_.epochs, b + 1, batches_,
+                      progress_.loss_sum / static_cast<double>(progress_.seen),
+                      static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen), images_this_epoch_,
+                      seconds_since(epoch_start_)});
+    if (stop.load() && b + 1 < batches_) checkpoint_and_stop(epoch, b);
+  }
+}
+
+// One optimizer step on batch b of the epoch's order: every member runs forward and backward on
+// its slice, then the team sums the gradients, updates and copies the weights to the replicas.
+void TrainingRun::train_step(int epoch, std::int64_t b) {
+  const int start = static_cast<int>(b * settings_.batch_size);
+  const int n = std::min(settings_.batch_size, n_train_ - start);
+  replicas_->run([&](int m, Net& replica) {
+    Member& me = members_[static_cast<std::size_t>(m)];
+    const auto [begin, end] = slice_of(n, replicas_->size(), m);
+    replica.zero_grad();
+    me.loss_sum = 0.0;
+    me.correct = 0;
+    if (begin == end) return;
+    replica.set_step({settings_.seed, progress_.global_step, begin});
+    fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels);
+    me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
+    me.correct = me.loss.correct();
+    replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));
+  });
+  double batch_loss = 0.0;
+  int batch_correct = 0;
+  for (const Member& me : members_) {
+    batch_loss += me.loss_sum;
+    batch_correct += me.correct;
+  }
+  batch_loss /= n;
+  if (!std::isfinite(batch_loss))
+    CNN_FAIL(ExitCode::kDiverged,
+             "training diverged at epoch {} step {}: the loss is {}; the last checkpoint in {} is unchanged "
+             "(try a lower learning rate)",
+             epoch + 1, b + 1, batch_loss, config_.output);
+  // Summing the gradients, the update and copying the weights to the replicas are split over
+  // the team by element ranges (elementwise work: the numbers do not depend on the split).
+  lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, epoch, progress_.global_step, total_steps_);
+  optimizer_->begin_step();
+  replicas_->run([&](int m, Net&) {
+    replicas_->reduce_gradients(m, replicas_->size());
+    optimizer_->update(lr_, m, replicas_->size());
+    replicas_->sync_weights(m, replicas_->size());
+  });
+  progress_.batch = b + 1;
+  ++progress_.global_step;
+  progress_.loss_sum += batch_loss * n;
+  progress_.correct += batch_correct;
+  progress_.seen += n;
+  images_this_epoch_ += n;
+}
+
+void TrainingRun::save(bool best) const {
+  save_checkpoint(checkpoint_path(config_.output), config_.model, config_.text, *net_, optimizer_.get(), &progress_,
+                  request_.settings);
+  if (best) save_checkpoint(best_path(config_.output), config_.model, config_.text, *net_, nullptr, nullptr, request_.settings);
+}
+
+void TrainingRun::checkpoint_and_stop(int epoch, std::int64_t b) {
+  CNN_CHECK_CODE(all_finite(*net_), ExitCode::kDiverged, "training diverged at epoch {} step {}: a weight is not finite",
+                 epoch + 1, b + 1);
+  save(false);
+  const std::string model = checkpoint_path(config_.output);
+  CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {}; checkpoint written to {} (continue with --resume {})",
+           epoch + 1, b + 1, model, model);
+}
+
+// Validation, the best-so-far, the checkpoints and the metrics line of a finished epoch.
+void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
+  CNN_CHECK_CODE(all_finite(*net_), ExitCode::kDiverged,
+                 "training diverged in epoch {}: a weight is not finite; the last checkpoint in {} is unchanged", epoch + 1,
+                 config_.output);
+  EpochReport report;
+  report.epoch = epoch + 1;
+  report.epochs = settings_.epochs;
+  report.train_loss = progress_.seen > 0 ? progress_.loss_sum / static_cast<double>(progress_.seen) : 0.0;
+  report.train_accuracy =
+      progress_.seen > 0 ? static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen) : 0.0;
+  report.lr = lr_;
+  if (n_val_ > 0) {
+    const EvalResult val = evaluate(*replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch);
+    report.validation_loss = val.loss;
+    report.validation_accuracy = val.accuracy();
+    if (val.accuracy() > progress_.best_validation) {
+      progress_.best_validation = val.accuracy();
+      progress_.best_epoch = epoch + 1;
+      report.best = true;
+    }
+  }
+  report.seconds = seconds_since(epoch_start_);
+  progress_.epoch = epoch + 1;
+  progress_.batch = 0;
+  progress_.loss_sum = 0.0;
+  progress_.correct = 0;
+  progress_.seen = 0;
+  progress_.epoch_rng = shuffle_rng_.state();
+  save(report.best);
+  append_metrics(metrics_path(config_.output), !metrics_started_, report);
+  metrics_started_ = true;
+  observer.on_epoch(report);
+}
+
 }  // namespace
 
 int default_thread_count() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
-
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop) {
-  const RunConfig& config = request.config;
-  const TrainSettings& settings = config.train;
-  const int total = data.size();
-  const int n_val = config.data.validation;
-  CNN_CHECK_CODE(n_val < total, ExitCode::kUsage, "data.validation = {} leaves no training images (the set holds {})", n_val,
-                 total);
-  const int n_train = total - n_val;
-
-  std::unique_ptr<Net> net = build_net(config.model);
-  CNN_CHECK_CODE(net->output_shape() == Shape{kNumClasses}, ExitCode::kUsage,
-                 "the network outputs {} per image; MNIST-style data needs ({}) (make the last dense layer {} units)",
-                 net->output_shape().str(), kNumClasses, kNumClasses);
-  check_images_fit(data.images, config.model.input);
-  Optimizer optimizer(settings.optimizer, net->params());
-  TrainingProgress progress;
-  Rng shuffle_rng(settings.seed ^ kShuffleStream);
-  progress.epoch_rng = shuffle_rng.state();
-
-  const std::int64_t batches = (n_train + settings.batch_size - 1) / settings.batch_size;
-  if (request.resume) {
-    const LoadedModel& saved = *request.resume;
-    CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
-                   "{}: its architecture differs from the config's", request.resume_path);
-    for (std::size_t i = 0; i < net->params().size(); ++i) *net->params()[i].value = *saved.net->params()[i].value;
-    progress = restore_training(saved, optimizer, request.resume_path);
-    CNN_CHECK_CODE(progress.batch < batches, ExitCode::kModel,
-                   "{}: stopped after batch {} of an epoch that has only {} batches here (different data or batch size?)",
-                   request.resume_path, progress.batch, batches);
-    // The schedule's step counts whole epochs of this batch size (the same number when it has not
-    // changed; the right position on the curve when --batch-size changed at an epoch boundary).
-    progress.global_step = static_cast<std::int64_t>(progress.epoch) * batches + progress.batch;
-    shuffle_rng.set_state(progress.epoch_rng);
-  } else if (request.init) {
-    const LoadedModel& saved = *request.init;
-    CNN_CHECK_CODE(to_json(saved.spec) == to_json(config.model), ExitCode::kModel,
-                   "{}: its architecture differs from the config's, so its weights cannot initialise this network",
-                   request.init_path);
-    for (std::size_t i = 0; i < net->params().size(); ++i) *net->params()[i].value = *saved.net->params()[i].value;
-  } else {
-    Rng init_rng(settings.seed);
-    initialize(net->params(), config.model.init, init_rng);
-  }
-
-  const std::string out = config.output;
-  ensure_writable_folder(out);
-  // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
-  remove_stale_temporaries(checkpoint_path(out));
-  remove_stale_temporaries(best_path(out));
-  const bool fresh_metrics = request.resume == nullptr;
-  bool metrics_started = !fresh_metrics;
-  const std::int64_t total_steps = batches * settings.epochs;
-  observer.on_start(*net, n_train, n_val, progress.epoch);
-
-  ReplicaSet replicas(*net, config.model, settings.threads > 0 ? settings.threads : default_thread_count());
-  struct Member {  // one thread's slice of each batch
-    Tensor x;
-    std::vector<std::uint8_t> labels;
-    SoftmaxCrossEntropy loss;
-    double loss_sum = 0.0;
-    int correct = 0;
-  };
-  std::vector<Member> members(static_cast<std::size_t>(replicas.size()));
-  for (int m = 0; m < replicas.size(); ++m) replicas.net(m).set_input_gradient(false);
-  std::vector<std::uint32_t> order(static_cast<std::size_t>(n_train));
-  for (int epoch = progress.epoch; epoch < settings.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
-    progress.epoch = epoch;
-    progress.epoch_rng = shuffle_rng.state();
-    std::iota(order.begin(), order.end(), 0u);
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[shuffle_rng.uniform_int(i)]);
-    std::int64_t images_this_run = 0;
-    float lr = settings.optimizer.lr;
-    for (std::int64_t b = progress.batch; b < batches; ++b) {
-      const int start = static_cast<int>(b * settings.batch_size);
-      const int n = std::min(settings.batch_size, n_train - start);
-      replicas.run([&](int m, Net& replica) {
-        Member& me = members[static_cast<std::size_t>(m)];
-        const auto [begin, end] = slice_of(n, replicas.size(), m);
-        replica.zero_grad();
-        me.loss_sum = 0.0;
-        me.correct = 0;
-        if (begin == end) return;
-        fill_batch(data.images, data.labels, order.data() + start + begin, end - begin, config.model.input, me.x, &me.labels);
-        me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
-        me.correct = me.loss.correct();
-        replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));
-      });
-      double batch_loss = 0.0;
-      int batch_correct = 0;
-      for (const Member& me : members) {
-        batch_loss += me.loss_sum;
-        batch_correct += me.correct;
-      }
-      batch_loss /= n;
-      if (!std::isfinite(batch_loss))
-        CNN_FAIL(ExitCode::kDiverged,
-                 "training diverged at epoch {} step {}: the loss is {}; the last checkpoint in {} is unchanged "
-                 "(try a lower learning rate)",
-                 epoch + 1, b + 1, batch_loss, out);
-      // Summing the gradients, the update and copying the weights to the replicas are split over
-      // the team by element ranges (elementwise work: the numbers do not depend on the split).
-      lr = learning_rate(settings.schedule, settings.optimizer.lr, epoch, progress.global_step, total_steps);
-      optimizer.begin_step();
-      replicas.run([&](int m, Net&) {
-        replicas.reduce_gradients(m, replicas.size());
-        optimizer.update(lr, m, replicas.size());
-        replicas.sync_weights(m, replicas.size());
-      });
-      progress.batch = b + 1;
-      ++progress.global_step;
-      progress.loss_sum += batch_loss * n;
-      progress.correct += batch_correct;
-      progress.seen += n;
-      images_this_run += n;
-      observer.on_step({epoch + 1, settings.epochs, b + 1, batches, progress.loss_sum / static_cast<double>(progress.seen),
-                        static_cast<double>(progress.correct) / static_cast<double>(progress.seen), images_this_run,
-                        seconds_since(epoch_start)});
-      if (stop.load() && b + 1 < batches) {
-        CNN_CHECK_CODE(all_finite(*net), ExitCode::kDiverged, "training diverged at epoch {} step {}: a weight is not finite",
-                       epoch + 1, b + 1);
-        save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress, request.settings);
-        CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {}; checkpoint written to {} (continue with --resume {})",
-                 epoch + 1, b + 1, checkpoint_path(out), checkpoint_path(out));
-      }
-    }
-    CNN_CHECK_CODE(all_finite(*net), ExitCode::kDiverged,
-                   "training diverged in epoch {}: a weight is not finite; the last checkpoint in {} is unchanged", epoch + 1, out);
-
-    EpochReport report;
-    report.epoch = epoch + 1;
-    report.epochs = settings.epochs;
-    report.train_loss = progress.seen > 0 ? progress.loss_sum / static_cast<double>(progress.seen) : 0.0;
-    report.train_accuracy = progress.seen > 0 ? static_cast<double>(progress.correct) / static_cast<double>(progress.seen) : 0.0;
-    report.lr = lr;
-    if (n_val > 0) {
-      const EvalResult val = evaluate(replicas, data.images, data.labels, n_train, n_val, kEvalBatch);
-      report.validation_loss = val.loss;
-      report.validation_accuracy = val.accuracy();
-      if (val.accuracy() > progress.best_validation) {
-        progress.best_validation = val.accuracy();
-        progress.best_epoch = epoch + 1;
-        report.best = true;
-      }
-    }
-    report.seconds = seconds_since(epoch_start);
-    progress.epoch = epoch + 1;
-    progress.batch = 0;
-    progress.loss_sum = 0.0;
-    progress.correct = 0;
-    progress.seen = 0;
-    progress.epoch_rng = shuffle_rng.state();
-    save_checkpoint(checkpoint_path(out), config.model, config.text, *net, &optimizer, &progress, request.settings);
-    if (report.best) save_checkpoint(best_path(out), config.model, config.text, *net, nullptr, nullptr, request.settings);
-    append_metrics(metrics_path(out), !metrics_started, report);
-    metrics_started = true;
-    observer.on_epoch(report);
-    if (stop.load() && epoch + 1 < settings.epochs)
+  TrainingRun run(request, data);
+  observer.on_start(run.net(), run.train_images(), run.validation_images(), run.first_epoch());
+  const int epochs = request.config.train.epochs;
+  for (int epoch = run.first_epoch(); epoch < epochs; ++epoch) {
+    run.run_epoch(epoch, observer, stop);
+    run.end_epoch(epoch, observer);
+    if (stop.load() && epoch + 1 < epochs) {
+      const std::string model = checkpoint_path(request.config.output);
       CNN_FAIL(ExitCode::kInterrupted, "interrupted after epoch {}; checkpoint written to {} (continue with --resume {})",
-               epoch + 1, checkpoint_path(out), checkpoint_path(out));
+               epoch + 1, model, model);
+    }
   }
 }
 
