@@ -21,7 +21,7 @@
 #include "io/config.hpp"
 #include "net/builder.hpp"
 #include "ops/blas.hpp"
-#include "train/initializer.hpp"
+#include "net/initializer.hpp"
 
 namespace {
 

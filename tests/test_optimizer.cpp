@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "train/initializer.hpp"
+#include "net/initializer.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 

@@ -1,5 +1,5 @@
 // Initializer implementation.
-#include "train/initializer.hpp"
+#include "net/initializer.hpp"
 
 #include <cmath>
 

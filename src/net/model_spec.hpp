@@ -12,7 +12,7 @@
 
 #include "core/tensor.hpp"
 #include "layers/layer_options.hpp"
-#include "train/initializer.hpp"
+#include "net/initializer.hpp"
 
 namespace cnn {
 

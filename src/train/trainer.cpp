@@ -15,7 +15,7 @@
 #include "net/replica_set.hpp"
 #include "train/batch.hpp"
 #include "train/evaluate.hpp"
-#include "train/initializer.hpp"
+#include "net/initializer.hpp"
 #include "train/schedule.hpp"
 #include "train/softmax_cross_entropy.hpp"
 
