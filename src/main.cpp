@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
+  // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
+  for (CLI::App* command : {train, eval, predict}) {
+    command->add_flag("-v,--verbose", verbose, "Log debug details");
+    command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
+  }
 
   try {
     app.parse(argc, argv);
