@@ -61,12 +61,12 @@ std::string read_config_text(const std::string& path) {
   std::string text;
   char chunk[1 << 16];
   for (;;) {
-    const ssize_t got = ::read(fd, chunk, sizeof chunk);
+    const std::size_t room = kMaxConfigBytes + 1 - text.size();  // never read past the limit + 1 byte
+    const ssize_t got = ::read(fd, chunk, std::min(sizeof chunk, room));
     if (got < 0 && errno == EINTR) continue;
     CNN_CHECK_CODE(got >= 0, ExitCode::kUsage, "{}: cannot read the config file: {}", path, std::strerror(errno));
     if (got == 0) break;
-    const std::size_t room = kMaxConfigBytes + 1 - text.size();  // never more than the limit + 1 byte
-    text.append(chunk, std::min(static_cast<std::size_t>(got), room));
+    text.append(chunk, static_cast<std::size_t>(got));
     CNN_CHECK_CODE(text.size() <= kMaxConfigBytes, ExitCode::kUsage, "{}: config file larger than 1 MiB", path);
   }
   return text;
