@@ -11,6 +11,7 @@
 #include "cli/predict.hpp"
 #include "cli/train.hpp"
 #include "core/error.hpp"
+#include "core/float_mode.hpp"
 #include "ops/blas.hpp"
 
 namespace {
@@ -26,6 +27,9 @@ void setup_logging(bool verbose, bool quiet) {
 
 int main(int argc, char** argv) {
   using cnn::ExitCode;
+  // Denormal floats take a slow path on many x86 cores (about 25x for a model with denormal
+  // weights): flush them to zero on this thread; the worker threads do the same (core/float_mode.hpp).
+  cnn::enable_flush_to_zero();
   // cnn's parallelism is its own (net/replica_set.hpp); OpenBLAS runs single-threaded unless a
   // command asks otherwise, and its idle workers must not spin on a core meanwhile (ops/blas.cpp).
   cnn::set_blas_threads(1);
