@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "core/float_mode.hpp"
 #include "core/rng.hpp"
 #include "io/config.hpp"
 #include "net/builder.hpp"
@@ -32,6 +33,7 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 }  // namespace
 
 int main(int argc, char** argv) {
+  cnn::enable_flush_to_zero();  // as the cnn executable does
   std::string config_path = "configs/lenet5.cfg";
   int batch = 16, steps = 400;
   CLI::App app{"Per-layer forward and backward time of one training step, one thread (minimum over steps)"};

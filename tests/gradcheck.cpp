@@ -36,6 +36,43 @@ const Tensor& poisoned_forward(Layer& layer, const Tensor& x) {
   return y2;
 }
 
+// Parameter gradients accumulate: backward adds into them and the step clears them once (Caffe's
+// rule, layer.hpp). So the checker pre-fills them with random values G, not zeros, and takes the
+// analytic gradient as (after - G): a backward that overwrote instead of adding would fail.
+std::vector<Tensor> prefill_gradients(const std::vector<Param>& params, Rng& rng) {
+  std::vector<Tensor> before;
+  for (const Param& p : params) {
+    for (std::size_t i = 0; i < p.grad->size(); ++i) (*p.grad)[i] = rng.uniform(-1.0f, 1.0f);
+    before.push_back(*p.grad);
+  }
+  return before;
+}
+
+// What backward added to each parameter gradient since `before`, subtracted in double.
+std::vector<Tensor> added_since(const std::vector<Param>& params, const std::vector<Tensor>& before) {
+  std::vector<Tensor> added;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    Tensor a(params[k].grad->shape());
+    for (std::size_t i = 0; i < a.size(); ++i)
+      a[i] = static_cast<float>(static_cast<double>((*params[k].grad)[i]) - static_cast<double>(before[k][i]));
+    added.push_back(std::move(a));
+  }
+  return added;
+}
+
+// A second backward of the same forward must add the same again: after the second call the
+// gradients hold G + 2a, up to float rounding of the two additions.
+void require_added_twice(const std::vector<Param>& params, const std::vector<Tensor>& before, const std::vector<Tensor>& once,
+                         const std::string& what) {
+  for (std::size_t k = 0; k < params.size(); ++k)
+    for (std::size_t i = 0; i < once[k].size(); ++i) {
+      const double g = before[k][i], a = once[k][i], twice = (*params[k].grad)[i];
+      INFO(what << " " << params[k].name << "[" << i << "]: G " << g << ", one backward added " << a
+                << ", two left " << twice << " (expected G + 2a)");
+      REQUIRE(std::abs(twice - (g + 2 * a)) <= 1e-6 + 1e-5 * (std::abs(g) + 2 * std::abs(a)));
+    }
+}
+
 }  // namespace
 
 Tensor random_tensor(const Shape& shape, Rng& rng, float lo, float hi) {
@@ -65,17 +102,17 @@ void check_layer_gradients(Layer& layer, const Tensor& x_in, Rng& rng, double ep
   const Tensor& y = poisoned_forward(layer, x);
   const Tensor r = random_tensor(y.shape(), rng);
 
-  // Analytic gradients, with the dx buffer and parameter gradients poisoned/cleared first.
-  for (Param& p : params) p.grad->fill(0.0f);
+  // Analytic gradients: dx is overwritten (its buffer poisoned after a first call), parameter
+  // gradients are added to random values G (see prefill_gradients).
+  const std::vector<Tensor> before = prefill_gradients(params, rng);
   const Tensor& dx0 = layer.backward(r);
+  const std::vector<Tensor> dparams = added_since(params, before);
   const_cast<Tensor&>(dx0).fill(kNaN);
-  for (Param& p : params) p.grad->fill(0.0f);
   layer.forward(x, Mode::kTrain);
   const Tensor dx = layer.backward(r);
   require_all_finite(dx, "dx");
   REQUIRE(dx.shape() == x.shape());
-  std::vector<Tensor> dparams;
-  for (Param& p : params) dparams.push_back(*p.grad);
+  require_added_twice(params, before, dparams, layer.kind());
 
   auto f = [&]() { return dot(layer.forward(x, Mode::kTrain), r); };
   // Every element of `values` against its analytic gradient in `analytic`.
@@ -102,11 +139,14 @@ void check_net_gradients(Net& net, const Tensor& x_in, const std::uint8_t* label
   SoftmaxCrossEntropy loss;
   auto f = [&]() { return loss.forward(net.forward(x, Mode::kTrain), labels); };
   net.zero_grad();
+  const std::vector<Tensor> before = prefill_gradients(net.params(), rng);
   f();
   const Tensor dx = net.backward(loss.backward());
   require_all_finite(dx, "net dx");
-  std::vector<Tensor> dparams;
-  for (const Param& p : net.params()) dparams.push_back(*p.grad);
+  const std::vector<Tensor> dparams = added_since(net.params(), before);
+  f();
+  net.backward(loss.backward());
+  require_added_twice(net.params(), before, dparams, "net");
 
   // A ReLU or max-pool kink near v makes a central difference meaningless, and in a float32
   // network the loss is only good to about 2e-7, which rules out tiny steps. A point is judged

@@ -3,8 +3,10 @@
 // The scalar is f = Σ y · r for a fixed random r, summed in double, so df/dy = r and the
 // layer's backward(r) must equal the numeric derivative (f(x + e) - f(x - e)) / 2e for every
 // input and every parameter element. Pass if |a - n| <= 1e-3 + 1e-2 max(|a|, |n|).
-// Output and gradient buffers are poisoned with NaN between calls, so an element a layer forgets
-// to write shows up as NaN instead of a stale value.
+// Output and dx buffers are poisoned with NaN between calls, so an element a layer forgets to
+// write shows up as NaN instead of a stale value. Parameter gradients must be added to, not
+// overwritten: they start from random values G, the analytic gradient is (after - G), and a second
+// backward must leave G + 2 x that.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // End-to-end tests of the cnn executable on tiny IDX files written here: train, determinism,
-// resume, init, eval, predict, interruption, and the exit code and message of each error.
+// resume, init, eval, predict, and the exit code and message of each error (interruption:
+// test_interrupt.cpp; several threads: test_threads.cpp).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <filesystem>
@@ -148,21 +149,6 @@ TEST_CASE("two runs with the same seed are bit-identical, and resume continues e
   const auto both = w.cnn("train --config " + w.config + " --init " + w.dir.file("a/model.bin") + " --resume " +
                           w.dir.file("a/model.bin"));
   expect_failure(both, 2, "excludes");
-}
-
-TEST_CASE("Ctrl-C finishes the step, writes a checkpoint and exits 130", "[e2e]") {
-  Workspace w;
-  write_text(w.config, tiny_config(w.data, w.dir.file("run"), 100000));
-  const auto r = run_shell(w.env + "OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' train --config " + w.config +
-                           " --threads 1 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid");
-  INFO(r.err);
-  CHECK(r.exit_code == 130);
-  CHECK(r.err.find("interrupted") != std::string::npos);
-  REQUIRE(std::filesystem::exists(w.dir.file("run/model.bin")));
-  // The checkpoint resumes.
-  const auto resumed = w.cnn("train --resume " + w.dir.file("run/model.bin") + " --epochs 100000 --threads 1 & pid=$!; sleep 1; kill -TERM $pid; wait $pid");
-  CHECK(resumed.exit_code == 130);
-  CHECK(resumed.err.find("resuming in epoch") != std::string::npos);
 }
 
 TEST_CASE("each error gets its exit code and a message naming the problem", "[e2e]") {

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "io/image_prep.hpp"
 #include "ops/blas.hpp"
+#include "train/batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/softmax_cross_entropy.hpp"
 
@@ -36,11 +37,15 @@ namespace {
 GrayImage network_view(const PredictOptions& o, const std::string& path, const Shape& input) {
   const GrayImage image = load_gray_image(path);
   if (o.raw) return as_raw_input(image, input[1], input[2], path);
-  CNN_CHECK_CODE(input[1] >= 28 && input[2] >= 28, ExitCode::kUsage,
-                 "the model's input {} is smaller than the 28x28 an MNIST-style image needs; use --raw", input.str());
+  // The rule of training's batches (train/batch.hpp): the 28x28 digit fills the input, or sits in
+  // its 2-pixel border (the classic 32x32 LeNet input).
+  CNN_CHECK_CODE(images_fit(28, 28, input), ExitCode::kUsage,
+                 "the model's input {} takes no MNIST-style 28x28 image (it must be 28x28, or 32x32 with a {}-pixel border); "
+                 "use --raw",
+                 input.str(), kInputBorder);
   GrayImage prepared = prepare_mnist_style(image, path);
   if (input[1] == 28 && input[2] == 28) return prepared;
-  GrayImage padded;  // e.g. the classic 32x32 LeNet input: centred with a zero border
+  GrayImage padded;  // the classic 32x32 LeNet input: centred with a zero border
   padded.height = input[1];
   padded.width = input[2];
   padded.pixels.assign(static_cast<std::size_t>(padded.height) * padded.width, 0.0f);

@@ -2,6 +2,7 @@
 #include "core/worker_team.hpp"
 
 #include "core/error.hpp"
+#include "core/float_mode.hpp"
 
 namespace cnn {
 namespace {
@@ -39,6 +40,7 @@ WorkerTeam::~WorkerTeam() {
 }
 
 void WorkerTeam::helper_loop(int member) {
+  enable_flush_to_zero();  // per thread, like main's (core/float_mode.hpp)
   std::uint64_t seen = 0;
   for (;;) {
     for (int spin = 0; spin < kSpinRounds && generation_.load(std::memory_order_acquire) == seen && !stopping_.load(); ++spin)

@@ -1,7 +1,8 @@
 // WorkerTeam: a fixed team of threads that runs one task on every member and waits for all.
 // The calling thread is member 0; size - 1 helper threads live as long as the team, so a
 // training step costs a wake-up, not a thread start. Exceptions thrown by a member are
-// rethrown to the caller (the first one, by member order).
+// rethrown to the caller (the first one, by member order). Helpers compute with flush-to-zero and
+// denormals-are-zero set (core/float_mode.hpp); member 0 runs in the caller's mode.
 //
 // A training step hands work to the team twice, a few hundred microseconds apart; sleeping on a
 // condition variable each time costs tens of microseconds per hand-off (measured: two threads

@@ -1,20 +1,77 @@
 // Config reader: yaml-cpp plus a closed-schema walk that names file, line and key on any error.
+//
+// The file is untrusted (SPEC.md section 6): only a regular file of at most 1 MiB is read; YAML
+// nesting past yaml-cpp's depth guard, explicit tags and alias trees of more than kMaxNodes nodes
+// are refused before the schema walk.
 #include "io/config.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <set>
-#include <sstream>
-#include <cctype>
-#include <cmath>
+#include <vector>
 
 #include "core/error.hpp"
 #include "net/layer_registry.hpp"
 
 namespace cnn {
 namespace {
+
+constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
+
+// The most YAML nodes a config may hold, a node counted again each time an alias reaches it:
+// aliases share nodes, so a small file can describe an exponentially large tree ("billion
+// laughs"), or a cyclic one (`&a [*a]`). The reference configs hold about a hundred.
+constexpr std::size_t kMaxNodes = 100000;
+
+// A key or value as quoted in a message: long ones cut, so that a 1 MiB key gives a short error.
+std::string shorten(const std::string& text) {
+  constexpr std::size_t kKeep = 64;
+  if (text.size() <= kKeep) return text;
+  return fmt::format("{}... ({} bytes)", text.substr(0, kKeep), text.size());
+}
+
+// Reads the whole config file: a regular file of at most kMaxConfigBytes. The type is checked with
+// stat before opening, since opening a FIFO for reading blocks until a writer appears and a device
+// such as /dev/zero never ends; the file is then opened non-blocking and checked again (it may
+// have been swapped meanwhile), and read only up to the limit + 1 byte whatever its size says.
+std::string read_config_text(const std::string& path) {
+  struct stat st {};
+  CNN_CHECK_CODE(::stat(path.c_str(), &st) == 0, ExitCode::kUsage, "{}: cannot open the config file: {}", path,
+                 std::strerror(errno));
+  CNN_CHECK_CODE(S_ISREG(st.st_mode), ExitCode::kUsage, "{}: not a regular file (a folder, FIFO or device?); a config is a file",
+                 path);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  CNN_CHECK_CODE(fd >= 0, ExitCode::kUsage, "{}: cannot open the config file: {}", path, std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  CNN_CHECK_CODE(::fstat(fd, &st) == 0 && S_ISREG(st.st_mode), ExitCode::kUsage,
+                 "{}: not a regular file (a folder, FIFO or device?); a config is a file", path);
+  std::string text;
+  char chunk[1 << 16];
+  for (;;) {
+    const std::size_t room = kMaxConfigBytes + 1 - text.size();  // never read past the limit + 1 byte
+    const ssize_t got = ::read(fd, chunk, std::min(sizeof chunk, room));
+    if (got < 0 && errno == EINTR) continue;
+    CNN_CHECK_CODE(got >= 0, ExitCode::kUsage, "{}: cannot read the config file: {}", path, std::strerror(errno));
+    if (got == 0) break;
+    text.append(chunk, static_cast<std::size_t>(got));
+    CNN_CHECK_CODE(text.size() <= kMaxConfigBytes, ExitCode::kUsage, "{}: config file larger than 1 MiB", path);
+  }
+  return text;
+}
 
 class Reader {
  public:
@@ -34,7 +91,7 @@ class Reader {
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string key = it->first.Scalar();
-      const std::string path = where.empty() ? key : where + "." + key;
+      const std::string path = where.empty() ? shorten(key) : where + "." + shorten(key);
       if (!allowed.count(key)) {
         std::string expected;
         for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
@@ -46,31 +103,31 @@ class Reader {
       if (!seen.count(key)) fail(node, where.empty() ? key : where + "." + key, "missing required key");
   }
 
+  // Integers and numbers are parsed with strtoll/strtod over the whole scalar: "3.5", "1e3" or
+  // "12abc" are not integers, and a value past what the type holds is out of range, not wrapped.
   std::int64_t get_int(const YAML::Node& node, const std::string& key, std::int64_t lo, std::int64_t hi) const {
     if (!node.IsScalar()) fail(node, key, "expected an integer");
-    std::int64_t v = 0;
-    std::size_t used = 0;
-    try {
-      v = std::stoll(node.Scalar(), &used, 10);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != node.Scalar().size()) fail(node, key, "expected an integer, got '" + node.Scalar() + "'");
+    const std::string& text = node.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || end != text.c_str() + text.size() || std::isspace(static_cast<unsigned char>(text[0])))
+      fail(node, key, "expected an integer, got '" + shorten(text) + "'");
+    if (errno == ERANGE) fail(node, key, fmt::format("{} is out of range [{}, {}]", shorten(text), lo, hi));
     if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
     return v;
   }
 
   double get_number(const YAML::Node& node, const std::string& key, double lo, double hi) const {
     if (!node.IsScalar()) fail(node, key, "expected a number");
-    double v = 0;
-    std::size_t used = 0;
-    try {
-      v = std::stod(node.Scalar(), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != node.Scalar().size() || !std::isfinite(v))
-      fail(node, key, "expected a number, got '" + node.Scalar() + "'");
+    const std::string& text = node.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || std::isspace(static_cast<unsigned char>(text[0])) ||
+        (errno != ERANGE && !std::isfinite(v)))
+      fail(node, key, "expected a number, got '" + shorten(text) + "'");
+    if (errno == ERANGE) fail(node, key, fmt::format("{} is out of range [{}, {}]", shorten(text), lo, hi));
     if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
     return v;
   }
@@ -95,6 +152,75 @@ class Reader {
  private:
   std::string name_;
 };
+
+// Walks the whole YAML tree before the schema looks at it, iteratively and within kMaxNodes visits
+// (aliases may repeat or cycle), and refuses every explicitly tagged node (`!!python/object ...`,
+// `!foo`, `!!str`): the schema is plain data, so a tag could only be ignored, silently. yaml-cpp
+// reports "?" for a plain scalar or an untagged collection, "!" for a quoted scalar (or the
+// non-specific tag `!`) and "" for an empty value; anything else came from an explicit tag.
+void check_tree(const Reader& r, const YAML::Node& root) {
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  struct Visit {
+    YAML::Node node;
+    std::size_t parent;  // index in `visits`; kNone for the root
+    bool has_key;        // reached as a map key or value (else as a sequence element)
+    YAML::Node key;      // that map key, kept as a node: keys may be long, paths are built on error
+    std::size_t index;   // that sequence index
+  };
+  std::vector<Visit> visits{{root, kNone, false, YAML::Node(), 0}};
+  std::vector<std::size_t> todo{0};
+
+  // The key path of a visit (model.layers[0].conv), long cyclic paths elided in the middle.
+  auto path_of = [&](std::size_t v) {
+    std::vector<std::string> parts;
+    for (; visits[v].parent != kNone; v = visits[v].parent) {
+      const Visit& at = visits[v];
+      parts.push_back(at.has_key ? (at.key.IsScalar() ? shorten(at.key.Scalar()) : std::string("?"))
+                                 : fmt::format("[{}]", at.index));
+    }
+    if (parts.empty()) return std::string("(top level)");
+    std::reverse(parts.begin(), parts.end());
+    constexpr std::size_t kEnds = 6;
+    if (parts.size() > 2 * kEnds) {
+      const std::string elided = fmt::format("...({} more)...", parts.size() - 2 * kEnds);
+      parts.erase(parts.begin() + kEnds, parts.end() - kEnds);
+      parts.insert(parts.begin() + kEnds, elided);
+    }
+    std::string path;
+    for (const auto& part : parts) path += (path.empty() || part[0] == '[' ? "" : ".") + part;
+    return path;
+  };
+  auto add = [&](std::size_t parent, const YAML::Node& node, bool has_key, const YAML::Node& key, std::size_t index) {
+    if (visits.size() >= kMaxNodes)
+      r.fail(node, path_of(parent),
+             fmt::format("more than {} YAML nodes (counting a node each time an alias reaches it); a cnn config has a "
+                         "few hundred, so this looks like an alias bomb or a cycle",
+                         kMaxNodes));
+    visits.push_back({node, parent, has_key, key, index});
+    todo.push_back(visits.size() - 1);
+  };
+
+  while (!todo.empty()) {
+    const std::size_t v = todo.back();
+    todo.pop_back();
+    const YAML::Node node = visits[v].node;  // a handle: `visits` may reallocate below
+    const std::string& tag = node.Tag();
+    if (!tag.empty() && tag != "?" && tag != "!")
+      r.fail(node, path_of(v), fmt::format("explicit YAML tag '{}' is not allowed (a config is plain data: remove the tag)",
+                                           shorten(tag)));
+    const std::size_t first = todo.size();
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        add(v, it->first, true, it->first, 0);  // the key is a node too, and may carry a tag
+        add(v, it->second, true, it->first, 0);
+      }
+    } else if (node.IsSequence()) {
+      std::size_t i = 0;
+      for (auto it = node.begin(); it != node.end(); ++it) add(v, *it, false, YAML::Node(), i++);
+    }
+    std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(first), todo.end());  // document order
+  }
+}
 
 // A layer's options in the config file, read through its kind's schema (layers/layer_options.hpp);
 // errors name the file, line and key path ("model.layers[0].conv.kernel").
@@ -161,7 +287,7 @@ void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
       continue;
     }
     if (!find_layer_kind(kind))
-      r.fail(entry, where, "unknown layer '" + kind + "' (expected " + layer_kind_names() + " or softmax)");
+      r.fail(entry, where, "unknown layer '" + shorten(kind) + "' (expected " + layer_kind_names() + " or softmax)");
     spec.layers.push_back(read_layer_spec(kind, YamlLayerOptions(r, options, entry, at)));
   }
   const YAML::Node last = layers[layers.size() - 1];
@@ -180,7 +306,7 @@ void parse_model(const Reader& r, const YAML::Node& m, ModelSpec& spec) {
   if (m["init"]) {
     const std::string init = r.get_string(m["init"], "model.init");
     if (!kInitNames.parse(init, &spec.init))
-      r.fail(m["init"], "model.init", "unknown initializer '" + init + "' (expected " + kInitNames.names() + ")");
+      r.fail(m["init"], "model.init", "unknown initializer '" + shorten(init) + "' (expected " + kInitNames.names() + ")");
   }
 }
 
@@ -188,7 +314,7 @@ void parse_optimizer(const Reader& r, const YAML::Node& o, OptimizerConfig& opt)
   r.check_map(o, "train.optimizer", {"type", "lr", "momentum", "beta1", "beta2", "eps"}, {"type"});
   const std::string type = r.get_string(o["type"], "train.optimizer.type");
   if (!kOptimizerNames.parse(type, &opt.type))
-    r.fail(o["type"], "train.optimizer.type", "unknown optimizer '" + type + "' (expected " + kOptimizerNames.names() + ")");
+    r.fail(o["type"], "train.optimizer.type", "unknown optimizer '" + shorten(type) + "' (expected " + kOptimizerNames.names() + ")");
   if (o["lr"]) opt.lr = static_cast<float>(r.get_number(o["lr"], "train.optimizer.lr", 1e-12, 10.0));
   if (o["momentum"]) opt.momentum = static_cast<float>(r.get_number(o["momentum"], "train.optimizer.momentum", 0.0, 0.999999));
   if (o["beta1"]) opt.beta1 = static_cast<float>(r.get_number(o["beta1"], "train.optimizer.beta1", 0.0, 0.999999));
@@ -209,7 +335,7 @@ void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedu
   r.check_map(s, "train.schedule", {"type", "step_epochs", "gamma", "min_lr"}, {"type"});
   const std::string type = r.get_string(s["type"], "train.schedule.type");
   if (!kScheduleNames.parse(type, &schedule.type))
-    r.fail(s["type"], "train.schedule.type", "unknown schedule '" + type + "' (expected " + kScheduleNames.names() + ")");
+    r.fail(s["type"], "train.schedule.type", "unknown schedule '" + shorten(type) + "' (expected " + kScheduleNames.names() + ")");
   if (s["step_epochs"]) schedule.step_epochs = static_cast<int>(r.get_int(s["step_epochs"], "train.schedule.step_epochs", 1, 100000));
   if (s["gamma"]) schedule.gamma = static_cast<float>(r.get_number(s["gamma"], "train.schedule.gamma", 0.0, 1.0));
   if (s["min_lr"]) schedule.min_lr = static_cast<float>(r.get_number(s["min_lr"], "train.schedule.min_lr", 0.0, 10.0));
@@ -238,6 +364,9 @@ double readable(float value) { return std::stod(fmt::format("{}", value)); }
 YAML::Node load_yaml(const std::string& text, const std::string& name) {
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    CNN_FAIL(ExitCode::kUsage, "{}:{}: YAML nested too deeply (yaml-cpp's parser stops at depth {}; a cnn config nests 4 levels)",
+             name, e.mark.line + 1, e.depth());
   } catch (const YAML::Exception& e) {
     CNN_FAIL(ExitCode::kUsage, "{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.msg);
   }
@@ -247,7 +376,8 @@ YAML::Node load_yaml(const std::string& text, const std::string& name) {
 
 RunConfig parse_config(const std::string& text, const std::string& name) {
   Reader r(name);
-  const YAML::Node root = load_yaml(text, name);
+  YAML::Node root = load_yaml(text, name);
+  check_tree(r, root);
   if (!root.IsMap()) CNN_FAIL(ExitCode::kUsage, "{}: expected a mapping with data, model, train and output", name);
   r.check_map(root, "", {"data", "model", "train", "output"}, {"model"});
   RunConfig config;
@@ -299,12 +429,7 @@ RunConfig parse_settings(const nlohmann::json& settings, const std::string& name
 }
 
 RunConfig load_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  CNN_CHECK_CODE(in.good(), ExitCode::kUsage, "{}: cannot open the config file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  CNN_CHECK_CODE(text.str().size() <= (1u << 20), ExitCode::kUsage, "{}: config file larger than 1 MiB", path);
-  return parse_config(text.str(), path);
+  return parse_config(read_config_text(path), path);
 }
 
 }  // namespace cnn

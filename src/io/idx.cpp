@@ -1,11 +1,21 @@
 // IDX reader implementation; format and rules in idx.hpp.
+//
+// A .gz file is decompressed with zlib's inflate over the file read in chunks (not gzread, which
+// ignores whatever follows the last gzip member), so the reader knows where the gzip stream ends:
+// after a member's end, only another complete member may follow (concatenated members are valid
+// gzip and form one stream); any other byte is refused, as trailing bytes of a raw file are.
 #include "io/idx.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
-#include <array>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <memory>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -17,29 +27,45 @@ namespace fs = std::filesystem;
 // Deflate cannot expand data by more than about 1032:1, so a .gz file of n bytes cannot honestly
 // hold more than this many decompressed bytes.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
+constexpr std::size_t kChunkBytes = std::size_t{1} << 18;  // file bytes read at a time
+constexpr std::size_t kMaxCall = std::size_t{1} << 30;     // zlib counts in 32-bit unsigned
 
-struct GzCloser {
-  void operator()(gzFile_s* f) const { gzclose(f); }
+struct FileDescriptor {
+  int fd = -1;
+  FileDescriptor() = default;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
 };
 
 class IdxFile {
  public:
-  explicit IdxFile(const std::string& path) : path_(path) {
-    std::error_code ec;
-    CNN_CHECK_CODE(fs::is_regular_file(path, ec), ExitCode::kData, "{}: not found or not a regular file", path);
-    file_size_ = fs::file_size(path, ec);
-    CNN_CHECK_CODE(!ec, ExitCode::kData, "{}: cannot read its size: {}", path, ec.message());
-    std::array<unsigned char, 2> head{};
-    {
-      FILE* raw = std::fopen(path.c_str(), "rb");
-      CNN_CHECK_CODE(raw != nullptr, ExitCode::kData, "{}: cannot open", path);
-      const std::size_t got = std::fread(head.data(), 1, 2, raw);
-      std::fclose(raw);
-      gzip_ = got == 2 && head[0] == 0x1f && head[1] == 0x8b;
+  // Checks the type with stat before opening: opening a FIFO blocks until a writer appears, and a
+  // device may never end. Opened non-blocking and checked again, in case the path was swapped.
+  explicit IdxFile(const std::string& path) : path_(path), in_(kChunkBytes) {
+    struct stat st {};
+    CNN_CHECK_CODE(::stat(path.c_str(), &st) == 0, ExitCode::kData, "{}: not found or not readable: {}", path,
+                   std::strerror(errno));
+    CNN_CHECK_CODE(S_ISREG(st.st_mode), ExitCode::kData, "{}: not a regular file (a folder, FIFO or device?)", path);
+    file_.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    CNN_CHECK_CODE(file_.fd >= 0, ExitCode::kData, "{}: cannot open: {}", path, std::strerror(errno));
+    CNN_CHECK_CODE(::fstat(file_.fd, &st) == 0 && S_ISREG(st.st_mode), ExitCode::kData,
+                   "{}: not a regular file (a folder, FIFO or device?)", path);
+    file_size_ = static_cast<std::uint64_t>(st.st_size);
+    gzip_ = ensure_input(2) && zs_.next_in[0] == 0x1f && zs_.next_in[1] == 0x8b;
+    if (gzip_) {
+      const int rc = inflateInit2(&zs_, 16 + MAX_WBITS);  // 16: a gzip wrapper, not zlib's
+      CNN_CHECK(rc == Z_OK, "{}: zlib could not start ({})", path, rc);
+      inflating_ = true;
     }
-    file_.reset(gzopen(path.c_str(), "rb"));
-    CNN_CHECK_CODE(file_ != nullptr, ExitCode::kData, "{}: cannot open", path);
   }
+  ~IdxFile() {
+    if (inflating_) inflateEnd(&zs_);
+  }
+  IdxFile(const IdxFile&) = delete;
+  IdxFile& operator=(const IdxFile&) = delete;
 
   // The most decompressed bytes this file can justify.
   std::uint64_t byte_budget() const { return gzip_ ? file_size_ * kMaxDeflateRatio : file_size_; }
@@ -47,22 +73,43 @@ class IdxFile {
   const std::string& path() const { return path_; }
   std::uint64_t offset() const { return offset_; }
 
-  // Reads exactly n bytes or fails naming what was being read.
+  // Reads exactly n (decompressed) bytes or fails naming what was being read.
   void read(void* out, std::size_t n, const char* what) {
+    unsigned char* dst = static_cast<unsigned char*>(out);
     std::size_t done = 0;
-    while (done < n) {
-      const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
-      const int got = gzread(file_.get(), static_cast<char*>(out) + done, chunk);
-      if (got <= 0) {
-        int errnum = 0;
-        const char* msg = gzerror(file_.get(), &errnum);
-        if (got < 0 || errnum != Z_OK)
-          CNN_FAIL(ExitCode::kData, "{}: corrupt {} stream at byte {} while reading {}: {}", path_, gzip_ ? "gzip" : "file",
-                   offset_ + done, what, msg ? msg : "read error");
-        CNN_FAIL(ExitCode::kData, "{}: truncated: file ends at byte {} while reading {} ({} bytes expected)", path_,
-                 offset_ + done, what, n);
+    auto truncated = [&] {
+      CNN_FAIL(ExitCode::kData, "{}: truncated: file ends at byte {} while reading {} ({} bytes expected)", path_,
+               offset_ + done, what, n);
+    };
+    if (!gzip_) {
+      while (done < n) {
+        if (zs_.avail_in == 0 && n - done >= kChunkBytes) {  // large reads bypass the buffer
+          const std::size_t got = read_file(dst + done, std::min(n - done, kMaxCall));
+          if (got == 0) truncated();
+          done += got;
+          continue;
+        }
+        if (!ensure_input(1)) truncated();
+        const std::size_t take = std::min<std::size_t>(n - done, zs_.avail_in);
+        std::memcpy(dst + done, zs_.next_in, take);
+        consume(take);
+        done += take;
       }
-      done += static_cast<std::size_t>(got);
+      offset_ += n;
+      return;
+    }
+    while (done < n) {
+      if (member_ended_) {
+        if (!next_member()) truncated();
+        continue;
+      }
+      if (zs_.avail_in == 0 && !ensure_input(1)) truncated();
+      const std::size_t want = std::min(n - done, kMaxCall);
+      zs_.next_out = dst + done;
+      zs_.avail_out = static_cast<uInt>(want);
+      const int rc = inflate(&zs_, Z_NO_FLUSH);
+      done += want - zs_.avail_out;
+      check_inflate(rc, what);
     }
     offset_ += n;
   }
@@ -73,22 +120,98 @@ class IdxFile {
     return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
   }
 
+  // The header's data is all read: the file (or the gzip stream) must end here.
   void expect_end() {
-    char extra = 0;
-    const int got = gzread(file_.get(), &extra, 1);
-    if (got > 0) CNN_FAIL(ExitCode::kData, "{}: trailing data after byte {} (the header says the file ends there)", path_, offset_);
-    int errnum = 0;
-    const char* msg = gzerror(file_.get(), &errnum);
-    CNN_CHECK_CODE(got == 0 && errnum == Z_OK, ExitCode::kData, "{}: corrupt gzip stream after byte {}: {}", path_, offset_,
-                   msg ? msg : "read error");
+    const char* what = "the end of the gzip stream";
+    if (!gzip_) {
+      if (ensure_input(1))
+        CNN_FAIL(ExitCode::kData, "{}: trailing data after byte {} (the header says the file ends there)", path_, offset_);
+      return;
+    }
+    unsigned char extra = 0;
+    for (;;) {
+      if (member_ended_) {
+        if (!next_member()) return;
+        continue;
+      }
+      if (zs_.avail_in == 0 && !ensure_input(1))
+        CNN_FAIL(ExitCode::kData, "{}: truncated gzip stream: the file ends at byte {} before the stream's end (its checksum)",
+                 path_, file_pos_);
+      zs_.next_out = &extra;
+      zs_.avail_out = 1;
+      const int rc = inflate(&zs_, Z_NO_FLUSH);
+      if (zs_.avail_out == 0)
+        CNN_FAIL(ExitCode::kData, "{}: trailing data after byte {} (the header says the file ends there)", path_, offset_);
+      check_inflate(rc, what);
+    }
   }
 
  private:
+  // The position in the file of the next byte not yet consumed.
+  std::uint64_t position() const { return file_pos_ - zs_.avail_in; }
+
+  // Reads up to n bytes of the file into dst; 0 at the end of the file.
+  std::size_t read_file(unsigned char* dst, std::size_t n) {
+    ssize_t got = 0;
+    do {
+      got = ::read(file_.fd, dst, n);
+    } while (got < 0 && errno == EINTR);
+    CNN_CHECK_CODE(got >= 0, ExitCode::kData, "{}: read error at byte {}: {}", path_, file_pos_, std::strerror(errno));
+    file_pos_ += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
+  }
+
+  // Makes at least k (<= kChunkBytes) unconsumed bytes available in zs_.next_in unless the file
+  // ends first; returns whether they are there.
+  bool ensure_input(std::size_t k) {
+    while (zs_.avail_in < k) {
+      if (zs_.avail_in > 0 && zs_.next_in != in_.data()) std::memmove(in_.data(), zs_.next_in, zs_.avail_in);
+      zs_.next_in = in_.data();
+      const std::size_t got = read_file(in_.data() + zs_.avail_in, in_.size() - zs_.avail_in);
+      if (got == 0) return false;
+      zs_.avail_in += static_cast<uInt>(got);
+    }
+    return true;
+  }
+
+  void consume(std::size_t k) {
+    zs_.next_in += k;
+    zs_.avail_in -= static_cast<uInt>(k);
+  }
+
+  // After inflate: notes a member's end, and refuses a corrupt stream.
+  void check_inflate(int rc, const char* what) {
+    if (rc == Z_STREAM_END) {
+      member_ended_ = true;
+      return;
+    }
+    if (rc == Z_OK || (rc == Z_BUF_ERROR && zs_.avail_in == 0)) return;  // more input needed
+    CNN_FAIL(ExitCode::kData, "{}: corrupt gzip stream at byte {} of the file while reading {}: {}", path_, position(), what,
+             zs_.msg ? zs_.msg : zError(rc));
+  }
+
+  // At the end of a gzip member: false at the end of the file; true when another member starts
+  // (then inflate is reset for it); anything else is refused.
+  bool next_member() {
+    if (!ensure_input(1)) return false;
+    if (!ensure_input(2) || zs_.next_in[0] != 0x1f || zs_.next_in[1] != 0x8b)
+      CNN_FAIL(ExitCode::kData, "{}: trailing bytes after the gzip stream at byte {} ({} bytes that are not a gzip member)", path_,
+               position(), file_size_ > position() ? file_size_ - position() : 0);
+    CNN_CHECK(inflateReset(&zs_) == Z_OK, "{}: zlib could not restart", path_);
+    member_ended_ = false;
+    return true;
+  }
+
   std::string path_;
+  FileDescriptor file_;
   std::uint64_t file_size_ = 0;
   bool gzip_ = false;
-  std::unique_ptr<gzFile_s, GzCloser> file_;
-  std::uint64_t offset_ = 0;
+  z_stream zs_{};                  // next_in/avail_in: the unconsumed part of in_, raw or gzip
+  std::vector<unsigned char> in_;  // (kChunkBytes) file bytes
+  std::uint64_t file_pos_ = 0;     // file bytes read into in_ (or past it) so far
+  bool inflating_ = false;         // inflateInit2 succeeded: inflateEnd is due
+  bool member_ended_ = false;      // inflate reached the end of a gzip member
+  std::uint64_t offset_ = 0;       // decompressed bytes handed out
 };
 
 // Reads the magic and dimensions, checks them, and returns the dimensions.

@@ -36,7 +36,10 @@ class LayerOptions {
   E choice(const char* key, const EnumTable<E, N>& table, const char* what) const {
     const std::string name = word(key);
     E value{};
-    if (!table.parse(name, &value)) fail(key, "unknown " + std::string(what) + " '" + name + "' (expected " + table.names() + ")");
+    if (!table.parse(name, &value)) {
+      const std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;  // a hostile file's megabyte string
+      fail(key, "unknown " + std::string(what) + " '" + shown + "' (expected " + table.names() + ")");
+    }
     return value;
   }
 };

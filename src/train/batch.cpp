@@ -5,14 +5,28 @@
 
 namespace cnn {
 
+bool images_fit(int rows, int cols, const Shape& input) {
+  const bool same = input[1] == rows && input[2] == cols;
+  const bool bordered = input[1] == rows + 2 * kInputBorder && input[2] == cols + 2 * kInputBorder;
+  return same || bordered;
+}
+
 void check_images_fit(const IdxImages& images, const Shape& input) {
   CNN_CHECK_CODE(input[0] == 1, ExitCode::kUsage, "the model input has {} channels but IDX images have 1", input[0]);
-  CNN_CHECK_CODE(images.rows <= input[1] && images.cols <= input[2], ExitCode::kUsage,
-                 "images of {}x{} do not fit the model input {}x{}", images.rows, images.cols, input[1], input[2]);
+  if (images_fit(images.rows, images.cols, input)) return;
+  const int inner_h = input[1] - 2 * kInputBorder, inner_w = input[2] - 2 * kInputBorder;
+  const std::string takes = inner_h > 0 && inner_w > 0
+                                ? fmt::format("images of its own size, or {}x{} ones centred in a {}-pixel zero border", inner_h,
+                                              inner_w, kInputBorder)
+                                : std::string("images of its own size");
+  CNN_FAIL(ExitCode::kUsage, "images of {}x{} do not fit the model input {}x{} (it takes {})", images.rows, images.cols,
+           input[1], input[2], takes);
 }
 
 void fill_batch(const IdxImages& images, const std::vector<std::uint8_t>& labels, const std::uint32_t* indices, int count,
                 const Shape& input, Tensor& x, std::vector<std::uint8_t>* labels_out) {
+  CNN_CHECK(images_fit(images.rows, images.cols, input), "fill_batch: {}x{} images for input {} (check_images_fit first)",
+            images.rows, images.cols, input.str());
   const int h = input[1], w = input[2];
   const int top = (h - images.rows) / 2, left = (w - images.cols) / 2;
   const bool padded = h != images.rows || w != images.cols;

@@ -1,6 +1,8 @@
 // Batch assembly: gathers dataset images (u8, rows x cols) by index into a float input tensor
-// (N, C, H, W) scaled to [0, 1], centred in the model's input when that is larger (LeNet-5's
-// classic 32x32 input holds a 28x28 MNIST digit with 2 pixels of zero padding all round).
+// (N, C, H, W) scaled to [0, 1]. Images are the model's input size, or exactly kInputBorder pixels
+// smaller on each side: LeNet-5's classic 32x32 input holds a 28x28 MNIST digit with 2 pixels of
+// zero padding all round. Any other size is refused, not padded: a 1x1 image in a 28x28 input is
+// a wrong data set, not a small digit.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +13,15 @@
 
 namespace cnn {
 
-// Throws cnn::Error(kUsage) when the images do not fit the model input (C, H, W).
+// The zero border, in pixels on each side, between an image and a larger model input.
+constexpr int kInputBorder = 2;
+
+// Whether rows x cols images go into the model input (C, H, W): the same size, or H = rows + 4 and
+// W = cols + 4.
+bool images_fit(int rows, int cols, const Shape& input);
+
+// Throws cnn::Error(kUsage) naming both sizes when the images do not fit the model input
+// (callers whose data, not config, is at fault map it to kData, as eval does).
 void check_images_fit(const IdxImages& images, const Shape& input);
 
 // x becomes (count, C, H, W); labels_out (if not null) receives the labels of the same images.

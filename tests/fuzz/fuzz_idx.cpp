@@ -10,7 +10,7 @@
 #include "io/idx.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // The reader opens paths (zlib's gzopen), so each input goes through a private temporary file.
+  // The reader opens paths, so each input goes through a private temporary file.
   static const std::string path = "/tmp/cnn-fuzz-idx-" + std::to_string(::getpid());
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
