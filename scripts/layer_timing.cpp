@@ -19,7 +19,7 @@
 
 #include "core/float_mode.hpp"
 #include "core/rng.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "net/builder.hpp"
 #include "ops/blas.hpp"
 #include "net/initializer.hpp"

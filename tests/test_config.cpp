@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "expect_error.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "net/builder.hpp"
 
 using namespace cnn;

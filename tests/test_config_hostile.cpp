@@ -10,7 +10,7 @@
 #include "cli_runner.hpp"
 #include "expect_error.hpp"
 #include "fifo_watchdog.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 
 using namespace cnn;
 using namespace cnn::test;

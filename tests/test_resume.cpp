@@ -10,7 +10,7 @@
 
 #include "cli_runner.hpp"
 #include "idx_writer.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "train/checkpoint.hpp"
 
 using namespace cnn::test;

@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "expect_error.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 
 using namespace cnn;
 using nlohmann::json;

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "ops/blas.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"

@@ -17,7 +17,7 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "net/builder.hpp"
-#include "train/resume_plan.hpp"
+#include "cli/resume_plan.hpp"
 #include "train/trainer.hpp"
 
 namespace cnn {

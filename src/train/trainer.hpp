@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "io/config.hpp"
+#include "train/run_config.hpp"
 #include "io/idx.hpp"
 #include "net/net.hpp"
 #include "train/checkpoint.hpp"

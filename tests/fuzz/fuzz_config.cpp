@@ -3,7 +3,7 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "net/builder.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,7 +3,7 @@
 // The file is untrusted (SPEC.md section 6): only a regular file of at most 1 MiB is read; YAML
 // nesting past yaml-cpp's depth guard, explicit tags and alias trees of more than kMaxNodes nodes
 // are refused before the schema walk.
-#include "io/config.hpp"
+#include "config/config.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

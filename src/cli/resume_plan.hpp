@@ -17,7 +17,7 @@
 #include <optional>
 #include <string>
 
-#include "io/config.hpp"
+#include "config/config.hpp"
 #include "train/checkpoint.hpp"
 
 namespace cnn {

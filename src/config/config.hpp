@@ -1,4 +1,5 @@
-// The run config: a YAML file (yaml-cpp) with a closed schema, SPEC.md section 3.
+// The config reader: a YAML file (yaml-cpp) with a closed schema, SPEC.md section 3, into the
+// RunConfig of train/run_config.hpp. It sits above everything it configures (docs/architecture.md).
 //
 //   data:   {dir: data/mnist, validation: 5000}
 //   model:  {input: [1, 28, 28], layers: [...], init: he_normal}
@@ -13,33 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "net/model_spec.hpp"
-#include "train/optimizer.hpp"
-#include "train/schedule.hpp"
+#include "train/run_config.hpp"
 
 namespace cnn {
-
-struct DataConfig {
-  std::string dir = "data/mnist";  // the four IDX files, raw or .gz
-  int validation = 5000;           // training images held out (the last ones)
-};
-
-struct TrainSettings {
-  int epochs = 10;
-  int batch_size = 32;
-  OptimizerConfig optimizer;
-  ScheduleConfig schedule;
-  std::uint64_t seed = 1;
-  int threads = 0;  // 0: all cores
-};
-
-struct RunConfig {
-  DataConfig data;
-  ModelSpec model;
-  TrainSettings train;
-  std::string output = "runs/default";
-  std::string text;  // the YAML source, kept in checkpoints
-};
 
 RunConfig load_config(const std::string& path);
 // Parses YAML text; `name` is used in error messages in place of a file name.

@@ -1,5 +1,5 @@
 // Resume planning; the rules are in resume_plan.hpp.
-#include "train/resume_plan.hpp"
+#include "cli/resume_plan.hpp"
 
 #include <spdlog/spdlog.h>
 
