@@ -133,7 +133,7 @@ void check_layer_gradients(Layer& layer, const Tensor& x_in, Rng& rng, double ep
   for (std::size_t k = 0; k < params.size(); ++k) check_all(*params[k].value, dparams[k], "d" + params[k].name);
 }
 
-void check_net_gradients(Net& net, const Tensor& x_in, const std::uint8_t* labels, Rng& rng, int samples_per_param,
+void check_net_gradients(Net& net, const Tensor& x_in, const Label* labels, Rng& rng, int samples_per_param,
                          double eps) {
   Tensor x = x_in;
   SoftmaxCrossEntropy loss;

@@ -14,6 +14,7 @@
 
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
+#include "io/image_set.hpp"
 #include "layers/layer.hpp"
 #include "net/net.hpp"
 
@@ -39,7 +40,7 @@ void check_layer_gradients(Layer& layer, const Tensor& x, Rng& rng, double eps =
 // Checks a network plus softmax cross-entropy at (x, labels): every input element and up to
 // `samples_per_param` elements of each parameter tensor, skipping points within reach of a
 // ReLU/max-pool kink (see gradcheck.cpp); at most a quarter may be skipped.
-void check_net_gradients(Net& net, const Tensor& x, const std::uint8_t* labels, Rng& rng, int samples_per_param,
+void check_net_gradients(Net& net, const Tensor& x, const Label* labels, Rng& rng, int samples_per_param,
                          double eps = 1e-3);
 
 }  // namespace cnn::test

@@ -8,6 +8,7 @@
 #include "fifo_watchdog.hpp"
 #include "idx_writer.hpp"
 #include "io/idx.hpp"
+#include "train/batch.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
@@ -37,9 +38,9 @@ TEST_CASE("IDX images and labels are read raw and gzipped", "[idx]") {
   write_bytes(dir.file("i.gz"), gzip_bytes(idx_images_bytes(set.pixels, 7, 28, 28)));
   const Dataset raw = load_dataset(dir.file("i"), dir.file("l.gz"));
   CHECK(raw.size() == 7);
-  CHECK(raw.images.rows == 28);
+  CHECK(raw.images.height == 28);
   CHECK(raw.images.pixels == set.pixels);
-  CHECK(raw.labels == set.labels);
+  CHECK(raw.labels == std::vector<cnn::Label>(set.labels.begin(), set.labels.end()));
   CHECK(read_idx_images(dir.file("i.gz")).pixels == set.pixels);
   // A gzip file without the .gz name is recognised by its content.
   write_bytes(dir.file("renamed"), gzip_bytes(idx_images_bytes(set.pixels, 7, 28, 28)));
@@ -68,9 +69,18 @@ TEST_CASE("malformed IDX files are refused with a message naming the problem", "
   expect_images_error(idx_images_bytes(std::vector<std::uint8_t>(10), 1, 5000, 2), "absurd");
   // A header that claims far more than the file holds: refused before allocating.
   expect_images_error(idx_images_bytes(std::vector<std::uint8_t>(784), 60000000, 28, 28), "more than this");
-  std::string bad_label = labels;
-  bad_label.back() = 10;
-  expect_labels_error(bad_label, "label 10 at index 2");
+  // Any byte is a label to the reader (the class count comes from the data); a label the network
+  // has no output for is refused where data meets network (train/batch.hpp check_labels).
+  std::string eleventh_class = labels;
+  eleventh_class.back() = 10;
+  {
+    ScratchDir dir("idx");
+    write_bytes(dir.file("l"), eleventh_class);
+    const std::vector<Label> read = read_idx_labels(dir.file("l")).labels;
+    CHECK(read.back() == 10);
+    expect_error([&] { check_labels(read, 10, "l"); }, ExitCode::kData, "l: label 10 at index 2 is not one of the network's 10 classes");
+    check_labels(read, 11, "l");
+  }
   const std::string gz = gzip_bytes(images);
   expect_images_error(gz.substr(0, gz.size() / 2), "while reading the image pixels");
   expect_labels_error(gzip_bytes(labels).substr(0, 12), "while reading");
@@ -138,7 +148,7 @@ TEST_CASE("real MNIST files are read when present", "[idx][mnist]") {
   }
   const Dataset test = load_split(dir, false);
   CHECK(test.size() == 10000);
-  CHECK(test.images.rows == 28);
+  CHECK(test.images.height == 28);
   CHECK(test.labels[0] == 7);
   CHECK(test.labels[1] == 2);
 }

@@ -35,7 +35,7 @@ TEST_CASE("LeNet-5 plus loss passes a gradient check on a batch of 2", "[net][gr
     if (p.fill == ParamFill::kZeros)
       for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.1f, 0.1f);
   const Tensor x = test::random_tensor(Shape{2, 1, 28, 28}, rng, 0.0f, 1.0f);
-  const std::uint8_t labels[] = {3, 8};
+  const Label labels[] = {3, 8};
   test::check_net_gradients(*net, x, labels, rng, 40);
 }
 
@@ -46,7 +46,7 @@ TEST_CASE("a training step on a fixed batch size reuses its buffers", "[net]") {
   Optimizer opt(OptimizerConfig{}, net->params());
   SoftmaxCrossEntropy loss;
   const Tensor x = test::random_tensor(Shape{8, 1, 28, 28}, rng, 0.0f, 1.0f);
-  const std::uint8_t labels[] = {0, 1, 2, 3, 4, 5, 6, 7};
+  const Label labels[] = {0, 1, 2, 3, 4, 5, 6, 7};
   auto step = [&] {
     net->zero_grad();
     loss.forward(net->forward(x, Mode::kTrain), labels);
@@ -63,8 +63,8 @@ TEST_CASE("LeNet-5 overfits 64 random images with random labels", "[net][train]"
   Rng rng(9);
   initialize(net->params(), Init::kHeNormal, rng);
   const Tensor x = test::random_tensor(Shape{64, 1, 28, 28}, rng, 0.0f, 1.0f);
-  std::vector<std::uint8_t> labels(64);
-  for (auto& l : labels) l = static_cast<std::uint8_t>(rng.uniform_int(10));
+  std::vector<Label> labels(64);
+  for (auto& l : labels) l = static_cast<Label>(rng.uniform_int(10));
   Optimizer opt(OptimizerConfig{OptimizerType::kAdam, 0.002f}, net->params());
   SoftmaxCrossEntropy loss;
   int steps = 0;

@@ -53,17 +53,16 @@ void print_text(const EvalResult& r, const std::string& weights) {
   fmt::print("accuracy: {:.4f} ({} of {} correct, {:.2f}%)\n", r.accuracy(), r.correct, r.count, 100.0 * r.accuracy());
   fmt::print("loss:     {:.6f}\n\n", r.loss);
   fmt::print("class  precision  recall  support\n");
-  for (int c = 0; c < kNumClasses; ++c) {
-    std::int64_t support = 0;
-    for (int p = 0; p < kNumClasses; ++p) support += r.confusion[c][p];
+  for (int c = 0; c < r.classes(); ++c) {
+    const std::int64_t support = r.support(c);
     fmt::print("{:>5}  {:>9.4f}  {:>6.4f}  {:>7}\n", c, r.precision(c), r.recall(c), support);
   }
   fmt::print("\nconfusion matrix (rows: true class, columns: predicted)\n      ");
-  for (int p = 0; p < kNumClasses; ++p) fmt::print("{:>6}", p);
+  for (int p = 0; p < r.classes(); ++p) fmt::print("{:>6}", p);
   fmt::print("\n");
-  for (int t = 0; t < kNumClasses; ++t) {
+  for (int t = 0; t < r.classes(); ++t) {
     fmt::print("{:>6}", t);
-    for (int p = 0; p < kNumClasses; ++p) fmt::print("{:>6}", r.confusion[t][p]);
+    for (int p = 0; p < r.classes(); ++p) fmt::print("{:>6}", r.confusion[t][p]);
     fmt::print("\n");
   }
 }
@@ -76,9 +75,8 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
   j["accuracy"] = r.accuracy();
   j["loss"] = r.loss;
   j["per_class"] = nlohmann::json::array();
-  for (int c = 0; c < kNumClasses; ++c) {
-    std::int64_t support = 0;
-    for (int p = 0; p < kNumClasses; ++p) support += r.confusion[c][p];
+  for (int c = 0; c < r.classes(); ++c) {
+    const std::int64_t support = r.support(c);
     j["per_class"].push_back({{"class", c}, {"precision", r.precision(c)}, {"recall", r.recall(c)}, {"support", support}});
   }
   j["confusion"] = r.confusion;
@@ -91,9 +89,10 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
 
 int run_eval(const EvalOptions& o) {
   LoadedModel model = load_model(o.weights_path);
-  CNN_CHECK_CODE(model.net->output_shape() == Shape{kNumClasses}, ExitCode::kModel, "{}: the model has {} outputs, eval needs {}",
-                 o.weights_path, model.net->output_shape().str(), kNumClasses);
+  CNN_CHECK_CODE(model.net->output_shape().rank() == 1, ExitCode::kModel, "{}: the model's output {} is not one score per class",
+                 o.weights_path, model.net->output_shape().str());
   const Dataset test = load_test_set(o, model);
+  check_labels(test.labels, model.net->output_shape()[0], o.images_path.empty() ? "the test set" : o.labels_path);
   try {
     check_images_fit(test.images, model.spec.input);
   } catch (const Error& e) {
@@ -112,7 +111,7 @@ int run_eval(const EvalOptions& o) {
     print_text(result, o.weights_path);
     if (o.predictions) {
       fmt::print("\npredictions:");
-      for (std::uint8_t p : result.predictions) fmt::print(" {}", p);
+      for (const Label p : result.predictions) fmt::print(" {}", p);
       fmt::print("\n");
     }
   }

@@ -233,7 +233,7 @@ std::vector<std::uint32_t> read_header(IdxFile& f, int expected_ndim, const char
 
 }  // namespace
 
-IdxImages read_idx_images(const std::string& path) {
+ImageSet read_idx_images(const std::string& path) {
   IdxFile f(path);
   const auto dims = read_header(f, 3, "images");
   CNN_CHECK_CODE(dims[0] > 0, ExitCode::kData, "{}: the header says it holds zero images", path);
@@ -243,10 +243,11 @@ IdxImages read_idx_images(const std::string& path) {
   CNN_CHECK_CODE(bytes <= f.byte_budget(), ExitCode::kData,
                  "{}: the header claims {} images of {}x{} ({} bytes), more than this {}-byte file can hold", path, dims[0],
                  dims[1], dims[2], bytes, f.gzip() ? "compressed" : "", f.byte_budget());
-  IdxImages images;
+  ImageSet images;
   images.count = static_cast<int>(dims[0]);
-  images.rows = static_cast<int>(dims[1]);
-  images.cols = static_cast<int>(dims[2]);
+  images.channels = 1;
+  images.height = static_cast<int>(dims[1]);
+  images.width = static_cast<int>(dims[2]);
   images.pixels.resize(static_cast<std::size_t>(bytes));
   f.read(images.pixels.data(), images.pixels.size(), "the image pixels");
   f.expect_end();
@@ -259,13 +260,11 @@ IdxLabels read_idx_labels(const std::string& path) {
   CNN_CHECK_CODE(dims[0] > 0, ExitCode::kData, "{}: the header says it holds zero labels", path);
   CNN_CHECK_CODE(dims[0] <= f.byte_budget(), ExitCode::kData, "{}: the header claims {} labels, more than the file can hold",
                  path, dims[0]);
-  IdxLabels labels;
-  labels.labels.resize(dims[0]);
-  f.read(labels.labels.data(), labels.labels.size(), "the labels");
+  std::vector<std::uint8_t> bytes(dims[0]);
+  f.read(bytes.data(), bytes.size(), "the labels");
   f.expect_end();
-  for (std::size_t i = 0; i < labels.labels.size(); ++i)
-    CNN_CHECK_CODE(labels.labels[i] < kNumClasses, ExitCode::kData, "{}: label {} at index {} (byte {}) is not a digit 0-9",
-                   path, labels.labels[i], i, 8 + i);
+  IdxLabels labels;
+  labels.labels.assign(bytes.begin(), bytes.end());
   return labels;
 }
 
@@ -275,6 +274,7 @@ Dataset load_dataset(const std::string& images_path, const std::string& labels_p
   d.labels = read_idx_labels(labels_path).labels;
   CNN_CHECK_CODE(static_cast<std::size_t>(d.images.count) == d.labels.size(), ExitCode::kData,
                  "{} holds {} images but {} holds {} labels", images_path, d.images.count, labels_path, d.labels.size());
+  d.classes = 1 + *std::max_element(d.labels.begin(), d.labels.end());
   return d;
 }
 

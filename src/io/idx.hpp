@@ -11,34 +11,26 @@
 #include <string>
 #include <vector>
 
+#include "io/image_set.hpp"
+
 namespace cnn {
 
-struct IdxImages {
-  int count = 0, rows = 0, cols = 0;
-  std::vector<std::uint8_t> pixels;  // (count, rows, cols), 0 = background, 255 = ink
-};
-
 struct IdxLabels {
-  std::vector<std::uint8_t> labels;  // (count)
+  std::vector<Label> labels;  // (count), each 0-255
 };
 
-IdxImages read_idx_images(const std::string& path);
+// One channel per image (count, 1, rows, cols).
+ImageSet read_idx_images(const std::string& path);
 IdxLabels read_idx_labels(const std::string& path);
 
-// Images and labels of one split, checked against each other (same count, labels 0-9).
-struct Dataset {
-  IdxImages images;
-  std::vector<std::uint8_t> labels;
-  int size() const { return images.count; }
-};
-
+// Images and labels of one split, checked against each other (same count); the class count is
+// the largest label + 1 (MNIST: 10).
 Dataset load_dataset(const std::string& images_path, const std::string& labels_path);
 // "<dir>/<stem>" or "<dir>/<stem>.gz", whichever exists; kData error naming both when neither does.
 std::string find_idx_file(const std::string& dir, const std::string& stem);
 // The training or test split (stems train-images-idx3-ubyte / t10k-...) found in dir.
 Dataset load_split(const std::string& dir, bool train);
 
-constexpr int kNumClasses = 10;
 constexpr int kMaxIdxSide = 1024;  // rows and cols above this are refused as absurd
 
 }  // namespace cnn

@@ -1,5 +1,5 @@
-// Batch assembly: gathers dataset images (u8, rows x cols) by index into a float input tensor
-// (N, C, H, W) scaled to [0, 1]. Images are the model's input size, or exactly kInputBorder pixels
+// Batch assembly: gathers dataset images (u8, (C, rows, cols)) by index into a float input tensor
+// (N, C, H, W) scaled to [0, 1]; the channel counts must agree. Images are the model's input size, or exactly kInputBorder pixels
 // smaller on each side: LeNet-5's classic 32x32 input holds a 28x28 MNIST digit with 2 pixels of
 // zero padding all round. Any other size is refused, not padded: a 1x1 image in a 28x28 input is
 // a wrong data set, not a small digit.
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "io/idx.hpp"
+#include "io/image_set.hpp"
 
 namespace cnn {
 
@@ -22,10 +22,14 @@ bool images_fit(int rows, int cols, const Shape& input);
 
 // Throws cnn::Error(kUsage) naming both sizes when the images do not fit the model input
 // (callers whose data, not config, is at fault map it to kData, as eval does).
-void check_images_fit(const IdxImages& images, const Shape& input);
+void check_images_fit(const ImageSet& images, const Shape& input);
+
+// Throws cnn::Error(kData) when a label is not one of the network's `outputs` classes, naming the
+// label and its index (`source` names the data in the message).
+void check_labels(const std::vector<Label>& labels, int outputs, const std::string& source);
 
 // x becomes (count, C, H, W); labels_out (if not null) receives the labels of the same images.
-void fill_batch(const IdxImages& images, const std::vector<std::uint8_t>& labels, const std::uint32_t* indices, int count,
-                const Shape& input, Tensor& x, std::vector<std::uint8_t>* labels_out);
+void fill_batch(const ImageSet& images, const std::vector<Label>& labels, const std::uint32_t* indices, int count,
+                const Shape& input, Tensor& x, std::vector<Label>* labels_out);
 
 }  // namespace cnn

@@ -17,27 +17,35 @@ constexpr int kEvalChunk = 32;
 
 double EvalResult::precision(int cls) const {
   std::int64_t predicted = 0;
-  for (int t = 0; t < kNumClasses; ++t) predicted += confusion[t][cls];
+  for (int t = 0; t < classes(); ++t) predicted += confusion[t][cls];
   return predicted > 0 ? static_cast<double>(confusion[cls][cls]) / predicted : 0.0;
 }
 
-double EvalResult::recall(int cls) const {
+std::int64_t EvalResult::support(int cls) const {
   std::int64_t actual = 0;
-  for (int p = 0; p < kNumClasses; ++p) actual += confusion[cls][p];
+  for (int p = 0; p < classes(); ++p) actual += confusion[cls][p];
+  return actual;
+}
+
+double EvalResult::recall(int cls) const {
+  const std::int64_t actual = support(cls);
   return actual > 0 ? static_cast<double>(confusion[cls][cls]) / actual : 0.0;
 }
 
-EvalResult evaluate(ReplicaSet& replicas, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first,
+EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
                     int count, int batch_size) {
-  CNN_CHECK(replicas.net(0).output_shape() == Shape{kNumClasses}, "evaluate needs a {}-class network", kNumClasses);
+  const Shape& out = replicas.net(0).output_shape();
+  CNN_CHECK(out.rank() == 1, "evaluate needs a network with one output per class, not {}", out.str());
+  const int classes = out[0];
   EvalResult result;
+  result.confusion.assign(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 0));
   result.count = count;
   result.predictions.resize(static_cast<std::size_t>(count));
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
   struct Member {
     Tensor x;
-    std::vector<std::uint8_t> labels;
+    std::vector<Label> labels;
     SoftmaxCrossEntropy loss;
     double loss_sum = 0.0;
   };
@@ -56,15 +64,15 @@ EvalResult evaluate(ReplicaSet& replicas, const IdxImages& images, const std::ve
         me.loss_sum += me.loss.forward(logits, me.labels.data()) * images_here;
         for (int s = 0; s < images_here; ++s)
           result.predictions[static_cast<std::size_t>(start + chunk + s)] =
-              static_cast<std::uint8_t>(argmax(logits.data() + static_cast<std::size_t>(s) * kNumClasses, kNumClasses));
+              static_cast<Label>(argmax(logits.data() + static_cast<std::size_t>(s) * classes, classes));
       }
     });
   }
   double loss_sum = 0.0;
   for (const Member& me : members) loss_sum += me.loss_sum;
   for (int i = 0; i < count; ++i) {
-    const int truth = labels[static_cast<std::size_t>(first + i)], predicted = result.predictions[static_cast<std::size_t>(i)];
-    ++result.confusion[truth][predicted];
+    const Label truth = labels[static_cast<std::size_t>(first + i)], predicted = result.predictions[static_cast<std::size_t>(i)];
+    ++result.confusion[static_cast<std::size_t>(truth)][static_cast<std::size_t>(predicted)];
     if (truth == predicted) ++result.correct;
   }
   result.loss = count > 0 ? loss_sum / count : 0.0;

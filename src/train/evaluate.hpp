@@ -2,11 +2,10 @@
 // per-image predictions. Used for validation during training and by `cnn eval`.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <vector>
 
-#include "io/idx.hpp"
+#include "io/image_set.hpp"
 #include "net/replica_set.hpp"
 
 namespace cnn {
@@ -14,10 +13,12 @@ namespace cnn {
 struct EvalResult {
   int count = 0;
   int correct = 0;
-  double loss = 0.0;  // mean cross-entropy
-  std::array<std::array<std::int64_t, kNumClasses>, kNumClasses> confusion{};  // [true][predicted]
-  std::vector<std::uint8_t> predictions;                                         // one per image
+  double loss = 0.0;                                 // mean cross-entropy
+  std::vector<std::vector<std::int64_t>> confusion;  // (classes, classes): [true][predicted]
+  std::vector<Label> predictions;                    // one per image
 
+  int classes() const { return static_cast<int>(confusion.size()); }
+  std::int64_t support(int cls) const;  // images whose true class is cls
   double accuracy() const { return count > 0 ? static_cast<double>(correct) / count : 0.0; }
   double precision(int cls) const;  // of the images predicted as cls, the fraction that are cls
   double recall(int cls) const;     // of the images of class cls, the fraction predicted as cls
@@ -25,7 +26,8 @@ struct EvalResult {
 
 // Evaluates images [first, first + count) in batches of batch_size, each batch split over the
 // replicas' threads.
-EvalResult evaluate(ReplicaSet& replicas, const IdxImages& images, const std::vector<std::uint8_t>& labels, int first,
+// The network's output size is the class count; every label must lie below it (check_labels).
+EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
                     int count, int batch_size);
 
 }  // namespace cnn

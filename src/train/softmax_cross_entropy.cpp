@@ -43,7 +43,7 @@ void softmax_rows(const Tensor& logits, Tensor& probs) {
   }
 }
 
-double SoftmaxCrossEntropy::forward(const Tensor& logits, const std::uint8_t* labels) {
+double SoftmaxCrossEntropy::forward(const Tensor& logits, const Label* labels) {
   CNN_CHECK(logits.shape().rank() == 2, "loss needs (N, K) logits, got {}", logits.shape().str());
   const int n = logits.shape()[0], k = logits.shape()[1];
   probs_.resize(logits.shape());

@@ -9,13 +9,14 @@
 #include <cstdint>
 
 #include "core/tensor.hpp"
+#include "io/image_set.hpp"
 
 namespace cnn {
 
 class SoftmaxCrossEntropy {
  public:
   // Returns the mean loss over the batch and keeps the probabilities for backward().
-  double forward(const Tensor& logits, const std::uint8_t* labels);
+  double forward(const Tensor& logits, const Label* labels);
   // dL/dlogits for the last forward: (p - onehot) / N.
   const Tensor& backward();
   // (p - onehot) * scale: a slice of a larger batch passes 1 / (whole batch size).
@@ -25,7 +26,7 @@ class SoftmaxCrossEntropy {
   int correct() const { return correct_; }
 
  private:
-  const std::uint8_t* labels_ = nullptr;
+  const Label* labels_ = nullptr;
   int correct_ = 0;
   Tensor probs_;    // (N, K)
   Tensor dlogits_;  // (N, K)

@@ -56,7 +56,7 @@ void copy_weights(const Net& from, Net& to) {
 // One thread's slice of each batch.
 struct Member {
   Tensor x;
-  std::vector<std::uint8_t> labels;
+  std::vector<Label> labels;
   SoftmaxCrossEntropy loss;
   double loss_sum = 0.0;
   int correct = 0;
@@ -114,9 +114,10 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
   total_steps_ = batches_ * settings_.epochs;
 
   net_ = build_net(config_.model);
-  CNN_CHECK_CODE(net_->output_shape() == Shape{kNumClasses}, ExitCode::kUsage,
-                 "the network outputs {} per image; MNIST-style data needs ({}) (make the last dense layer {} units)",
-                 net_->output_shape().str(), kNumClasses, kNumClasses);
+  CNN_CHECK_CODE(net_->output_shape() == Shape{data.classes}, ExitCode::kUsage,
+                 "the network outputs {} per image, but the data has {} classes (labels 0 to {}): make the last dense "
+                 "layer {} units",
+                 net_->output_shape().str(), data.classes, data.classes - 1, data.classes);
   check_images_fit(data.images, config_.model.input);
   optimizer_ = std::make_unique<Optimizer>(settings_.optimizer, net_->params());
   progress_.epoch_rng = shuffle_rng_.state();
