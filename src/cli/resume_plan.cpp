@@ -68,6 +68,14 @@ ResumePlan plan_resume(const LoadedModel& saved, const std::string& path, const 
   ResumePlan plan;
   RunConfig& config = plan.config;
   config = recorded_config(saved, path);
+  // Checked now, before any data is loaded: the recorded optimizer is the one its state is for.
+  const nlohmann::json& training = saved.contents.header["training"];
+  const std::string optimizer = training.contains("optimizer") && training["optimizer"].is_string()
+                                    ? training["optimizer"].get<std::string>()
+                                    : std::string("(none)");
+  CNN_CHECK_CODE(optimizer == optimizer_type_name(config.train.optimizer.type), ExitCode::kModel,
+                 "{}: its optimizer state is for '{}' but its settings name '{}'", path, optimizer,
+                 optimizer_type_name(config.train.optimizer.type));
   // The folder as the user named it (for messages), compared as absolute paths.
   const std::string run_dir = fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string();
   if (!saved.settings.is_null() && absolute_path(config.output) != absolute_path(run_dir))
