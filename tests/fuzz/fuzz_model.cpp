@@ -1,5 +1,6 @@
 // libFuzzer target: the model-file reader, with every check load_model makes (architecture,
-// shapes, finite weights), on bytes in memory.
+// shapes, finite weights), on bytes in memory; for a checkpoint, also the training state that
+// `cnn train --resume` restores (restore_training).
 //
 // Why a custom mutator: the reader verifies the file's CRC-32 (the last 4 bytes) before it trusts
 // any field past the version, so a plain byte mutation is refused at the checksum all but once in
@@ -23,6 +24,7 @@
 
 #include "core/error.hpp"
 #include "train/checkpoint.hpp"
+#include "train/optimizer.hpp"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
@@ -91,7 +93,16 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {
-    cnn::load_model_from_bytes(std::string(reinterpret_cast<const char*>(data), size), "fuzz.bin");
+    const cnn::LoadedModel model = cnn::load_model_from_bytes(std::string(reinterpret_cast<const char*>(data), size), "fuzz.bin");
+    if (model.has_training_state()) {
+      // The optimizer the file names (Adam when it names none it knows), as a resumed run's config would.
+      cnn::OptimizerConfig config;
+      const nlohmann::json& training = model.contents.header["training"];
+      if (training.is_object() && training.contains("optimizer") && training["optimizer"].is_string())
+        cnn::parse_optimizer_type(training["optimizer"].get<std::string>(), &config.type);
+      cnn::Optimizer optimizer(config, model.net->params());
+      cnn::restore_training(model, optimizer, "fuzz.bin");
+    }
   } catch (const cnn::Error&) {
   }
   return 0;
