@@ -5,6 +5,9 @@
 #   2. otherwise the public mirrors below.
 # A file already present with the right md5 is never fetched again. A file whose md5 does not
 # match is refused (and not left in the destination).
+# Downloads use curl. A minimal Debian has neither curl nor ca-certificates (for HTTPS): when a file
+# must come from a URL, the missing ones are installed the way scripts/setup.sh installs
+# (apt-get, --no-install-recommends, sudo when not root); a local MNIST_MIRROR needs neither.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,14 +24,41 @@ read -r -a PUBLIC_MIRRORS <<<"${MNIST_PUBLIC_MIRRORS:-https://ossci-datasets.s3.
 
 md5_of() { md5sum "$1" | cut -d' ' -f1; }
 
-download() {  # url destination
-  if command -v curl >/dev/null 2>&1; then
-    curl -fsSL --connect-timeout 10 --max-time 300 -o "$2" "$1"
-  elif command -v wget >/dev/null 2>&1; then
-    wget -q --timeout=10 -O "$2" "$1"
-  else
-    return 1
+OFFLINE_HINT="Point MNIST_MIRROR at a local folder that holds the four MNIST .gz files, e.g. MNIST_MIRROR=/path/to/mnist bash scripts/fetch_mnist.sh"
+
+# Installs curl and ca-certificates when missing; called (not in a subshell) before downloading.
+curl_ready=0
+ensure_curl() {
+  if [ "$curl_ready" = 1 ]; then return; fi
+  local missing=() p
+  if command -v dpkg-query >/dev/null 2>&1; then
+    for p in curl ca-certificates; do
+      if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+      fi
+    done
   fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "fetch_mnist: installing ${missing[*]} (needed to download)" >&2
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    if ! { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; } >&2; then
+      local names="${missing[*]}"
+      echo "fetch_mnist: error: ${names// / and } not installed, and 'apt-get install ${missing[*]}' failed (see above)." \
+           "Install them, or: $OFFLINE_HINT" >&2
+      exit 1
+    fi
+  fi
+  if ! command -v curl >/dev/null 2>&1; then
+    echo "fetch_mnist: error: curl not installed (needed to download MNIST): install curl and ca-certificates, or: $OFFLINE_HINT" >&2
+    exit 1
+  fi
+  curl_ready=1
+}
+
+# Downloads url to file; on failure prints curl's reason (e.g. "curl: (7) Failed to connect ...").
+download() {  # url file
+  curl -fsSL --connect-timeout 10 --max-time 300 -o "$2" "$1" 2>&1
 }
 
 mkdir -p "$DEST"
@@ -45,21 +75,29 @@ for f in "${FILES[@]}"; do
   if [ -n "${MNIST_MIRROR:-}" ]; then
     case "$MNIST_MIRROR" in
       http://* | https://* | ftp://*)
-        if download "$MNIST_MIRROR/$f" "$tmp"; then got="$MNIST_MIRROR/$f"; fi ;;
+        ensure_curl
+        if ! why="$(download "$MNIST_MIRROR/$f" "$tmp")"; then
+          echo "fetch_mnist: error: could not download $MNIST_MIRROR/$f: $why" >&2
+          rm -f "$tmp"; failed=1; continue
+        fi ;;
       *)
-        if [ -f "$MNIST_MIRROR/$f" ]; then cp "$MNIST_MIRROR/$f" "$tmp" && got="$MNIST_MIRROR/$f"; fi ;;
+        if [ ! -f "$MNIST_MIRROR/$f" ]; then
+          echo "fetch_mnist: error: $f not found in MNIST_MIRROR=$MNIST_MIRROR" >&2
+          failed=1; continue
+        fi
+        cp "$MNIST_MIRROR/$f" "$tmp" ;;
     esac
-    if [ -z "$got" ]; then
-      echo "fetch_mnist: error: $f not found in MNIST_MIRROR=$MNIST_MIRROR" >&2
-      rm -f "$tmp"; failed=1; continue
-    fi
+    got="$MNIST_MIRROR/$f"
   else
+    ensure_curl
+    reasons=""
     for mirror in "${PUBLIC_MIRRORS[@]}"; do
-      if download "$mirror/$f" "$tmp" 2>/dev/null; then got="$mirror/$f"; break; fi
+      if why="$(download "$mirror/$f" "$tmp")"; then got="$mirror/$f"; break; fi
+      reasons+=$'\n'"  $mirror/$f: $why"
     done
     if [ -z "$got" ]; then
-      echo "fetch_mnist: error: could not download $f (no network?). Point MNIST_MIRROR at a local" \
-           "folder that holds the four MNIST .gz files, e.g. MNIST_MIRROR=/path/to/mnist bash scripts/fetch_mnist.sh" >&2
+      echo "fetch_mnist: error: could not download $f from any public mirror (no network?):$reasons" >&2
+      echo "fetch_mnist: $OFFLINE_HINT" >&2
       rm -f "$tmp"; failed=1; continue
     fi
   fi

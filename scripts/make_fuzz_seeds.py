@@ -39,15 +39,7 @@ def config_seeds():
                               b"train: {epochs: 1, optimizer: {type: sgd, lr: 0.1}}\n")
 
 
-def model_seed():
-    header = {"format": "cnn-model", "created_by": "scripts/make_fuzz_seeds.py", "config": "",
-              "architecture": {"input": [1, 6, 6], "init": "he_normal", "layers": [
-                  {"kind": "conv", "filters": 2, "kernel": [3, 3], "stride": [1, 1], "padding": "valid", "pad": [0, 0],
-                   "activation": "relu"},
-                  {"kind": "pool", "type": "max", "size": [2, 2], "stride": [2, 2]},
-                  {"kind": "flatten"},
-                  {"kind": "dense", "units": 10, "activation": "none"}]}}
-    tensors = [("conv1.weight", [2, 1, 3, 3]), ("conv1.bias", [2]), ("dense1.weight", [10, 8]), ("dense1.bias", [10])]
+def model_file(header, tensors):
     body = b"CNNMODEL" + struct.pack("<IIQ", 1, 0, 0)
     text = json.dumps(header).encode()
     body = body[:16] + struct.pack("<Q", len(text)) + text + struct.pack("<I", len(tensors))
@@ -56,9 +48,31 @@ def model_seed():
         for d in dims:
             count *= d
         body += struct.pack("<I", len(name)) + name.encode() + struct.pack("<I", len(dims))
-        body += struct.pack(f"<{len(dims)}I", *dims) + struct.pack(f"<{count}f", *[0.01 * (i % 7 - 3) for i in range(count)])
+        # Small values of both signs; Adam's second moments (adam.v/...) are never negative.
+        values = [0.01 * (i % 7 - 3) for i in range(count)]
+        if name.startswith("adam.v/"):
+            values = [abs(v) for v in values]
+        body += struct.pack(f"<{len(dims)}I", *dims) + struct.pack(f"<{count}f", *values)
     body += struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
-    put("model", "tiny.bin", body)
+    return body
+
+
+def model_seeds():
+    header = {"format": "cnn-model", "created_by": "scripts/make_fuzz_seeds.py", "config": "",
+              "architecture": {"input": [1, 6, 6], "init": "he_normal", "layers": [
+                  {"kind": "conv", "filters": 2, "kernel": [3, 3], "stride": [1, 1], "padding": "valid", "pad": [0, 0],
+                   "activation": "relu"},
+                  {"kind": "pool", "type": "max", "size": [2, 2], "stride": [2, 2]},
+                  {"kind": "flatten"},
+                  {"kind": "dense", "units": 10, "activation": "none"}]}}
+    tensors = [("conv1.weight", [2, 1, 3, 3]), ("conv1.bias", [2]), ("dense1.weight", [10, 8]), ("dense1.bias", [10])]
+    put("model", "tiny.bin", model_file(header, tensors))
+    # A checkpoint: the training state and Adam's moments, read by `cnn train --resume`.
+    header["training"] = {"epoch": 1, "batch": 2, "global_step": 40, "epoch_rng": ["0123456789abcdef"] * 4,
+                          "loss_sum": 1.5, "correct": 30, "seen": 64, "best_validation": 0.5, "best_epoch": 0,
+                          "optimizer": "adam", "optimizer_steps": 40}
+    moments = [(f"adam.{m}/{name}", dims) for m in ("m", "v") for name, dims in tensors]
+    put("model", "checkpoint.bin", model_file(header, tensors + moments))
 
 
 def png(width, height, color_type, rows):
@@ -84,6 +98,6 @@ def image_seeds():
 if __name__ == "__main__":
     idx_seeds()
     config_seeds()
-    model_seed()
+    model_seeds()
     image_seeds()
     print("seeds written under", CORPUS)

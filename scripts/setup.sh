@@ -2,9 +2,13 @@
 # Installs the Debian packages cnn needs (only those missing, so a second run is quick) and
 # builds cnn in Release into build/ (incrementally).
 #
-#   bash scripts/setup.sh                 # install + build into build/
-#   BUILD_DIR=build-asan CNN_CMAKE_ARGS="-DCNN_SANITIZE=ON" bash scripts/setup.sh
+#   bash scripts/setup.sh                 # install + build everything (cnn, tests) into build/
+#   CNN_BUILD_TARGET=cnn bash scripts/setup.sh                 # only the cnn executable
+#   BUILD_DIR=build-asan CNN_CMAKE_ARGS="-DCNN_WERROR=ON -DCNN_SANITIZE=ON" bash scripts/setup.sh
 #   CNN_EXTRA_PACKAGES="python3-torch" bash scripts/setup.sh   # more packages (benchmark, ...)
+#
+# build/ is configured the same way for every caller (Release, warnings as errors): the main job
+# and the test command then share its objects, and whichever runs second builds incrementally.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +32,6 @@ fi
 if [ "${CNN_SKIP_BUILD:-0}" = "1" ]; then exit 0; fi
 BUILD_DIR="${BUILD_DIR:-build}"
 # shellcheck disable=SC2086
-cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CNN_BUILD_TYPE:-Release}" ${CNN_CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
-echo "setup: built $BUILD_DIR/cnn" >&2
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${CNN_BUILD_TYPE:-Release}" ${CNN_CMAKE_ARGS:--DCNN_WERROR=ON} >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)" ${CNN_BUILD_TARGET:+--target "$CNN_BUILD_TARGET"}
+echo "setup: built ${CNN_BUILD_TARGET:-everything} in $BUILD_DIR" >&2

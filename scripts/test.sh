@@ -13,7 +13,8 @@ fi
 export OPENBLAS_NUM_THREADS=1
 JOBS="$(nproc)"
 
-CNN_CMAKE_ARGS="-DCNN_WERROR=ON" bash scripts/setup.sh
+# curl and python3: tests/fetch_mnist_test.sh downloads from a local HTTP server (python3 -m http.server).
+CNN_EXTRA_PACKAGES="curl ca-certificates python3" bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
 if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then

@@ -152,6 +152,9 @@ TEST_CASE("corrupt, truncated and foreign model files are refused", "[model]") {
     expect_model_error(encode_model_file({{"format", "cnn-model"}, {"architecture", to_json(other)}}, tensors),
                        "tensor 'conv1.weight' has shape (6, 1, 5, 5) but the architecture needs (8, 1, 5, 5)");
     expect_model_error(encode_model_file({{"format", "cnn-model"}}, tensors), "no architecture");
+    // Found by fuzz_model: a "format" that is not a string was a JSON type error (exit 1).
+    expect_model_error(encode_model_file({{"format", {{"input", 1}}}, {"architecture", to_json(lenet5_spec())}}, tensors),
+                       "the header does not describe a cnn model");
     expect_model_error(encode_model_file({{"format", "cnn-model"}, {"architecture", {{"input", "x"}}}}, tensors), "invalid architecture");
     tensors.pop_back();
     expect_model_error(encode_model_file({{"format", "cnn-model"}, {"architecture", to_json(lenet5_spec())}}, tensors),

@@ -69,7 +69,8 @@ LoadedModel model_from_contents(ModelFileContents contents, const std::string& p
   LoadedModel m;
   m.contents = std::move(contents);
   const json& h = m.contents.header;
-  CNN_CHECK_CODE(h.is_object() && h.value("format", "") == "cnn-model", ExitCode::kModel,
+  // Compared as JSON values: json::value("format", "") would throw a type error for a non-string.
+  CNN_CHECK_CODE(h.is_object() && h.contains("format") && h["format"] == "cnn-model", ExitCode::kModel,
                  "{}: the header does not describe a cnn model", path);
   CNN_CHECK_CODE(h.contains("architecture"), ExitCode::kModel, "{}: the header has no architecture", path);
   try {

@@ -1,4 +1,5 @@
 // libFuzzer target: the YAML config reader, then building the network it describes.
+// No custom mutator: a config is plain text with no checksum or length field to keep consistent.
 #include <cstdint>
 #include <string>
 

@@ -1,4 +1,7 @@
 // libFuzzer target: image decoding and the MNIST-style preparation used by `cnn predict`.
+//
+// No custom mutator: stb_image skips PNG chunk CRCs and zlib's Adler-32 ("no CRC checking" in
+// stb_image.h), and JPEG and BMP carry no checksum, so plain byte mutation reaches the decoders.
 #include <cstdint>
 
 #include "core/error.hpp"
