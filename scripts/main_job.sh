@@ -16,5 +16,7 @@ else
   echo "main_job: warning: installed /usr/local/bin/cnn, but 'cnn' on PATH is $(command -v cnn || echo nothing)" >&2
 fi
 bash scripts/fetch_mnist.sh data/mnist
-./build/cnn train --config configs/lenet5.cfg
-./build/cnn eval --weights runs/lenet5/model.bin
+# A second run of the main job keeps the first run and trains into runs/lenet5-2 (README: run
+# folders), so evaluate the model this run wrote, as train reports it.
+model="$(./build/cnn train --config configs/lenet5.cfg | tee /dev/stderr | sed -n 's/^model: //p')"
+./build/cnn eval --weights "$model"
