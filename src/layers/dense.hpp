@@ -7,7 +7,7 @@
 #pragma once
 
 #include "layers/layer.hpp"
-#include "ops/activation.hpp"
+#include "ops/activation_kind.hpp"
 
 namespace cnn {
 

@@ -10,13 +10,11 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 
+#include "ops/activation_kind.hpp"
 #include "ops/vec.hpp"
 
 namespace cnn {
-
-enum class Activation { kNone, kRelu, kTanh, kSigmoid, kScaledTanh };
 
 constexpr float kScaledTanhA = 1.7159f;
 constexpr float kScaledTanhB = 2.0f / 3.0f;
@@ -45,9 +43,5 @@ inline void relu_backward_row(const float* y, const float* dy, int n, float* dz)
 void activation_forward(Activation act, float* y, std::size_t n);
 // dz[i] = dy[i] * f'(x[i]), computed from the saved outputs y.
 void activation_backward(Activation act, const float* y, const float* dy, float* dz, std::size_t n);
-
-// "relu", "tanh", "sigmoid", "scaled_tanh", "none" (or "linear"); nullptr-safe parse returns false on unknown.
-bool parse_activation(const std::string& name, Activation* out);
-const char* activation_name(Activation act);
 
 }  // namespace cnn
