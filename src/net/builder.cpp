@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "layers/activation_layer.hpp"
+#include "layers/conv2d.hpp"
 #include "layers/flatten.hpp"
 
 namespace cnn {

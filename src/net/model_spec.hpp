@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
-#include "layers/conv2d.hpp"
+#include "layers/conv2d_config.hpp"
 #include "layers/dense.hpp"
 #include "layers/pool2d.hpp"
 #include "train/initializer.hpp"
