@@ -84,7 +84,16 @@ namespace {
 // columns, and the comparisons are selects on whole vectors. A row's last outputs that do not fill
 // a vector are done by a last vector that overlaps the one before, not by a scalar epilogue (GCC's
 // compared with branches, which random data mispredicts).
-const VecInt8 kEven = {0, 2, 4, 6, 8, 10, 12, 14};  // 2i: lane i's window starts at column 2i
+VecInt8 even_columns() {
+  VecInt8 v;
+  for (int i = 0; i < kVectorWindows; ++i) v[i] = 2 * i;
+  return v;
+}
+
+// 2i: lane i's window starts at column 2i. Filled at start-up, not written as a constant: with the
+// constant GCC compiled pool2's window-by-window loop 7 % slower (0.66 against 0.62 us per image in
+// layer_timing).
+const VecInt8 kEven = even_columns();
 
 // Outputs [0, 8) of the window row at r0 / r1 (16 floats each); `first` is the flat index of r0[0]
 // within the sample and `width` the input row length.
