@@ -1,4 +1,6 @@
-// Tests of max and average pooling: golden values, ties, reference comparison, gradient checks.
+// Tests of max and average pooling: golden values, ties, reference comparison, gradient checks,
+// and the three methods of Pool2d (PoolMethod, forced through its second constructor): which one
+// the rule picks, and every one that applies bit for bit against the others.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -10,6 +12,26 @@
 #include "reference/naive_ops.hpp"
 
 using namespace cnn;
+
+namespace {
+
+// Every method that applies to `config` on a per-sample input `in`.
+std::vector<PoolMethod> methods_for(const Pool2dConfig& config, const Shape& in) {
+  std::vector<PoolMethod> methods;
+  for (PoolMethod m : kPoolMethods) {
+    Pool2d pool(config, m);
+    try {
+      pool.setup(in);
+      methods.push_back(m);
+    } catch (const Error&) {
+    }
+  }
+  return methods;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof(float)) == 0; }
+
+}  // namespace
 
 TEST_CASE("max and avg pool golden values computed by hand", "[pool]") {
   Tensor x(Shape{1, 1, 4, 4});
@@ -58,14 +80,18 @@ TEST_CASE("pooling matches the naive reference on random shapes", "[pool]") {
     const int h = 2 + static_cast<int>(rng.uniform_int(10)), w = 2 + static_cast<int>(rng.uniform_int(10));
     const int kh = 1 + static_cast<int>(rng.uniform_int(std::min(h, 4))), kw = 1 + static_cast<int>(rng.uniform_int(std::min(w, 4)));
     const int sh = 1 + static_cast<int>(rng.uniform_int(3)), sw = 1 + static_cast<int>(rng.uniform_int(3));
-    Pool2d pool(Pool2dConfig{type, kh, kw, sh, sw});
+    const Pool2dConfig config{type, kh, kw, sh, sw};
     const int c = 1 + static_cast<int>(rng.uniform_int(3));
-    pool.setup(Shape{c, h, w});
     const Tensor x = test::random_tensor(Shape{2, c, h, w}, rng);
-    const Tensor& y = pool.forward(x, Mode::kTrain);
     const Tensor expected = reference::pool2d_forward(x, type, kh, kw, sh, sw);
-    REQUIRE(y.shape() == expected.shape());
-    for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected[i]).epsilon(1e-6));
+    for (PoolMethod m : methods_for(config, Shape{c, h, w})) {
+      Pool2d pool(config, m);
+      pool.setup(Shape{c, h, w});
+      const Tensor& y = pool.forward(x, Mode::kTrain);
+      INFO("trial " << trial << ": " << pool.describe() << ", method " << pool_method_name(m));
+      REQUIRE(y.shape() == expected.shape());
+      for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected[i]).epsilon(1e-6));
+    }
   }
 }
 
@@ -79,16 +105,49 @@ TEST_CASE("pool gradients match central differences", "[pool][gradcheck]") {
       {{PoolType::kMax, 2, 2, 1, 1}, {1, 3, 3, 4}},  // fully overlapping
       {{PoolType::kAvg, 2, 2, 2, 2}, {2, 2, 5, 5}},  // odd size: last row/column unused
       {{PoolType::kAvg, 3, 2, 1, 2}, {2, 1, 5, 6}},
+      {{PoolType::kMax, 2, 2, 2, 2}, {2, 2, 5, 19}},  // rows of 9 outputs: whole vectors, the last overlapping
   };
   Rng rng(13);
   for (auto& c : cases) {
-    Pool2d pool(c.config);
-    pool.setup(c.x.without_batch());
-    Tensor x(c.x);
-    test::fill_distinct(x, rng);  // no ties within the perturbation
-    INFO(pool.describe() << " on " << c.x.str());
-    test::check_layer_gradients(pool, x, rng);
+    for (PoolMethod m : methods_for(c.config, c.x.without_batch())) {
+      Pool2d pool(c.config, m);
+      pool.setup(c.x.without_batch());
+      Tensor x(c.x);
+      test::fill_distinct(x, rng);  // no ties within the perturbation
+      INFO(pool.describe() << " on " << c.x.str() << ", method " << pool_method_name(m));
+      test::check_layer_gradients(pool, x, rng);
+    }
   }
+}
+
+TEST_CASE("pool picks its method by the shape, the same on every instruction set", "[pool]") {
+  // LeNet's pool1 (14 outputs a row) takes whole vectors of 8 windows with AVX2 and AVX-512 alike;
+  // pool2 (5) goes window by window. A change to the rule (choose_pool_method) shows up here.
+  struct Case {
+    Pool2dConfig config;
+    Shape in;
+    PoolMethod expected;
+  } cases[] = {
+      {{PoolType::kMax, 2, 2, 2, 2}, {6, 28, 28}, PoolMethod::kMax2x2Vectors},   // LeNet pool1
+      {{PoolType::kMax, 2, 2, 2, 2}, {16, 10, 10}, PoolMethod::kMax2x2Windows},  // LeNet pool2
+      {{PoolType::kMax, 2, 2, 2, 2}, {1, 4, 16}, PoolMethod::kMax2x2Vectors},    // exactly one vector
+      {{PoolType::kMax, 2, 2, 2, 2}, {1, 4, 15}, PoolMethod::kMax2x2Windows},    // 7 outputs
+      {{PoolType::kAvg, 2, 2, 2, 2}, {6, 28, 28}, PoolMethod::kGeneric},
+      {{PoolType::kMax, 3, 3, 2, 2}, {6, 28, 28}, PoolMethod::kGeneric},
+      {{PoolType::kMax, 2, 2, 1, 1}, {6, 28, 28}, PoolMethod::kGeneric},
+  };
+  for (auto& c : cases) {
+    Pool2d pool(c.config);
+    pool.setup(c.in);
+    INFO(pool.describe() << " on " << c.in.str() << ": " << pool_method_name(pool.method()));
+    CHECK(pool.method() == c.expected);
+  }
+  // A forced method that does not apply is refused at setup, by name.
+  Pool2d short_rows(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2}, PoolMethod::kMax2x2Vectors);
+  CHECK_THROWS_WITH(short_rows.setup(Shape{16, 10, 10}), Catch::Contains("method max2x2_vectors does not apply"));
+  Pool2d avg(Pool2dConfig{PoolType::kAvg, 2, 2, 2, 2}, PoolMethod::kMax2x2Windows);
+  CHECK_THROWS_WITH(avg.setup(Shape{1, 4, 4}), Catch::Contains("method max2x2_windows does not apply"));
+  for (PoolMethod m : kPoolMethods) CHECK(std::string(pool_method_name(m)) != "unknown");
 }
 
 TEST_CASE("pool rejects a window larger than its input", "[pool]") {
@@ -103,38 +162,43 @@ TEST_CASE("2x2 max pool in inference mode gives exactly the training values", "[
   for (int trial = 0; trial < 20; ++trial) {
     const int h = 2 + static_cast<int>(rng.uniform_int(30)), w = 2 + static_cast<int>(rng.uniform_int(30));
     const int c = 1 + static_cast<int>(rng.uniform_int(4));
-    Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
-    pool.setup(Shape{c, h, w});
+    const Pool2dConfig config{PoolType::kMax, 2, 2, 2, 2};
     Tensor x(Shape{3, c, h, w});
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.uniform_int(5)) - 2.0f;
-    const Tensor trained = pool.forward(x, Mode::kTrain);
-    const Tensor& inferred = pool.forward(x, Mode::kInfer);
-    REQUIRE(inferred.shape() == trained.shape());
-    for (std::size_t i = 0; i < trained.size(); ++i) REQUIRE(inferred[i] == trained[i]);
-    // Nothing to route the gradient with after an inference pass.
-    REQUIRE_THROWS_AS(pool.backward(Tensor(trained.shape())), Error);
+    for (PoolMethod m : methods_for(config, Shape{c, h, w})) {
+      Pool2d pool(config, m);
+      pool.setup(Shape{c, h, w});
+      INFO("trial " << trial << ", method " << pool_method_name(m));
+      const Tensor trained = pool.forward(x, Mode::kTrain);
+      const Tensor& inferred = pool.forward(x, Mode::kInfer);
+      REQUIRE(inferred.shape() == trained.shape());
+      for (std::size_t i = 0; i < trained.size(); ++i) REQUIRE(inferred[i] == trained[i]);
+      // Nothing to route the gradient with after an inference pass.
+      REQUIRE_THROWS_AS(pool.backward(Tensor(trained.shape())), Error);
+    }
   }
 }
 
-TEST_CASE("2x2 max pool routes each gradient to its window's maximum, even and odd sizes", "[pool]") {
-  // Against a direct search of each window's first maximum, with many ties, bit for bit; the
-  // leftover row/column of odd sizes gets 0.
+TEST_CASE("2x2 max pool: every method routes each gradient to its window's maximum, bit for bit", "[pool]") {
+  // Against a direct search of each window's first maximum, with many ties, bit for bit, for every
+  // method that applies (generic loops, window by window, whole vectors); the leftover row/column
+  // of odd sizes gets 0. Forward values (training and inference) must agree bit for bit too, NaN
+  // inputs included.
   Rng rng(10);
-  for (int trial = 0; trial < 40; ++trial) {
+  int vector_trials = 0;
+  for (int trial = 0; trial < 60; ++trial) {
     // Widths up to 41: rows shorter than a vector of outputs, whole vectors, and a last vector
     // that overlaps the one before.
     const int h = 2 + static_cast<int>(rng.uniform_int(20)), w = 2 + static_cast<int>(rng.uniform_int(40));
     const int c = 1 + static_cast<int>(rng.uniform_int(3)), n = 1 + static_cast<int>(rng.uniform_int(3));
-    Pool2d pool(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2});
-    const Shape out = pool.setup(Shape{c, h, w});
+    const Pool2dConfig config{PoolType::kMax, 2, 2, 2, 2};
+    const Shape out = Pool2d(config).setup(Shape{c, h, w});
     Tensor x(Shape{n, c, h, w});
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(rng.uniform_int(7));  // many ties
-    pool.forward(x, Mode::kTrain);
     Tensor dy = test::random_tensor(Shape{n, out[0], out[1], out[2]}, rng);
     // A few gradients whose sign of zero or NaN must come through as the generic 0 + dy has them.
     dy[0] = -0.0f;
     if (dy.size() > 2) dy[dy.size() / 2] = std::numeric_limits<float>::quiet_NaN();
-    const Tensor& dx = pool.backward(dy);
     Tensor expected(x.shape());
     for (int s = 0; s < n; ++s)
       for (int ch = 0; ch < c; ++ch)
@@ -149,11 +213,39 @@ TEST_CASE("2x2 max pool routes each gradient to its window's maximum, even and o
               }
             expected[best] += dy[((static_cast<std::size_t>(s) * c + ch) * out[1] + oh) * out[2] + ow];
           }
-    INFO("trial " << trial << " (" << n << ", " << c << ", " << h << ", " << w << ")");
-    for (std::size_t i = 0; i < dx.size(); ++i) {
-      const float got = dx[i], want = expected[i];
-      INFO("element " << i << ": " << got << " vs " << want);
-      REQUIRE(std::memcmp(&got, &want, sizeof(float)) == 0);
+    // With a NaN input in one window.
+    Tensor x_nan = x;
+    x_nan[x.size() / 3] = std::numeric_limits<float>::quiet_NaN();
+    Tensor first_y, first_y_nan, first_inferred;  // the generic method's, for the others to match
+    const std::vector<PoolMethod> methods = methods_for(config, Shape{c, h, w});
+    REQUIRE(methods.front() == PoolMethod::kGeneric);
+    if (methods.back() == PoolMethod::kMax2x2Vectors) ++vector_trials;
+    for (PoolMethod m : methods) {
+      Pool2d pool(config, m);
+      pool.setup(Shape{c, h, w});
+      INFO("trial " << trial << " (" << n << ", " << c << ", " << h << ", " << w << "), method " << pool_method_name(m));
+      const Tensor y_nan = pool.forward(x_nan, Mode::kTrain);
+      const Tensor inferred = pool.forward(x, Mode::kInfer);
+      const Tensor y = pool.forward(x, Mode::kTrain);
+      const Tensor& dx = pool.backward(dy);
+      for (std::size_t i = 0; i < dx.size(); ++i) {
+        const float got = dx[i], want = expected[i];
+        INFO("dx element " << i << ": " << got << " vs " << want);
+        REQUIRE(same_bits(got, want));
+      }
+      if (m == PoolMethod::kGeneric) {
+        first_y = y;
+        first_y_nan = y_nan;
+        first_inferred = inferred;
+        continue;
+      }
+      for (std::size_t i = 0; i < y.size(); ++i) {
+        INFO("y element " << i);
+        REQUIRE(same_bits(y[i], first_y[i]));
+        REQUIRE(same_bits(y_nan[i], first_y_nan[i]));
+        REQUIRE(same_bits(inferred[i], first_inferred[i]));
+      }
     }
   }
+  CHECK(vector_trials >= 20);  // the vector method was compared often enough
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "ops/activation.hpp"
 #include "ops/blas.hpp"
 
 namespace cnn {

@@ -8,7 +8,7 @@
 
 #include "layers/layer.hpp"
 #include "layers/layer_kind.hpp"
-#include "ops/activation.hpp"
+#include "ops/activation_kind.hpp"
 
 namespace cnn {
 

@@ -16,10 +16,39 @@ Pool2d::Pool2d(const Pool2dConfig& config) : config_(config) {
             "pool: window and stride must be positive");
 }
 
+Pool2d::Pool2d(const Pool2dConfig& config, PoolMethod forced) : Pool2d(config) { forced_ = forced; }
+
 std::string Pool2d::describe() const {
   return fmt::format("{} {}x{} stride {}x{}", kPoolTypeNames.name(config_.type), config_.kernel_h,
                      config_.kernel_w, config_.stride_h, config_.stride_w);
 }
+
+namespace {
+
+// Whole vectors of 8 windows need a row of at least 8 outputs (the last vector may overlap the
+// one before, never the row before). 8 on every instruction set (Vec8), so the same shapes take the
+// same path everywhere.
+constexpr int kVectorWindows = kLanes8;
+
+bool pool_method_applies(PoolMethod method, bool max_2x2, int out_w) {
+  switch (method) {
+    case PoolMethod::kGeneric: return true;
+    case PoolMethod::kMax2x2Windows: return max_2x2;
+    case PoolMethod::kMax2x2Vectors: return max_2x2 && out_w >= kVectorWindows;
+  }
+  return false;
+}
+
+// The rule: LeNet's 2x2 max pools by their own kernels, whole vectors of windows where a row
+// holds one (pool1: 14 outputs a row; forward -35 %, backward -40 % against window by window),
+// window by window otherwise (pool2: 5; its backward measured 0.36 us per image with the
+// generic scatter against 1.0 writing window by window). Every other pool runs the generic loops.
+PoolMethod choose_pool_method(bool max_2x2, int out_w) {
+  if (!max_2x2) return PoolMethod::kGeneric;
+  return out_w >= kVectorWindows ? PoolMethod::kMax2x2Vectors : PoolMethod::kMax2x2Windows;
+}
+
+}  // namespace
 
 Shape Pool2d::setup(const Shape& in) {
   CNN_CHECK_CODE(in.rank() == 3, ExitCode::kUsage, "pool needs a (C, H, W) input, got {}", in.str());
@@ -30,6 +59,9 @@ Shape Pool2d::setup(const Shape& in) {
                  "pool window {}x{} larger than its input {}x{}", config_.kernel_h, config_.kernel_w, height_, width_);
   out_h_ = (height_ - config_.kernel_h) / config_.stride_h + 1;
   out_w_ = (width_ - config_.kernel_w) / config_.stride_w + 1;
+  method_ = forced_ ? *forced_ : choose_pool_method(is_max_pool_2x2(), out_w_);
+  CNN_CHECK(pool_method_applies(method_, is_max_pool_2x2(), out_w_), "pool: method {} does not apply to {} on input {}",
+            pool_method_name(method_), describe(), in.str());
   return Shape{channels_, out_h_, out_w_};
 }
 
@@ -39,27 +71,30 @@ namespace {
 // Same semantics: the first maximum in row-major order wins (the same comparisons in the same
 // order as the generic loop, so NaNs behave the same too).
 //
-// kLanes outputs at a time: two vectors of each input row are split into even and odd columns,
-// and the comparisons are selects on whole vectors. A row's last outputs that do not fill a
-// vector are done by a last vector that overlaps the one before, not by a scalar epilogue (GCC's
+// kVectorWindows outputs at a time: two vectors of each input row are split into even and odd
+// columns, and the comparisons are selects on whole vectors. A row's last outputs that do not fill
+// a vector are done by a last vector that overlaps the one before, not by a scalar epilogue (GCC's
 // compared with branches, which random data mispredicts).
-VecInt even_columns() {
-  VecInt v;
-  for (int i = 0; i < kLanes; ++i) v[i] = 2 * i;
+VecInt8 even_columns() {
+  VecInt8 v;
+  for (int i = 0; i < kVectorWindows; ++i) v[i] = 2 * i;
   return v;
 }
 
-const VecInt kEven = even_columns();  // 2i: lane i's window starts at column 2i
+// 2i: lane i's window starts at column 2i. Filled at start-up, not written as a constant: with the
+// constant GCC compiled pool2's window-by-window loop 7 % slower (0.66 against 0.62 us per image in
+// layer_timing).
+const VecInt8 kEven = even_columns();
 
-// Outputs [0, kLanes) of the window row at r0 / r1 (2 * kLanes floats each); `first` is the flat
-// index of r0[0] within the sample and `width` the input row length.
-inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int width, Vec* y, VecInt* argmax) {
-  const Vec a0 = load(r0), b0 = load(r0 + kLanes), a1 = load(r1), b1 = load(r1 + kLanes);
-  const Vec top_left = even_lanes(a0, b0), top_right = odd_lanes(a0, b0);
-  const Vec bottom_left = even_lanes(a1, b1), bottom_right = odd_lanes(a1, b1);
-  Vec v = top_left;
-  VecInt best = kEven + first;
-  VecInt later = top_right > v;
+// Outputs [0, 8) of the window row at r0 / r1 (16 floats each); `first` is the flat index of r0[0]
+// within the sample and `width` the input row length.
+inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int width, Vec8* y, VecInt8* argmax) {
+  const Vec8 a0 = load8(r0), b0 = load8(r0 + kVectorWindows), a1 = load8(r1), b1 = load8(r1 + kVectorWindows);
+  const Vec8 top_left = even_lanes(a0, b0), top_right = odd_lanes(a0, b0);
+  const Vec8 bottom_left = even_lanes(a1, b1), bottom_right = odd_lanes(a1, b1);
+  Vec8 v = top_left;
+  VecInt8 best = kEven + first;
+  VecInt8 later = top_right > v;
   v = later ? top_right : v;
   best = later ? kEven + (first + 1) : best;
   later = bottom_left > v;
@@ -72,7 +107,7 @@ inline void max_pool_2x2_lanes(const float* r0, const float* r1, int first, int 
   *argmax = best;
 }
 
-// The generic loop's comparisons for one window at r0[w0], r1[w0] (rows shorter than a vector).
+// The generic loop's comparisons for one window at r0[w0], r1[w0].
 inline void max_pool_2x2_one(const float* r0, const float* r1, int w0, int first, int width, float* y, std::int32_t* argmax) {
   int best = first + w0;
   float v = r0[w0];
@@ -89,7 +124,9 @@ inline void max_pool_2x2_one(const float* r0, const float* r1, int w0, int first
   *argmax = best;
 }
 
-void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, int out_w, float* y, std::int32_t* argmax) {
+// PoolMethod::kMax2x2Windows: window by window.
+void max_pool_2x2_windows(const float* x, int planes, int height, int width, int out_h, int out_w, float* y,
+                          std::int32_t* argmax) {
   const int plane = height * width;
   for (int c = 0; c < planes; ++c) {
     const float* xc = x + static_cast<std::size_t>(c) * plane;
@@ -97,20 +134,38 @@ void max_pool_2x2(const float* x, int planes, int height, int width, int out_h, 
       const float* r0 = xc + 2 * oh * width;
       const float* r1 = r0 + width;
       const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
-      if (out_w < kLanes) {
+      // The same loop twice: in the first GCC knows that the row is shorter than a vector and
+      // vectorises it 4 windows at a time (pool2, 5 outputs a row: 0.62 us per image, against 0.72
+      // when it plans for 8 at a time); the second runs only where a test forces this method.
+      if (out_w < kVectorWindows) {
         for (int ow = 0; ow < out_w; ++ow) max_pool_2x2_one(r0, r1, 2 * ow, row0, width, y + ow, argmax + ow);
-        continue;
+      } else {
+        for (int ow = 0; ow < out_w; ++ow) max_pool_2x2_one(r0, r1, 2 * ow, row0, width, y + ow, argmax + ow);
       }
-      // Whole vectors; the last one ends at the row's end and may overlap the one before (the
-      // overlapping outputs are written twice with the same values).
-      for (int ow = 0;; ow += kLanes) {
-        if (ow > out_w - kLanes) ow = out_w - kLanes;
-        Vec v;
-        VecInt best;
+    }
+  }
+}
+
+// PoolMethod::kMax2x2Vectors: whole vectors of windows (out_w >= kVectorWindows).
+void max_pool_2x2_vectors(const float* x, int planes, int height, int width, int out_h, int out_w, float* y,
+                          std::int32_t* argmax) {
+  const int plane = height * width;
+  for (int c = 0; c < planes; ++c) {
+    const float* xc = x + static_cast<std::size_t>(c) * plane;
+    for (int oh = 0; oh < out_h; ++oh, y += out_w, argmax += out_w) {
+      const float* r0 = xc + 2 * oh * width;
+      const float* r1 = r0 + width;
+      const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
+      // The last vector ends at the row's end and may overlap the one before (the overlapping
+      // outputs are written twice with the same values).
+      for (int ow = 0;; ow += kVectorWindows) {
+        if (ow > out_w - kVectorWindows) ow = out_w - kVectorWindows;
+        Vec8 v;
+        VecInt8 best;
         max_pool_2x2_lanes(r0 + 2 * ow, r1 + 2 * ow, row0 + 2 * ow, width, &v, &best);
-        store(y + ow, v);
+        store8(y + ow, v);
         std::memcpy(argmax + ow, &best, sizeof best);
-        if (ow == out_w - kLanes) break;
+        if (ow == out_w - kVectorWindows) break;
       }
     }
   }
@@ -135,7 +190,7 @@ void max_pool_2x2_values(const float* x, int planes, int height, int width, int 
   }
 }
 
-// Backward of max_pool_2x2 for one sample with rows of at least kLanes outputs: each window's
+// Backward of PoolMethod::kMax2x2Vectors for one sample (rows of at least kVectorWindows outputs): each window's
 // gradient goes to its argmax and the window's other inputs get 0, written in whole vectors of
 // windows, instead of zero-filling dx and scattering into it (LeNet's pool1 backward -40 %).
 // Shorter rows stay with the scatter, which measured faster than window-by-window writes (pool2's
@@ -152,18 +207,18 @@ void max_unpool_2x2(const float* dy, const std::int32_t* argmax, int planes, int
       float* r0 = dxc + 2 * oh * width;
       float* r1 = r0 + width;
       const int row0 = c * plane + 2 * oh * width;  // flat index of r0[0] within the sample
-      // Whole vectors; the last one may overlap the one before, as in max_pool_2x2.
-      const Vec zero{};
-      for (int ow = 0;; ow += kLanes) {
-        if (ow > out_w - kLanes) ow = out_w - kLanes;
-        const Vec g = load(dy + ow);
-        VecInt at;
+      // Whole vectors; the last one may overlap the one before, as in max_pool_2x2_vectors.
+      const Vec8 zero{};
+      for (int ow = 0;; ow += kVectorWindows) {
+        if (ow > out_w - kVectorWindows) ow = out_w - kVectorWindows;
+        const Vec8 g = load8(dy + ow);
+        VecInt8 at;
         std::memcpy(&at, argmax + ow, sizeof at);
-        const VecInt top_left = kEven + (row0 + 2 * ow);
+        const VecInt8 top_left = kEven + (row0 + 2 * ow);
         store_interleaved(r0 + 2 * ow, (at == top_left ? g : zero) + zero, (at == top_left + 1 ? g : zero) + zero);
         store_interleaved(r1 + 2 * ow, (at == top_left + width ? g : zero) + zero,
                           (at == top_left + (width + 1) ? g : zero) + zero);
-        if (ow == out_w - kLanes) break;
+        if (ow == out_w - kVectorWindows) break;
       }
       if (width % 2 != 0) r0[width - 1] = r1[width - 1] = 0.0f;
     }
@@ -180,15 +235,18 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
   backward_ready_ = mode == Mode::kTrain;
   const bool is_max = config_.type == PoolType::kMax;
   if (is_max) argmax_.resize(y_.size());
-  if (is_max && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 && config_.stride_w == 2) {
+  if (method_ != PoolMethod::kGeneric) {
     const std::size_t in_block = static_cast<std::size_t>(channels_) * height_ * width_;
     const std::size_t out_block = static_cast<std::size_t>(channels_) * out_h_ * out_w_;
     for (int s = 0; s < n; ++s) {
       if (mode == Mode::kInfer) {  // backward cannot follow, so no argmax to keep
         max_pool_2x2_values(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block);
+      } else if (method_ == PoolMethod::kMax2x2Vectors) {
+        max_pool_2x2_vectors(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
+                             argmax_.data() + s * out_block);
       } else {
-        max_pool_2x2(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
-                     argmax_.data() + s * out_block);
+        max_pool_2x2_windows(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,
+                             argmax_.data() + s * out_block);
       }
     }
     return y_;
@@ -237,7 +295,7 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
   dx_.resize(Shape{n, channels_, height_, width_});
   const int plane = height_ * width_;
   const int out_plane = out_h_ * out_w_;
-  if (is_max_pool_2x2() && out_w_ >= kLanes) {
+  if (method_ == PoolMethod::kMax2x2Vectors) {
     for (int s = 0; s < n; ++s) {
       const std::size_t in_first = static_cast<std::size_t>(s) * channels_ * plane;
       const std::size_t out_first = static_cast<std::size_t>(s) * channels_ * out_plane;

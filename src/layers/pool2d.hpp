@@ -5,9 +5,20 @@
 //        the window's row-major order (its flat index is kept from forward in argmax_).
 //   avg  y = mean over the window; backward spreads dy / (kh kw) over every window element.
 // Overlapping windows (stride < window) accumulate into dx.
+//
+// Three methods, picked by setup from the shape (choose_pool_method in pool2d.cpp; tests can force
+// any that applies), all bit-identical (the same comparisons in the same order, NaN and -0
+// included):
+//   generic         window loops for any window and stride; backward scatters into a zeroed dx
+//   max2x2_windows  2x2 stride-2 max, window by window (rows of fewer than 8 outputs: pool2's 5);
+//                   backward as generic
+//   max2x2_vectors  2x2 stride-2 max, 8 windows at a time along a row (rows of at least 8 outputs:
+//                   pool1's 14, on every instruction set); backward writes whole rows of dx
+// At inference both 2x2 methods take the maximum without the argmax.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/enum_table.hpp"
@@ -25,9 +36,19 @@ struct Pool2dConfig {
   int stride_h = 2, stride_w = 2;
 };
 
+enum class PoolMethod { kGeneric, kMax2x2Windows, kMax2x2Vectors };
+constexpr PoolMethod kPoolMethods[] = {PoolMethod::kGeneric, PoolMethod::kMax2x2Windows, PoolMethod::kMax2x2Vectors};
+// "generic", "max2x2_windows", "max2x2_vectors".
+constexpr EnumTable<PoolMethod, 3> kPoolMethodNames{{{{PoolMethod::kGeneric, "generic"},
+                                                      {PoolMethod::kMax2x2Windows, "max2x2_windows"},
+                                                      {PoolMethod::kMax2x2Vectors, "max2x2_vectors"}}}};
+inline const char* pool_method_name(PoolMethod method) { return kPoolMethodNames.name(method); }
+
 class Pool2d : public Layer {
  public:
   explicit Pool2d(const Pool2dConfig& config);
+  // Runs `forced` instead of the rule's choice; setup throws when it does not apply to the shape.
+  Pool2d(const Pool2dConfig& config, PoolMethod forced);
   std::string kind() const override { return "pool"; }
   std::string describe() const override;
   Shape setup(const Shape& in) override;
@@ -37,9 +58,12 @@ class Pool2d : public Layer {
     return config_.type == PoolType::kMax && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 &&
            config_.stride_w == 2;
   }
+  PoolMethod method() const { return method_; }  // set by setup
 
  private:
   Pool2dConfig config_;
+  std::optional<PoolMethod> forced_;
+  PoolMethod method_ = PoolMethod::kGeneric;  // set by setup
   int channels_ = 0, height_ = 0, width_ = 0, out_h_ = 0, out_w_ = 0;
   Tensor y_;                          // (N, C, OH, OW)
   Tensor dx_;                         // (N, C, H, W)

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 
 #include "ops/activation_kind.hpp"
 #include "ops/vec.hpp"

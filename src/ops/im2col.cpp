@@ -2,8 +2,6 @@
 #include "ops/im2col.hpp"
 
 #include <algorithm>
-#include <cstring>
-#include <vector>
 
 namespace cnn {
 
@@ -18,38 +16,9 @@ void valid_range(int j, int stride, int pad, int width, int out_w, int* lo, int*
   if (*hi < *lo) *hi = *lo;
 }
 
-// Stride 1 (LeNet's convolutions): the sample is zero-padded once into a per-thread scratch
-// buffer, after which every row of col is a run of plain contiguous copies, with no bounds or
-// padding logic per row.
-void im2col_stride1(const ConvGeometry& g, const float* x, float* col) {
-  const int hp = g.out_h + g.kernel_h - 1, wp = g.out_w + g.kernel_w - 1;  // the padded extent read
-  thread_local std::vector<float> padded;  // grows once per thread, then reused: no steady-state allocation
-  padded.assign(static_cast<std::size_t>(g.channels) * hp * wp, 0.0f);
-  const int rows = std::min(g.height, hp - g.pad_top), cols = std::min(g.width, wp - g.pad_left);
-  for (int c = 0; c < g.channels; ++c)
-    for (int h = 0; h < rows; ++h) {
-      const float* src = x + (static_cast<std::size_t>(c) * g.height + h) * g.width;
-      float* dst = padded.data() + (static_cast<std::size_t>(c) * hp + h + g.pad_top) * wp + g.pad_left;
-      for (int w = 0; w < cols; ++w) dst[w] = src[w];
-    }
-  const int p = g.col_cols();
-  for (int c = 0; c < g.channels; ++c)
-    for (int i = 0; i < g.kernel_h; ++i)
-      for (int j = 0; j < g.kernel_w; ++j) {
-        float* out = col + ((c * g.kernel_h + i) * g.kernel_w + j) * p;
-        const float* src = padded.data() + (static_cast<std::size_t>(c) * hp + i) * wp + j;
-        for (int oh = 0; oh < g.out_h; ++oh, out += g.out_w, src += wp)
-          for (int ow = 0; ow < g.out_w; ++ow) out[ow] = src[ow];
-      }
-}
-
 }  // namespace
 
 void im2col(const ConvGeometry& g, const float* x, float* col) {
-  if (g.stride_h == 1 && g.stride_w == 1) {
-    im2col_stride1(g, x, col);
-    return;
-  }
   const int plane = g.height * g.width;
   const int p = g.col_cols();
   for (int c = 0; c < g.channels; ++c) {

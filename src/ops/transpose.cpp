@@ -1,23 +1,15 @@
 // transpose_block: 8 x 8 tiles transposed in registers, 8 loads and 8 stores of 8 floats each,
 // where element-by-element copying makes 64 scattered stores (the destination rows are a cache
 // line apart in the position-major layout). The tile is 8 floats wide whatever the native
-// vector (ops/vec.hpp): the shuffles below are the classic AVX 8 x 8 transpose.
+// vector (Vec8, ops/vec.hpp): the shuffles below are the classic AVX 8 x 8 transpose.
 #include "ops/transpose.hpp"
 
-#include <cstring>
+#include "ops/vec.hpp"
 
 namespace cnn {
 namespace {
 
-typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
-constexpr int kTile = 8;
-
-Vec8 load8(const float* p) {
-  Vec8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
+constexpr int kTile = kLanes8;
 
 // r[i] holds row i of the tile on entry and column i on return. Three rounds: interleave pairs of
 // rows, then pairs of pairs, then swap the 4 x 4 quarters between the two 128-bit halves.

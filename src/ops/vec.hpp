@@ -1,6 +1,7 @@
 // One SIMD vector of floats as a GCC vector extension, one native register wide (16 floats with
-// AVX-512, 8 with AVX, 4 otherwise), for the hand-written kernels in ops/. Unaligned loads and
-// stores go through memcpy, which compiles to a single move.
+// AVX-512, 8 with AVX, 4 otherwise), for the hand-written kernels in ops/, and a vector of 8
+// floats on every target for kernels whose path must not depend on the width (Vec8). Unaligned
+// loads and stores go through memcpy, which compiles to a single move.
 #pragma once
 
 #include <immintrin.h>
@@ -53,36 +54,32 @@ inline Vec splat(float x) {
 #endif
 }
 
-// The even lanes (0, 2, 4, ...) and the odd lanes of the 2 * kLanes floats a then b: a row's even
-// and odd columns. __builtin_shufflevector takes constant lane numbers in both GCC (12 on) and
-// clang.
-#if defined(__AVX512F__)
-#define CNN_EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
-#define CNN_ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
-#elif defined(__AVX__)
-#define CNN_EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
-#define CNN_ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15
-#else
-#define CNN_EVEN_LANES 0, 2, 4, 6
-#define CNN_ODD_LANES 1, 3, 5, 7
-#endif
-inline Vec even_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_EVEN_LANES); }
-inline Vec odd_lanes(Vec a, Vec b) { return __builtin_shufflevector(a, b, CNN_ODD_LANES); }
+// Eight floats (and eight 32-bit integers) whatever the target: one AVX register, two SSE ones,
+// half an AVX-512 one. For kernels whose choice of path must not depend on the instruction set:
+// the 2x2 max pool (layers/pool2d.cpp) takes whole vectors of outputs for rows of at least 8, so
+// that LeNet's pool1 (14 outputs a row) runs the vector path with AVX-512 as with AVX2, where a
+// native vector of 16 would leave it to the scalar one.
+constexpr int kLanes8 = 8;
+// (Without AVX, GCC's -Wpsabi warns about passing it by value: CMakeLists.txt turns that off.)
+typedef float Vec8 __attribute__((vector_size(kLanes8 * sizeof(float))));
+typedef std::int32_t VecInt8 __attribute__((vector_size(kLanes8 * sizeof(std::int32_t))));
 
-// The inverse: dst[2i] = even[i], dst[2i + 1] = odd[i] for i < kLanes (2 * kLanes floats).
-#if defined(__AVX512F__)
-#define CNN_LOW_HALVES_INTERLEAVED 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
-#define CNN_HIGH_HALVES_INTERLEAVED 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
-#elif defined(__AVX__)
-#define CNN_LOW_HALVES_INTERLEAVED 0, 8, 1, 9, 2, 10, 3, 11
-#define CNN_HIGH_HALVES_INTERLEAVED 4, 12, 5, 13, 6, 14, 7, 15
-#else
-#define CNN_LOW_HALVES_INTERLEAVED 0, 4, 1, 5
-#define CNN_HIGH_HALVES_INTERLEAVED 2, 6, 3, 7
-#endif
-inline void store_interleaved(float* dst, Vec even, Vec odd) {
-  store(dst, __builtin_shufflevector(even, odd, CNN_LOW_HALVES_INTERLEAVED));
-  store(dst + kLanes, __builtin_shufflevector(even, odd, CNN_HIGH_HALVES_INTERLEAVED));
+inline Vec8 load8(const float* p) {
+  Vec8 v;
+  std::memcpy(&v, p, sizeof(Vec8));
+  return v;
+}
+inline void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof(Vec8)); }
+
+// The even lanes (0, 2, ..., 14) and the odd lanes of the 16 floats a then b: a row's even and
+// odd columns. __builtin_shufflevector takes constant lane numbers in both GCC (12 on) and clang.
+inline Vec8 even_lanes(Vec8 a, Vec8 b) { return __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14); }
+inline Vec8 odd_lanes(Vec8 a, Vec8 b) { return __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15); }
+
+// The inverse: dst[2i] = even[i], dst[2i + 1] = odd[i] for i < 8 (16 floats).
+inline void store_interleaved(float* dst, Vec8 even, Vec8 odd) {
+  store8(dst, __builtin_shufflevector(even, odd, 0, 8, 1, 9, 2, 10, 3, 11));
+  store8(dst + kLanes8, __builtin_shufflevector(even, odd, 4, 12, 5, 13, 6, 14, 7, 15));
 }
 
 // dst[0..n) = src[0..n) for the short rows of a padded image (10-30 floats), where a call to

@@ -1,0 +1,126 @@
+// ConvMethod::kPositions; formulas in positions_method.hpp.
+#include "layers/conv_methods/positions_method.hpp"
+
+#include "ops/activation.hpp"
+#include "ops/conv_positions.hpp"
+#include "ops/shifted_rows.hpp"
+#include "ops/transpose.hpp"
+
+namespace cnn {
+
+namespace {
+
+inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
+
+}  // namespace
+
+PositionsMethod::PositionsMethod(const ConvProblem& p) : Stride1Method(p) {
+  const int fp = padded_filters(filters_);
+  wide_places_.resize(static_cast<std::size_t>(g_.col_cols()));
+  wide_places(g_, wide_places_.data());
+  weight_t_ = Tensor(Shape{g_.col_rows(), fp});
+  y_t_ = Tensor(Shape{g_.col_cols(), fp});
+  dz_t_ = Tensor(y_t_.shape());
+  dweight_t_ = Tensor(weight_t_.shape());
+}
+
+// weight_t_ = Wᵀ (K x fp; the extra columns keep their zeros).
+void PositionsMethod::transpose_weight(const Tensor& weight) {
+  const int f = filters_, k = g_.col_rows(), ld = fp();
+  for (int o = 0; o < f; ++o)
+    for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * ld + o] = weight[static_cast<std::size_t>(o) * k + i];
+}
+
+// x (C, H, W) padded into `padded`, then y_t_ = colᵀ Wᵀ, without bias or activation.
+void PositionsMethod::product_sample(const float* x, float* padded) {
+  fill_padded_interior(g_, x, padded);
+  conv_forward_positions(g_, row_starts_.data(), wide_places_.data(), padded, weight_t_.data(), fp(), y_t_.data());
+}
+
+// y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the padded sample stays
+// in `padded` for backward. ReLU (LeNet's case) is applied with the bias, the other activations
+// after it, while the sample's output is still in cache.
+void PositionsMethod::forward_sample(const float* x, const float* bias, float* y, float* padded) {
+  const int f = filters_, p = g_.col_cols();
+  const bool relu = activation_ == Activation::kRelu;
+  product_sample(x, padded);
+  transpose_block(y_t_.data(), fp(), p, f, y, p);
+  for (int o = 0; o < f; ++o) {
+    const float b = bias[o];
+    float* row = y + static_cast<std::size_t>(o) * p;
+    if (relu) {
+      for (int q = 0; q < p; ++q) row[q] = relu_of(row[q] + b);
+    } else {
+      for (int q = 0; q < p; ++q) row[q] += b;
+    }
+  }
+  if (!relu) activation_forward(activation_, y, static_cast<std::size_t>(f) * p);
+}
+
+void PositionsMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
+  transpose_weight(weight);
+  // Training keeps every padded sample for backward's dW; inference reuses one.
+  const bool train = mode == Mode::kTrain;
+  if (train) reserve_padded(n);
+  for (int s = 0; s < n; ++s)
+    forward_sample(x.data() + s * in_stride, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
+}
+
+void PositionsMethod::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight,
+                               Tensor& dweight, Tensor& dbias, Tensor* dx) {
+  const int n = y.shape()[0], f = filters_, k = g_.col_rows(), fp = this->fp();
+  const int wp = padded_width(g_), ws = wide_stride(g_);
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  begin_backward(y, dy, weight, dx != nullptr);
+  dweight_t_.fill(0.0f);
+  for (int s = 0; s < n; ++s) {
+    stage_dz_sample(s, y, dy, dbias);
+    // Output row oh of every filter becomes positions oh * OW .. of dz_t_.
+    for (int oh = 0; oh < g_.out_h; ++oh)
+      transpose_block(wide_dz_.data() + oh * wp, ws, f, g_.out_w, dz_t_.data() + static_cast<std::size_t>(oh) * g_.out_w * fp,
+                      fp);
+    // dWᵀ += col dz_t, over the padded sample kept by forward.
+    conv_dweight_positions(g_, row_starts_.data(), wide_places_.data(), padded_sample(s), dz_t_.data(), fp,
+                           dweight_t_.data());
+    if (dx != nullptr) input_gradient_sample(dx->data() + s * in_stride);
+  }
+  for (int o = 0; o < f; ++o)
+    for (int i = 0; i < k; ++i) dweight[static_cast<std::size_t>(o) * k + i] += dweight_t_[static_cast<std::size_t>(i) * fp + o];
+}
+
+// Bias, activation and pool of one sample out of y_t_ (P, fp), filters contiguous: vectorised
+// along the filters, the comparisons in Pool2d's order.
+void PositionsMethod::pool_sample(const Tensor& bias, float* out) {
+  const bool relu = activation_ == Activation::kRelu;
+  const int f = filters_, fp = this->fp(), ow = g_.out_w;
+  const int ph = g_.out_h / 2, pw = g_.out_w / 2, pooled_plane = ph * pw;
+  for (int i = 0; i < ph; ++i)
+    for (int j = 0; j < pw; ++j) {
+      const float* q00 = y_t_.data() + static_cast<std::size_t>(2 * i * ow + 2 * j) * fp;
+      const float* q01 = q00 + fp;
+      const float* q10 = q00 + static_cast<std::size_t>(ow) * fp;
+      const float* q11 = q10 + fp;
+      float* dst = out + i * pw + j;
+      for (int o = 0; o < f; ++o) {
+        const float b = bias[o];
+        dst[o * pooled_plane] =
+            max4(biased(q00[o], b, relu), biased(q01[o], b, relu), biased(q10[o], b, relu), biased(q11[o], b, relu));
+      }
+    }
+}
+
+void PositionsMethod::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
+  transpose_weight(weight);
+  for (int s = 0; s < n; ++s) {
+    product_sample(x.data() + s * in_stride, padded_sample(0));
+    pool_sample(bias, pooled.data() + s * out_stride);
+  }
+}
+
+}  // namespace cnn

@@ -1,0 +1,110 @@
+// ConvMethod::kShiftedRows; formulas in shifted_rows_method.hpp.
+#include "layers/conv_methods/shifted_rows_method.hpp"
+
+#include <algorithm>
+
+#include "ops/activation.hpp"
+#include "ops/shifted_rows.hpp"
+#include "ops/small_gemm.hpp"
+
+namespace cnn {
+
+ShiftedRowsMethod::ShiftedRowsMethod(const ConvProblem& p) : Stride1Method(p) {
+  wide_ = Tensor(Shape{filters_, wide_size(g_)});
+  rows_max_ = Tensor(Shape{std::max(1, g_.out_w / 2 * 2)});
+}
+
+// x (C, H, W) padded into `padded`, then wide_ = W rows(padded), without bias or activation.
+void ShiftedRowsMethod::product_sample(const float* x, const Tensor& weight, float* padded) {
+  const int f = filters_, k = g_.col_rows(), wide = wide_size(g_);
+  fill_padded_interior(g_, x, padded);
+  gemm_nn_rows(f, wide, k, weight.data(), k, padded, row_starts_.data(), wide_.data(), wide, false);
+}
+
+// y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the padded sample stays
+// in `padded` for backward. The result is copied into y anyway: ReLU (LeNet's case) is applied in
+// that copy, the other activations after it, while the sample's output is still in cache.
+void ShiftedRowsMethod::forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded) {
+  const int f = filters_, p = g_.col_cols();
+  const int wp = padded_width(g_), wide = wide_size(g_);
+  const bool relu = activation_ == Activation::kRelu;
+  product_sample(x, weight, padded);
+  for (int o = 0; o < f; ++o) {
+    const float b = bias[o];
+    for (int oh = 0; oh < g_.out_h; ++oh) {
+      const float* src = wide_.data() + static_cast<std::size_t>(o) * wide + oh * wp;
+      float* dst = y + (static_cast<std::size_t>(o) * g_.out_h + oh) * g_.out_w;
+      if (relu) {
+        for (int ow = 0; ow < g_.out_w; ++ow) dst[ow] = relu_of(src[ow] + b);
+      } else {
+        for (int ow = 0; ow < g_.out_w; ++ow) dst[ow] = src[ow] + b;
+      }
+    }
+  }
+  if (!relu) activation_forward(activation_, y, static_cast<std::size_t>(f) * p);
+}
+
+void ShiftedRowsMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
+  // Training keeps every padded sample for backward's dW; inference reuses one.
+  const bool train = mode == Mode::kTrain;
+  if (train) reserve_padded(n);
+  for (int s = 0; s < n; ++s)
+    forward_sample(x.data() + s * in_stride, weight, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
+}
+
+void ShiftedRowsMethod::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight,
+                                 Tensor& dweight, Tensor& dbias, Tensor* dx) {
+  const int n = y.shape()[0], f = filters_, k = g_.col_rows();
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  begin_backward(y, dy, weight, dx != nullptr);
+  for (int s = 0; s < n; ++s) {
+    stage_dz_sample(s, y, dy, dbias);
+    // dW += dz_wide rowsᵀ, over the padded sample kept by forward.
+    gemm_nt_rows(f, k, wide_size(g_), wide_dz_.data(), wide_stride(g_), padded_sample(s), row_starts_.data(),
+                 dweight.data(), k);
+    if (dx != nullptr) input_gradient_sample(dx->data() + s * in_stride);
+  }
+}
+
+// Bias, activation and pool of one sample out of wide_, vectorised along a row of the output.
+// With ReLU every value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way maximum
+// does not depend on the order of comparisons: the two rows are combined first (plain contiguous
+// vectors), then neighbouring columns. Without an activation NaN and -0 can occur, so Pool2d's
+// order is kept.
+void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out) {
+  const bool relu = activation_ == Activation::kRelu;
+  const int wp = padded_width(g_), wide = wide_size(g_), ph = g_.out_h / 2, pw = g_.out_w / 2;
+  float* rows_max = rows_max_.data();  // (2 * pw)
+  for (int o = 0; o < filters_; ++o) {
+    const float b = bias[o];
+    for (int i = 0; i < ph; ++i, out += pw) {
+      const float* r0 = wide_.data() + static_cast<std::size_t>(o) * wide + 2 * i * wp;
+      const float* r1 = r0 + wp;
+      if (relu) {
+        for (int w = 0; w < 2 * pw; ++w) {
+          const float a = relu_of(r0[w] + b), c = relu_of(r1[w] + b);
+          rows_max[w] = c > a ? c : a;
+        }
+        for (int j = 0; j < pw; ++j) out[j] = rows_max[2 * j + 1] > rows_max[2 * j] ? rows_max[2 * j + 1] : rows_max[2 * j];
+      } else {
+        for (int j = 0; j < pw; ++j)
+          out[j] = max4(r0[2 * j] + b, r0[2 * j + 1] + b, r1[2 * j] + b, r1[2 * j + 1] + b);
+      }
+    }
+  }
+}
+
+void ShiftedRowsMethod::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
+  for (int s = 0; s < n; ++s) {
+    product_sample(x.data() + s * in_stride, weight, padded_sample(0));
+    pool_sample(bias, pooled.data() + s * out_stride);
+  }
+}
+
+}  // namespace cnn
