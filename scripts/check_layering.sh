@@ -10,6 +10,7 @@ declare -A rank=([core]=0 [ops]=1 [io]=1 [layers]=2 [net]=3 [train]=4 [config]=5
 status=0
 while IFS= read -r file; do
   folder="$(dirname "${file#src/}")"
+  folder="${folder%%/*}"  # a subfolder (layers/conv_methods) belongs to its folder
   if [ -z "${rank[$folder]+x}" ]; then
     echo "check_layering: $file: folder '$folder' has no rank; add it to scripts/check_layering.sh" >&2
     status=1
@@ -17,6 +18,7 @@ while IFS= read -r file; do
   fi
   while IFS= read -r included; do
     target="$(dirname "$included")"
+    target="${target%%/*}"
     [ "$target" = "$folder" ] && continue
     [ -f "src/$included" ] || continue  # not one of ours (a library header)
     if [ -z "${rank[$target]+x}" ] || [ "${rank[$target]}" -ge "${rank[$folder]}" ]; then

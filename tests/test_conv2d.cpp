@@ -267,12 +267,17 @@ TEST_CASE("conv gradients match central differences, every method", "[conv][grad
       {conv(10, 3, 2, 2, 3, Padding::kExplicit, 2, 1, Activation::kRelu), {2, 2, 7, 6}},
       {conv(17, 2, 2, 3, 2, Padding::kSame), {1, 2, 5, 5}},
   };
-  Rng rng(5);
-  for (auto& c : cases) {
+  for (std::size_t k = 0; k < std::size(cases); ++k) {
+    const Case& c = cases[k];
     for (ConvMethod m : methods_for(c.config, c.x.without_batch())) {
       Conv2d layer(c.config, m);
       layer.setup(c.x.without_batch());
       INFO(layer.describe() << " on " << c.x.str() << ", method " << conv_method_name(m));
+      // A seed per case, the same for every method: each method checks the same numbers, and no
+      // check depends on the ones before it. With ReLU a draw can put a pre-activation within
+      // the difference step of the kink, where central differences mean nothing (seeds 2, 3, 6
+      // and 8 do, for the naive method as much as the others); seed 5 keeps every case clear.
+      Rng rng(5 + 100 * k);
       test::check_layer_gradients(layer, test::random_tensor(c.x, rng), rng);
     }
   }
