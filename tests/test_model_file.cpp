@@ -78,6 +78,20 @@ TEST_CASE("a checkpoint round-trips bit for bit", "[model]") {
   CHECK(back.epoch_rng == progress.epoch_rng);
   CHECK(back.best_validation == 0.987);
   CHECK(restored.steps() == 1);
+  // Found by fuzz_model: a counter that is a float or does not fit was converted with undefined behaviour.
+  {
+    LoadedModel edited = load_model(dir.file("a.bin"));
+    edited.contents.header["training"]["epoch"] = 1e300;
+    expect_error([&] { restore_training(edited, restored, dir.file("a.bin")); }, ExitCode::kModel,
+                 "training state field 'epoch' is not an integer");
+    edited.contents.header["training"]["epoch"] = std::int64_t{1} << 40;
+    expect_error([&] { restore_training(edited, restored, dir.file("a.bin")); }, ExitCode::kModel,
+                 "training state field 'epoch' = 1099511627776 is out of range");
+    edited.contents.header["training"]["epoch"] = 3;
+    edited.contents.header["training"]["optimizer_steps"] = 18446744073709551615u;
+    expect_error([&] { restore_training(edited, restored, dir.file("a.bin")); }, ExitCode::kModel,
+                 "training state field 'optimizer_steps' = 18446744073709551615 is out of range");
+  }
   for (std::size_t i = 0; i < opt.state().size(); ++i)
     CHECK(std::memcmp(restored.state()[i].second->data(), opt.state()[i].second->data(), opt.state()[i].second->size() * 4) == 0);
   // Saving what was loaded gives the same bytes.

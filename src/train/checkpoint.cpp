@@ -2,6 +2,8 @@
 #include "train/checkpoint.hpp"
 
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "net/builder.hpp"
@@ -25,8 +27,18 @@ std::uint64_t parse_hex64(const json& j, const std::string& path) {
 template <typename T>
 T field(const json& j, const char* key, const std::string& path) {
   CNN_CHECK_CODE(j.contains(key), ExitCode::kModel, "{}: training state lacks '{}'", path, key);
+  const json& v = j.at(key);
+  if constexpr (std::is_integral_v<T>) {
+    // Checked first: nlohmann converts a float or a too large number with a plain cast, undefined
+    // behaviour for 1e300 (found by fuzz_model).
+    CNN_CHECK_CODE(v.is_number_integer(), ExitCode::kModel, "{}: training state field '{}' is not an integer", path, key);
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                          : v.get<std::int64_t>() >= std::numeric_limits<T>::min() && v.get<std::int64_t>() <= std::numeric_limits<T>::max();
+    CNN_CHECK_CODE(fits, ExitCode::kModel, "{}: training state field '{}' = {} is out of range", path, key, v.dump());
+  }
   try {
-    return j.at(key).get<T>();
+    return v.get<T>();
   } catch (const json::exception&) {
     CNN_FAIL(ExitCode::kModel, "{}: training state field '{}' has the wrong type", path, key);
   }
