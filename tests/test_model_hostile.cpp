@@ -74,7 +74,7 @@ TEST_CASE("model files with valid checksums and hostile architectures are refuse
     const std::string key = "\"filters\":6";
     REQUIRE(header.find(key) != std::string::npos);
     header.replace(header.find(key), key.size(), "\"filters\":" + std::string(100000, '[') + std::string(100000, ']'));
-    expect_refused(with_header(normal, header), "filters: not an integer");
+    expect_refused(with_header(normal, header), "nests 100004 levels deep");
   }
   expect_refused(lenet_file([](json& h) { h["architecture"]["layers"][0]["filters"] = 1e300; }), "filters: not an integer");
   expect_refused(lenet_file([](json& h) { h["architecture"]["layers"][0]["filters"] = -6; }), "filters: -6 is outside");

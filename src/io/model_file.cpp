@@ -19,6 +19,9 @@ constexpr std::uint32_t kMaxNameBytes = 1024;
 constexpr std::uint32_t kMaxRank = 8;
 constexpr std::uint64_t kMaxFileBytes = std::uint64_t{4} << 30;
 constexpr std::size_t kFixedHeaderBytes = 24;  // magic, version, reserved, header length
+// nlohmann parses iteratively, but copying or comparing a value recurses once per level: a header
+// nested millions deep would overflow the stack, so depth is checked on the text first.
+constexpr std::size_t kMaxHeaderDepth = 64;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -36,6 +39,27 @@ std::uint32_t crc32_of(const char* data, std::size_t n) {
     n -= chunk;
   }
   return static_cast<std::uint32_t>(crc);
+}
+
+// The deepest nesting of [ and { in JSON text, outside strings.
+std::size_t json_nesting_depth(const char* text, std::size_t n) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 // Little-endian reads that fail with the offset when the bytes run out.
@@ -149,6 +173,10 @@ ModelFileContents decode_model_file(const std::string& bytes, const std::string&
   // nlohmann's parser stops at a NUL byte, which would hide trailing garbage: refuse it outright.
   CNN_CHECK_CODE(std::memchr(header_text, '\0', static_cast<std::size_t>(header_bytes)) == nullptr, ExitCode::kModel,
                  "{}: the JSON header at byte {} contains a NUL byte", name, header_offset);
+  const std::size_t depth = json_nesting_depth(header_text, static_cast<std::size_t>(header_bytes));
+  CNN_CHECK_CODE(depth <= kMaxHeaderDepth, ExitCode::kModel,
+                 "{}: the JSON header at byte {} nests {} levels deep (a cnn header nests {} at most, the limit is {})",
+                 name, header_offset, depth, 5, kMaxHeaderDepth);
   ModelFileContents contents;
   try {
     contents.header = nlohmann::json::parse(header_text, header_text + header_bytes);
