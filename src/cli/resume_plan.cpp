@@ -63,7 +63,7 @@ void apply_epochs(RunConfig& config, const TrainingProgress& progress, int epoch
 
 }  // namespace
 
-ResumePlan plan_resume(const LoadedModel& saved, const std::string& path, const ResumeOverrides& o) {
+ResumePlan plan_resume(const LoadedModel& saved, const std::string& path, const TrainOptions& o) {
   const TrainingProgress progress = read_training_progress(saved, path);
   ResumePlan plan;
   RunConfig& config = plan.config;

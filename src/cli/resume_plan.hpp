@@ -17,21 +17,11 @@
 #include <optional>
 #include <string>
 
+#include "cli/train.hpp"
 #include "config/config.hpp"
 #include "train/checkpoint.hpp"
 
 namespace cnn {
-
-struct ResumeOverrides {
-  std::optional<int> epochs;
-  std::optional<int> batch_size;
-  std::optional<float> lr;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> threads;
-  std::optional<std::string> data_dir;
-  std::optional<std::string> out_dir;
-  std::optional<int> validation;
-};
 
 struct ResumePlan {
   RunConfig config;       // the settings to continue with; output = the checkpoint's folder
@@ -40,6 +30,7 @@ struct ResumePlan {
 
 // Throws kModel for a checkpoint without training state or with unreadable settings, kUsage for
 // an override that cannot apply.
-ResumePlan plan_resume(const LoadedModel& saved, const std::string& path, const ResumeOverrides& overrides);
+// `overrides` are train's command-line options (only the override flags are read).
+ResumePlan plan_resume(const LoadedModel& saved, const std::string& path, const TrainOptions& overrides);
 
 }  // namespace cnn

@@ -60,10 +60,6 @@ extern "C" void request_stop(int) { g_stop_requested.store(true); }
 
 std::string absolute_path(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
 
-ResumeOverrides overrides_of(const TrainOptions& o) {
-  return {o.epochs, o.batch_size, o.lr, o.seed, o.threads, o.data_dir, o.out_dir, o.validation};
-}
-
 // A new run: the config file, then the command-line overrides, then a run folder of its own.
 RunConfig new_run_config(const TrainOptions& o) {
   CNN_CHECK_CODE(!o.config_path.empty(), ExitCode::kUsage, "cnn train needs --config FILE (or --resume CHECKPOINT)");
@@ -107,7 +103,7 @@ int run_train(const TrainOptions& options) {
                    options.resume_path);
     CNN_CHECK_CODE(!options.overwrite, ExitCode::kUsage, "--overwrite cannot be combined with --resume");
     resume = std::make_unique<LoadedModel>(load_model(options.resume_path));
-    const ResumePlan plan = plan_resume(*resume, options.resume_path, overrides_of(options));
+    const ResumePlan plan = plan_resume(*resume, options.resume_path, options);
     if (plan.finished) {
       spdlog::info("{}: the run is complete ({} epochs); nothing to do (--epochs N extends it)", options.resume_path,
                    plan.config.train.epochs);
