@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       cnn::OptimizerConfig config;
       const nlohmann::json& training = model.contents.header["training"];
       if (training.is_object() && training.contains("optimizer") && training["optimizer"].is_string())
-        cnn::parse_optimizer_type(training["optimizer"].get<std::string>(), &config.type);
+        cnn::kOptimizerNames.parse(training["optimizer"].get<std::string>(), &config.type);
       cnn::Optimizer optimizer(config, model.net->params());
       cnn::restore_training(model, optimizer, "fuzz.bin");
     }
