@@ -7,8 +7,6 @@
 
 namespace cnn {
 
-bool is_known_layer_kind(const std::string& kind) { return find_layer_kind(kind) != nullptr; }
-
 std::unique_ptr<Net> build_net(const ModelSpec& spec) {
   auto net = std::make_unique<Net>();
   for (std::size_t i = 0; i < spec.layers.size(); ++i) {

@@ -11,6 +11,5 @@
 namespace cnn {
 
 std::unique_ptr<Net> build_net(const ModelSpec& spec);
-bool is_known_layer_kind(const std::string& kind);
 
 }  // namespace cnn
