@@ -241,6 +241,7 @@ class YamlLayerOptions : public LayerOptions {
   std::pair<int, int> int_pair(const char* key, int lo, int hi) const override {
     return r_.get_pair(node(key), path(key), lo, hi);
   }
+  double number(const char* key, double lo, double hi) const override { return r_.get_number(node(key), path(key), lo, hi); }
   std::string word(const char* key) const override { return r_.get_string(node(key), path(key)); }
   bool is_word(const char* key) const override {
     if (!has(key)) return false;

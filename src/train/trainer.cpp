@@ -181,6 +181,7 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
 void TrainingRun::train_step(int epoch, std::int64_t b) {
   const int start = static_cast<int>(b * settings_.batch_size);
   const int n = std::min(settings_.batch_size, n_train_ - start);
+  replicas_->set_active_members(std::min(n, replicas_->size()));  // the members that get images (slice_of)
   replicas_->run([&](int m, Net& replica) {
     Member& me = members_[static_cast<std::size_t>(m)];
     const auto [begin, end] = slice_of(n, replicas_->size(), m);
