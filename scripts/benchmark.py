@@ -19,7 +19,8 @@ way in the same rounds: one training epoch of the config's 55,000 training image
 55,000; cnn also validates on the other 5,000 within its epoch time) at its batch size 64, and
 inference at batch 1000 over the 60,000 training images; cnn against
 PyTorch running the same network (nn.BatchNorm2d/1d, nn.Dropout, Adam lr 2e-3). Its rows are
-printed after LeNet-5's, which stay as they were. --skip-fashion leaves it out.
+printed after LeNet-5's, which stay as they were. --skip-fashion leaves it out, --skip-lenet runs
+only it.
 """
 import argparse
 import gzip
@@ -267,6 +268,7 @@ def main():
     parser.add_argument("--skip-dlib", action="store_true")
     parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
+    parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
     parser.add_argument("--torch-worker", nargs=3, metavar=("MODE", "BATCH", "DATA"), help=argparse.SUPPRESS)
     parser.add_argument("--torch-network", default="lenet5", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -280,7 +282,7 @@ def main():
     def add(system, metric, value):
         samples.setdefault((system, metric), []).append(value)
 
-    dlib = None if args.skip_dlib else dlib_build()
+    dlib = None if args.skip_dlib or args.skip_lenet else dlib_build()
     if dlib is None and not args.skip_dlib:
         print("dlib (libdlib-dev) is not installed: skipped", file=sys.stderr)
     with tempfile.TemporaryDirectory() as workdir:
@@ -289,18 +291,19 @@ def main():
             order = ["cnn", "torch", "dlib"] if r % 2 == 0 else ["dlib", "torch", "cnn"]
             for system in order:
                 if system == "cnn":
-                    for batch in (32, 128):
-                        t = cnn_train(args.cnn, args.data, batch, cores, workdir)
-                        add("cnn", f"train_b{batch}", t["images_per_second"])
-                        if batch == 32:
-                            add("cnn", "epoch_seconds", t["epoch_seconds"])
-                            add("cnn", "peak_mib", t["peak_mib"])
-                            model = t["model"]
-                    t1 = cnn_train(args.cnn, args.data, 32, 1, workdir)
-                    add("cnn", "train_b32_1thread", t1["images_per_second"])
-                    add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
-                    add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
-                    add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
+                    if not args.skip_lenet:
+                        for batch in (32, 128):
+                            t = cnn_train(args.cnn, args.data, batch, cores, workdir)
+                            add("cnn", f"train_b{batch}", t["images_per_second"])
+                            if batch == 32:
+                                add("cnn", "epoch_seconds", t["epoch_seconds"])
+                                add("cnn", "peak_mib", t["peak_mib"])
+                                model = t["model"]
+                        t1 = cnn_train(args.cnn, args.data, 32, 1, workdir)
+                        add("cnn", "train_b32_1thread", t1["images_per_second"])
+                        add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
+                        add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
+                        add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
                     if not args.skip_fashion:
                         t = cnn_train_fashion(args.cnn, args.fashion_data, cores, workdir)
                         add("cnn", "fashion_train", t["images_per_second"])
@@ -309,7 +312,7 @@ def main():
                         add("cnn", "fashion_infer_b1000",
                             cnn_infer(args.cnn, args.fashion_data, t["model"], 1000, cores)["images_per_second"])
                 elif system == "dlib":
-                    if dlib is None:
+                    if dlib is None or args.skip_lenet:
                         continue
                     for batch in (32, 128):
                         t = dlib_run(dlib, "train", batch, args.data)
@@ -321,15 +324,16 @@ def main():
                     add("dlib", "infer_b1", dlib_run(dlib, "infer", 1, args.data)["images_per_second"])
                 elif not args.skip_torch:
                     for setting in TORCH_SETTINGS:
-                        for batch in (32, 128):
-                            t = torch_run(setting, "train", batch, args.data)
-                            add(setting, f"train_b{batch}", t["images_per_second"])
-                            if batch == 32:
-                                add(setting, "epoch_seconds", 60000 / t["images_per_second"])
-                                add(setting, "peak_mib", t["peak_mib"])
-                                add(setting, "startup_seconds", t["startup_seconds"])
-                        add(setting, "infer_b1000", torch_run(setting, "infer", 1000, args.data)["images_per_second"])
-                        add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
+                        if not args.skip_lenet:
+                            for batch in (32, 128):
+                                t = torch_run(setting, "train", batch, args.data)
+                                add(setting, f"train_b{batch}", t["images_per_second"])
+                                if batch == 32:
+                                    add(setting, "epoch_seconds", 60000 / t["images_per_second"])
+                                    add(setting, "peak_mib", t["peak_mib"])
+                                    add(setting, "startup_seconds", t["startup_seconds"])
+                            add(setting, "infer_b1000", torch_run(setting, "infer", 1000, args.data)["images_per_second"])
+                            add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
                         if not args.skip_fashion:
                             t = torch_run(setting, "train", FASHION_BATCH, args.fashion_data, "fashion")
                             add(setting, "fashion_train", t["images_per_second"])
@@ -342,31 +346,32 @@ def main():
     systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS)) + (["dlib"] if dlib else [])
     metrics = ["train_b32", "train_b128", "infer_b1000", "infer_b1", "epoch_seconds", "peak_mib", "startup_seconds",
                "train_b32_1thread"]
-    print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
-    print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
-    for m in metrics:
-        row = f"{m:<20}"
-        for s in systems:
-            v = medians.get(f"{s}/{m}")
-            row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
-        print(row)
     ratios = {}
-    if not args.skip_torch:
-        print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
-        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
-                                 ("epoch_seconds", False), ("peak_mib", False), ("startup_seconds", False)]:
-            torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
-            best = max(torch_values) if higher_better else min(torch_values)
-            ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
-            ratios[m] = ratio
-            print(f"{m:<20}{ratio:>10.2f}x")
-    if dlib:
-        print("\ncnn / dlib (> 1 means cnn is better)")
-        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
-                                 ("peak_mib", False)]:
-            ratio = medians[f"cnn/{m}"] / medians[f"dlib/{m}"] if higher_better else medians[f"dlib/{m}"] / medians[f"cnn/{m}"]
-            ratios[f"{m}_vs_dlib"] = ratio
-            print(f"{m:<20}{ratio:>10.2f}x")
+    if not args.skip_lenet:
+        print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
+        print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
+        for m in metrics:
+            row = f"{m:<20}"
+            for s in systems:
+                v = medians.get(f"{s}/{m}")
+                row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
+            print(row)
+        if not args.skip_torch:
+            print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
+            for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                     ("epoch_seconds", False), ("peak_mib", False), ("startup_seconds", False)]:
+                torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
+                best = max(torch_values) if higher_better else min(torch_values)
+                ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
+                ratios[m] = ratio
+                print(f"{m:<20}{ratio:>10.2f}x")
+        if dlib:
+            print("\ncnn / dlib (> 1 means cnn is better)")
+            for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                     ("peak_mib", False)]:
+                ratio = medians[f"cnn/{m}"] / medians[f"dlib/{m}"] if higher_better else medians[f"dlib/{m}"] / medians[f"cnn/{m}"]
+                ratios[f"{m}_vs_dlib"] = ratio
+                print(f"{m:<20}{ratio:>10.2f}x")
     if not args.skip_fashion:
         fashion_metrics = ["fashion_train", "fashion_infer_b1000", "fashion_epoch_seconds", "fashion_peak_mib"]
         print(f"\nconfigs/fashion.cfg / Fashion-MNIST (batch {FASHION_BATCH}), medians of {args.rounds} rounds, {cores} cores")
@@ -387,12 +392,14 @@ def main():
                 ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
                 ratios[m] = ratio
                 print(f"{m:<22}{ratio:>10.2f}x")
-    scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
-    print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
-    # The two runs of a round are back to back, so their ratio shows how much of the spread is
-    # the machine's (two threads suffer more from a busy neighbour than one).
-    per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
-    print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
+    scaling, per_round = None, []
+    if not args.skip_lenet:
+        scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
+        print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
+        # The two runs of a round are back to back, so their ratio shows how much of the spread is
+        # the machine's (two threads suffer more from a busy neighbour than one).
+        per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
+        print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
     with open(args.out, "w") as fh:
         json.dump({"rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
                    "medians": medians, "ratios": ratios, "one_thread_share": scaling,
