@@ -271,7 +271,7 @@ TEST_CASE("a full-size CIFAR-10 set loads 50,000 training and 10,000 test images
   config.dir = dir.path();
   const LoadedData train = load_training_data(config, Shape{3, 32, 32}, {});
   CHECK(train.data.size() == 50000);
-X
+  CHECK(train.data.labels[10000] == 2);  // data_batch_2's first record: (0 + salt 2) % 10
   CHECK(train.data.images.pixels[10000 * 3072] == 2);
   const DataDescription d = describe_data(config, train.data, 45000, Shape{3, 32, 32});
   CHECK(d.class_names[9] == "truck");
