@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/eval.hpp"
+#include "cli/export.hpp"
 #include "cli/predict.hpp"
 #include "cli/summary.hpp"
 #include "cli/train.hpp"
@@ -47,12 +48,14 @@ int main(int argc, char** argv) {
   cnn::EvalOptions eval_options;
   cnn::PredictOptions predict_options;
   cnn::SummaryOptions summary_options;
+  cnn::ExportOptions export_options;
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
   CLI::App* summary = cnn::add_summary_command(app, summary_options);
+  CLI::App* export_command = cnn::add_export_command(app, export_options);
   // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
-  for (CLI::App* command : {train, eval, predict, summary}) {
+  for (CLI::App* command : {train, eval, predict, summary, export_command}) {
     command->add_flag("-v,--verbose", verbose, "Log debug details");
     command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
   }
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
     if (*eval) return cnn::run_eval(eval_options);
     if (*predict) return cnn::run_predict(predict_options);
     if (*summary) return cnn::run_summary(summary_options);
+    if (*export_command) return cnn::run_export(export_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
     return cnn::to_int(e.code());
