@@ -114,14 +114,16 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
   set_tensor_type(*graph.add_output(), x, Shape{static_cast<int>(classes)});
   add_onnx_metadata(proto, model_data_info(spec, static_cast<int>(classes), model.contents.header), o.probabilities);
 
-  check_with_onnx(proto, o.source_name);
-  compare_inferred_shapes(graph, layer_shapes, o.source_name);
   // protobuf cannot write a message over 2 GiB; cnn's limits allow such a network in principle.
   CNN_CHECK_CODE(proto.ByteSizeLong() < static_cast<std::size_t>(INT_MAX), ExitCode::kModel,
                  "{}: the network is too large for one ONNX file (protobuf's 2 GiB limit)", o.source_name);
+  check_with_onnx(proto, o.source_name);
+  compare_inferred_shapes(graph, layer_shapes, o.source_name);
   std::string bytes;
   CNN_CHECK(proto.SerializeToString(&bytes), "{}: protobuf could not serialise the ONNX model", o.source_name);
   return bytes;
 }
+
+bool has_onnx_form(const std::string& kind) { return find_layer_export(kind) != nullptr; }
 
 }  // namespace cnn

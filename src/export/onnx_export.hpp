@@ -29,4 +29,7 @@ struct OnnxExportOptions {
 // the graph (a bug of the exporter).
 std::string export_onnx(LoadedModel& model, const OnnxExportOptions& options);
 
+// Whether layers of this kind ("conv") can be exported (export/onnx_layers.hpp has the forms).
+bool has_onnx_form(const std::string& kind);
+
 }  // namespace cnn
