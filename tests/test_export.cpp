@@ -9,7 +9,7 @@
 
 #include "cli_runner.hpp"
 #include "expect_error.hpp"
-#include "export/onnx_export.hpp"
+#include "onnx/onnx_export.hpp"
 #include "net/layer_registry.hpp"
 
 using namespace cnn;

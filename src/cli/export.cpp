@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "export/onnx_export.hpp"
+#include "onnx/onnx_export.hpp"
 #include "io/atomic_file.hpp"
 #include "train/checkpoint.hpp"
 

@@ -1,6 +1,6 @@
 // What a model's input and outputs mean to someone outside cnn: its class names and how cnn turns
 // an image file into what the network sees. Written in one place so that `cnn summary` and the
-// ONNX export's metadata (export/onnx_metadata.cpp) say the same thing, and a new field of the
+// ONNX export's metadata (onnx/onnx_metadata.cpp) say the same thing, and a new field of the
 // model file (class names, channels, normalisation of the data a model was trained on) is added
 // here once.
 #pragma once

@@ -1,5 +1,5 @@
 // export_onnx(): see onnx_export.hpp.
-#include "export/onnx_export.hpp"
+#include "onnx/onnx_export.hpp"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -9,9 +9,9 @@
 #include <map>
 
 #include "core/error.hpp"
-#include "export/onnx_graph.hpp"
-#include "export/onnx_layers.hpp"
-#include "export/onnx_metadata.hpp"
+#include "onnx/onnx_graph.hpp"
+#include "onnx/onnx_layers.hpp"
+#include "onnx/onnx_metadata.hpp"
 #include "train/model_data_info.hpp"
 
 namespace cnn {

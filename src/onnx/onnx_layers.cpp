@@ -1,5 +1,5 @@
 // The ONNX form of each layer kind; see onnx_layers.hpp.
-#include "export/onnx_layers.hpp"
+#include "onnx/onnx_layers.hpp"
 
 #include <algorithm>
 #include <initializer_list>

@@ -1,5 +1,5 @@
 // OnnxGraph implementation.
-#include "export/onnx_graph.hpp"
+#include "onnx/onnx_graph.hpp"
 
 #include <fmt/format.h>
 

@@ -5,8 +5,8 @@
 //           network sees them (cnn stores no normalisation yet; when a model file holds one, it
 //           becomes the graph's first nodes)
 //   output  "logits" (N, classes), or "probabilities" (a Softmax over the logits) when asked
-//   layers  export/onnx_layers.hpp
-//   metadata_props  class names and the image preparation (export/onnx_metadata.hpp)
+//   layers  onnx/onnx_layers.hpp
+//   metadata_props  class names and the image preparation (onnx/onnx_metadata.hpp)
 //
 // The graph is built with ONNX's own protobuf classes, then checked by onnx::checker::check_model
 // and strict shape inference, and every layer's inferred shape is compared with cnn's, before a
@@ -29,7 +29,7 @@ struct OnnxExportOptions {
 // the graph (a bug of the exporter).
 std::string export_onnx(LoadedModel& model, const OnnxExportOptions& options);
 
-// Whether layers of this kind ("conv") can be exported (export/onnx_layers.hpp has the forms).
+// Whether layers of this kind ("conv") can be exported (onnx/onnx_layers.hpp has the forms).
 bool has_onnx_form(const std::string& kind);
 
 }  // namespace cnn

@@ -1,5 +1,5 @@
 // add_onnx_metadata(): see onnx_metadata.hpp.
-#include "export/onnx_metadata.hpp"
+#include "onnx/onnx_metadata.hpp"
 
 #include <nlohmann/json.hpp>
 

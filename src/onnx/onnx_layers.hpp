@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "export/onnx_graph.hpp"
+#include "onnx/onnx_graph.hpp"
 #include "layers/layer.hpp"
 
 namespace cnn {

@@ -1,6 +1,6 @@
 // OnnxGraph: a thin writer over ONNX's generated protobuf classes (Debian's libonnx-dev) for the
 // exporter: nodes with attributes, float initializers, names unique within the graph. Only
-// src/export/ includes ONNX's headers; the rest of cnn sees export/onnx_export.hpp.
+// src/onnx/ includes ONNX's headers; the rest of cnn sees onnx/onnx_export.hpp.
 #pragma once
 
 #include <onnx/onnx_pb.h>
