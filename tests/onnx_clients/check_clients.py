@@ -13,7 +13,12 @@ tanh, average pooling) and a network with every layer kind cnn has (written belo
   5. runs them in OpenCV's DNN module (Debian's python3-opencv, cv2.dnn.readNetFromONNX) and in
      onnxruntime (the npm package onnxruntime-node, tests/onnx_clients/run_onnxruntime.js), on
      the same 500 images as one batch, and requires every probability within 1e-5 of cnn's and
-     the same class for every image.
+     the same class for every image;
+  6. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
+     raw_data weights, Gemm with transB, a bias-free dense layer, a final Softmax), built here with
+     python3-onnx's helpers and random weights, is imported and `cnn predict` on it must agree
+     with onnxruntime and OpenCV on the original file; a graph with an operator cnn lacks (Elu) is
+     refused with the operator named.
 
 Usage: check_clients.py --cnn PATH/TO/cnn [--keep DIR]
 Needs /usr/bin/python3 with numpy, cv2 and onnx (scripts/test.sh installs python3-opencv and
@@ -225,6 +230,86 @@ def compare(label, client_probabilities, cnn_probabilities):
         fail(f"{label}: {np.count_nonzero(~same_class)} images get another class than from cnn predict")
 
 
+def foreign_lenet(onnx, path, trained_path, fc2_transposed=False):
+    """A LeNet-5 as torch.onnx.export writes one (weights as raw_data initializers, opset 14, other
+    names), with the weights of the LeNet-5 trained above so that its classes mean something; fc2
+    has no bias (PyTorch's bias=False). With fc2_transposed, fc2 keeps its weight as (in, out)
+    with transB = 0, a form OpenCV 4.6 cannot run."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    trained = {t.name: numpy_helper.to_array(t) for t in onnx.load(trained_path).graph.initializer}
+
+    def weights(name, source, transpose=False):
+        array = trained[source].T if transpose else trained[source]
+        return numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), name)  # raw_data, as PyTorch writes
+
+    inits = [weights("conv1.weight", "conv1.weight"), weights("conv1.bias", "conv1.bias"),
+             weights("conv2.weight", "conv2.weight"), weights("conv2.bias", "conv2.bias"),
+             weights("fc1.weight", "dense1.weight"), weights("fc1.bias", "dense1.bias"),
+             weights("fc2.weight", "dense2.weight", transpose=fc2_transposed), weights("fc3.weight", "dense3.weight"),
+             weights("fc3.bias", "dense3.bias")]
+    nodes = [
+        helper.make_node("Conv", ["x", "conv1.weight", "conv1.bias"], ["c1"], name="/conv1/Conv", kernel_shape=[5, 5],
+                         pads=[2, 2, 2, 2], strides=[1, 1], dilations=[1, 1], group=1),
+        helper.make_node("Relu", ["c1"], ["r1"], name="/Relu"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="/MaxPool", kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 0, 0],
+                         ceil_mode=0),
+        helper.make_node("Conv", ["p1", "conv2.weight", "conv2.bias"], ["c2"], name="/conv2/Conv", kernel_shape=[5, 5],
+                         pads=[0, 0, 0, 0], strides=[1, 1]),
+        helper.make_node("Relu", ["c2"], ["r2"], name="/Relu_1"),
+        helper.make_node("MaxPool", ["r2"], ["p2"], name="/MaxPool_1", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p2"], ["f"], name="/Flatten", axis=1),
+        helper.make_node("Gemm", ["f", "fc1.weight", "fc1.bias"], ["g1"], name="/fc1/Gemm", alpha=1.0, beta=1.0, transB=1),
+        helper.make_node("Relu", ["g1"], ["r3"], name="/Relu_2"),
+        helper.make_node("Gemm", ["r3", "fc2.weight"], ["g2"], name="/fc2/Gemm", transB=0 if fc2_transposed else 1),
+        helper.make_node("Relu", ["g2"], ["r4"], name="/Relu_3"),
+        helper.make_node("Gemm", ["r4", "fc3.weight", "fc3.bias"], ["logits"], name="/fc3/Gemm", transB=1),
+        helper.make_node("Softmax", ["logits"], ["y"], name="/Softmax", axis=1),
+    ]
+    graph = helper.make_graph(nodes, "torch_jit", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 10])], inits)
+    model = helper.make_model(graph, producer_name="pytorch", opset_imports=[helper.make_opsetid("", 14)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
+    return model
+
+
+def check_import(cnn, cv2, onnx, work, test_x):
+    onnx_path = os.path.join(work, "foreign-lenet.onnx")
+    model = foreign_lenet(onnx, onnx_path, os.path.join(work, "lenet5.onnx"))
+    imported = os.path.join(work, "foreign-lenet.bin")
+    run([cnn, "import", "-q", onnx_path, "-o", imported])
+    paths = write_pngs(cv2, test_x, os.path.join(work, "images", "28"), 28)
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+    inputs = network_inputs(cv2, paths)
+    print(f"check_clients: cnn import of a PyTorch-style LeNet: predict's classes "
+          f"{np.bincount(cnn_probabilities.argmax(1), minlength=10).tolist()}")
+    compare("imported LeNet vs OpenCV DNN", run_opencv(cv2, onnx_path, inputs), cnn_probabilities)
+    compare("imported LeNet vs onnxruntime-node", run_onnxruntime(onnx_path, inputs, work), cnn_probabilities)
+    # The same network with fc2's weight stored (in, out): cnn must import the same tensors.
+    transposed_path = os.path.join(work, "foreign-lenet-transposed.onnx")
+    foreign_lenet(onnx, transposed_path, os.path.join(work, "lenet5.onnx"), fc2_transposed=True)
+    run([cnn, "import", "-q", transposed_path, "-o", imported])
+    again = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    if again != predicted:
+        fail("the import of a Gemm with transB = 0 predicts differently from the same weights with transB = 1")
+    compare("imported (transB 0) vs onnxruntime-node", run_onnxruntime(transposed_path, inputs, work), cnn_probabilities)
+
+    # An operator cnn has no layer for: refused, naming it and its node, with nothing written.
+    from onnx import helper
+    model.graph.node[1].op_type = "Elu"
+    model.graph.node[1].name = "/Elu"
+    bad_path = os.path.join(work, "elu.onnx")
+    onnx.save(model, bad_path)
+    bad_out = os.path.join(work, "elu.bin")
+    result = subprocess.run([cnn, "import", bad_path, "-o", bad_out], capture_output=True, text=True)
+    if result.returncode != 4 or "Elu" not in result.stderr or "/Elu" not in result.stderr or os.path.exists(bad_out):
+        fail(f"import of an Elu graph: exit {result.returncode}, stderr {result.stderr!r}")
+    print(f"  unsupported operator refused: {result.stderr.strip()}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cnn", required=True, help="the cnn executable")
@@ -283,6 +368,7 @@ def main():
                 compare(f"{name} OpenCV DNN ({kind})", to_probabilities(run_opencv(cv2, onnx_path, inputs)), cnn_probabilities)
                 compare(f"{name} onnxruntime-node ({kind})", to_probabilities(run_onnxruntime(onnx_path, inputs, work)),
                         cnn_probabilities)
+        check_import(args.cnn, cv2, onnx, work, test_x)
         print(f"check_clients: OK in {time.time() - started:.1f} s")
     finally:
         if not args.keep:

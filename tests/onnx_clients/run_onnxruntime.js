@@ -13,8 +13,8 @@ async function main() {
   const pixels = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   if (pixels.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`${inputPath}: ${pixels.length} floats for ${dims}`);
   const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'] });
-  if (session.inputNames.length !== 1 || session.inputNames[0] !== 'input') throw new Error(`inputs ${session.inputNames}`);
-  const results = await session.run({ input: new ort.Tensor('float32', pixels, dims) });
+  if (session.inputNames.length !== 1) throw new Error(`inputs ${session.inputNames}`);
+  const results = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', pixels, dims) });
   const name = session.outputNames[0];
   const out = results[name];
   fs.writeFileSync(outputPath, Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength));
