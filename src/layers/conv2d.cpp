@@ -120,6 +120,10 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x) {
   return &pooled_;
 }
 
+std::uint64_t Conv2d::macs_per_sample() const {
+  return saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.col_rows()), std::uint64_t(geom_.col_cols())});
+}
+
 std::vector<Param> Conv2d::params() {
   const int fan_in = geom_.channels * config_.kernel_h * config_.kernel_w;
   const int fan_out = config_.filters * config_.kernel_h * config_.kernel_w;

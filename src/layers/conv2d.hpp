@@ -47,6 +47,7 @@ class Conv2d : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   std::vector<Param> params() override;
+  std::uint64_t macs_per_sample() const override;  // F C kh kw OH OW
   // Stride-1 methods with ReLU or no activation: conv, bias, activation and 2x2 max pool in one
   // pass per sample, out of the product's own buffer; nullptr elsewhere.
   const Tensor* forward_max_pooled_2x2(const Tensor& x) override;

@@ -60,6 +60,10 @@ const Tensor& Dense::backward(const Tensor& dy) {
   return dx_;
 }
 
+std::uint64_t Dense::macs_per_sample() const {
+  return saturating_product({std::uint64_t(config_.units), std::uint64_t(in_features_)});
+}
+
 std::vector<Param> Dense::params() {
   return {{"weight", &weight_, &dweight_, in_features_, config_.units, ParamFill::kInitializer},
           {"bias", &bias_, &dbias_, in_features_, config_.units, ParamFill::kZeros}};

@@ -26,6 +26,7 @@ class Dense : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   std::vector<Param> params() override;
+  std::uint64_t macs_per_sample() const override;  // U D
 
  private:
   DenseConfig config_;

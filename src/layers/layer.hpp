@@ -78,6 +78,9 @@ class Layer {
   virtual std::vector<Param> state() { return {}; }
   virtual void set_step(const StepContext& /*step*/) {}
   virtual void set_batch_reducer(BatchReducer* /*reducer*/) {}
+  // Multiply-accumulates of the layer's products per image (conv and dense; 0 for the rest), for
+  // `cnn summary`. Valid after setup.
+  virtual std::uint64_t macs_per_sample() const { return 0; }
 
   // Inference-only fusion (Net::forward in Mode::kInfer): a layer followed by a 2x2, stride-2 max
   // pool may compute the pooled output directly, skipping a pass over its own output. Returns

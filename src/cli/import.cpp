@@ -1,0 +1,42 @@
+// `cnn import` command line and entry point.
+#include "cli/import.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "onnx/onnx_import.hpp"
+#include "train/checkpoint.hpp"
+
+namespace cnn {
+
+CLI::App* add_import_command(CLI::App& parent, ImportOptions& o) {
+  CLI::App* cmd = parent.add_subcommand("import", "Read an ONNX model (the subset cnn exports) into a cnn model file");
+  cmd->add_option("model", o.onnx_path, "The .onnx file")->required();
+  cmd->add_option("-o,--output", o.output_path, "The cnn model file to write")->required();
+  return cmd;
+}
+
+int run_import(const ImportOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  CNN_CHECK_CODE(!fs::is_directory(o.output_path, ec), ExitCode::kIo, "{}: is a folder; give the path of the model file to write",
+                 o.output_path);
+  CNN_CHECK_CODE(!fs::equivalent(o.onnx_path, o.output_path, ec), ExitCode::kUsage,
+                 "{}: the output would replace the ONNX file it is imported from", o.output_path);
+  CNN_CHECK_CODE(fs::is_regular_file(o.onnx_path, ec), ExitCode::kModel, "{}: no such file", o.onnx_path);
+  std::ifstream in(o.onnx_path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  CNN_CHECK_CODE(in.good() || in.eof(), ExitCode::kIo, "{}: cannot read the file", o.onnx_path);
+  const ImportedModel model = import_onnx(bytes.str(), o.onnx_path);
+  // A model file without a config or training state, as weights from other tools are (docs/model-format.md).
+  save_checkpoint(o.output_path, model.spec, "", *model.net, nullptr, nullptr);
+  spdlog::info("wrote {}: {} layers, {} parameters", o.output_path, model.net->layer_count(), model.net->parameter_count());
+  return 0;
+}
+
+}  // namespace cnn

@@ -1,0 +1,129 @@
+// export_onnx(): see onnx_export.hpp.
+#include "onnx/onnx_export.hpp"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <climits>
+#include <map>
+
+#include "core/error.hpp"
+#include "onnx/onnx_graph.hpp"
+#include "onnx/onnx_layers.hpp"
+#include "onnx/onnx_metadata.hpp"
+#include "train/model_data_info.hpp"
+
+namespace cnn {
+namespace {
+
+constexpr std::int64_t kOpset = 13;
+constexpr std::int64_t kIrVersion = 7;  // the IR of opset 13 (ONNX 1.8); every runtime since reads it
+constexpr const char* kBatch = "N";
+
+// A float32 tensor type (kBatch, dims...) for a graph input or output.
+void set_tensor_type(onnx::ValueInfoProto& value, const std::string& name, const Shape& per_sample) {
+  value.set_name(name);
+  onnx::TypeProto_Tensor& tensor = *value.mutable_type()->mutable_tensor_type();
+  tensor.set_elem_type(onnx::TensorProto::FLOAT);
+  onnx::TensorShapeProto& shape = *tensor.mutable_shape();
+  shape.add_dim()->set_dim_param(kBatch);
+  for (int d : per_sample.dims()) shape.add_dim()->set_dim_value(d);
+}
+
+// ONNX's checker and strict shape inference, run on the finished model; inference also fills the
+// graph's value_info with every intermediate tensor's shape.
+void check_with_onnx(onnx::ModelProto& proto, const std::string& source) {
+  try {
+    onnx::checker::check_model(proto);
+    onnx::shape_inference::InferShapes(proto, onnx::OpSchemaRegistry::Instance(),
+                                       onnx::ShapeInferenceOptions(/*check_type=*/true, /*error_mode=*/1));
+  } catch (const std::exception& e) {
+    CNN_FAIL(ExitCode::kInternal, "{}: ONNX's checker refused the exported graph (a bug in cnn's exporter): {}", source, e.what());
+  }
+}
+
+// Every layer output's shape as ONNX inferred it must be cnn's: (N, per-sample shape).
+void compare_inferred_shapes(const onnx::GraphProto& graph, const std::map<std::string, Shape>& expected, const std::string& source) {
+  std::map<std::string, const onnx::ValueInfoProto*> inferred;
+  for (const onnx::ValueInfoProto& v : graph.value_info()) inferred[v.name()] = &v;
+  for (const onnx::ValueInfoProto& v : graph.output()) inferred[v.name()] = &v;
+  for (const auto& [name, shape] : expected) {
+    const auto it = inferred.find(name);
+    CNN_CHECK(it != inferred.end() && it->second->type().tensor_type().has_shape(),
+              "{}: ONNX shape inference gave no shape for '{}'", source, name);
+    const onnx::TensorShapeProto& dims = it->second->type().tensor_type().shape();
+    bool same = dims.dim_size() == shape.rank() + 1 && dims.dim(0).dim_param() == kBatch;
+    for (int d = 0; same && d < shape.rank(); ++d) same = dims.dim(d + 1).dim_value() == shape[d];
+    CNN_CHECK(same, "{}: ONNX infers another shape for '{}' than cnn's (N, {})", source, name, shape.str());
+  }
+}
+
+}  // namespace
+
+std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
+  Net& net = *model.net;
+  const ModelSpec& spec = model.spec;
+  CNN_CHECK(spec.layers.size() == net.layer_count(), "{}: the network does not match its architecture", o.source_name);
+
+  onnx::ModelProto proto;
+  proto.set_ir_version(kIrVersion);
+  proto.set_producer_name("cnn");
+  proto.set_producer_version(CNN_VERSION);
+  proto.set_doc_string("exported by cnn " CNN_VERSION " from " + o.source_name);
+  onnx::OperatorSetIdProto& opset = *proto.add_opset_import();
+  opset.set_domain("");
+  opset.set_version(kOpset);
+  onnx::GraphProto& graph = *proto.mutable_graph();
+  graph.set_name("cnn");
+  OnnxGraph g(&graph);
+
+  set_tensor_type(*graph.add_input(), "input", net.input_shape());
+  g.reserve_name("input");
+  std::map<std::string, Shape> layer_shapes;  // each layer's output tensor and cnn's shape for it
+  const Shape& out = net.output_shape();
+  const std::size_t classes = out.numel();
+  std::string x = "input";
+  for (std::size_t i = 0; i < net.layer_count(); ++i) {
+    const std::string& kind = spec.layers[i].kind;
+    const LayerExport write = find_layer_export(kind);
+    CNN_CHECK_CODE(write != nullptr, ExitCode::kModel, "{}: layer {} ({}) of kind '{}' has no ONNX form in this version of cnn",
+                   o.source_name, i + 1, net.layer_name(i), kind);
+    const bool last = i + 1 == net.layer_count();
+    // The last layer writes "logits" directly when its output is already (N, classes).
+    const std::string output = last && out.rank() == 1 ? "logits" : net.layer_name(i);
+    const LayerExportContext ctx{net.layer_name(i), spec.layers[i].options, net.layer(i),
+                                 i == 0 ? net.input_shape() : net.layer_output_shape(i - 1), net.layer_output_shape(i), x,
+                                 output};
+    try {
+      write(g, ctx);
+    } catch (const Error& e) {
+      throw Error(e.code(), o.source_name + ": cannot export: " + e.what());
+    }
+    layer_shapes[output] = net.layer_output_shape(i);
+    x = output;
+  }
+  if (x != "logits") {  // a network ending in a (C, H, W) map: its logits are that map, flattened as cnn's softmax reads it
+    OnnxGraph::set_int(g.add_node("Flatten", {x}, "logits"), "axis", 1);
+    x = "logits";
+  }
+  if (o.probabilities) {
+    OnnxGraph::set_int(g.add_node("Softmax", {x}, "probabilities"), "axis", 1);
+    x = "probabilities";
+  }
+  set_tensor_type(*graph.add_output(), x, Shape{static_cast<int>(classes)});
+  add_onnx_metadata(proto, model_data_info(spec, static_cast<int>(classes), model.contents.header), o.probabilities);
+
+  // protobuf cannot write a message over 2 GiB; cnn's limits allow such a network in principle.
+  CNN_CHECK_CODE(proto.ByteSizeLong() < static_cast<std::size_t>(INT_MAX), ExitCode::kModel,
+                 "{}: the network is too large for one ONNX file (protobuf's 2 GiB limit)", o.source_name);
+  check_with_onnx(proto, o.source_name);
+  compare_inferred_shapes(graph, layer_shapes, o.source_name);
+  std::string bytes;
+  CNN_CHECK(proto.SerializeToString(&bytes), "{}: protobuf could not serialise the ONNX model", o.source_name);
+  return bytes;
+}
+
+bool has_onnx_form(const std::string& kind) { return find_layer_export(kind) != nullptr; }
+
+}  // namespace cnn

@@ -1,0 +1,321 @@
+// import_onnx(): see onnx_import.hpp.
+#include "onnx/onnx_import.hpp"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+#include "core/error.hpp"
+#include "net/builder.hpp"
+#include "ops/activation.hpp"
+
+namespace cnn {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kMinOpset = 9, kMaxOpset = 18;
+
+// A float32 tensor of the graph: an initializer or a Constant node's value.
+Tensor to_tensor(const onnx::TensorProto& t, const std::string& where) {
+  CNN_CHECK_CODE(t.data_type() == onnx::TensorProto::FLOAT, ExitCode::kModel, "{}: tensor '{}' is not float32", where, t.name());
+  CNN_CHECK_CODE(t.data_location() != onnx::TensorProto::EXTERNAL, ExitCode::kModel,
+                 "{}: tensor '{}' is stored outside the file (external data is not supported)", where, t.name());
+  std::vector<int> dims;
+  std::uint64_t count = 1;
+  for (std::int64_t d : t.dims()) {
+    CNN_CHECK_CODE(d >= 1 && d <= (std::int64_t{1} << 30), ExitCode::kModel, "{}: tensor '{}' has a dimension of {}", where, t.name(), d);
+    dims.push_back(static_cast<int>(d));
+    count = saturating_product({count, std::uint64_t(d)});
+  }
+  CNN_CHECK_CODE(count <= kMaxLayerParameters, ExitCode::kModel, "{}: tensor '{}' has more than {} values", where, t.name(),
+                 kMaxLayerParameters);
+  Tensor out{Shape(dims)};
+  if (t.has_raw_data()) {  // little-endian float32, as protobuf's own fields are
+    CNN_CHECK_CODE(t.raw_data().size() == count * sizeof(float), ExitCode::kModel, "{}: tensor '{}' holds {} bytes for {} floats",
+                   where, t.name(), t.raw_data().size(), count);
+    std::memcpy(out.data(), t.raw_data().data(), t.raw_data().size());
+  } else {
+    CNN_CHECK_CODE(static_cast<std::uint64_t>(t.float_data_size()) == count, ExitCode::kModel,
+                   "{}: tensor '{}' holds {} floats for {}", where, t.name(), t.float_data_size(), count);
+    std::copy(t.float_data().begin(), t.float_data().end(), out.data());
+  }
+  for (std::size_t i = 0; i < out.size(); ++i)
+    CNN_CHECK_CODE(std::isfinite(out[i]), ExitCode::kModel, "{}: tensor '{}' holds a NaN or infinite value", where, t.name());
+  return out;
+}
+
+const onnx::AttributeProto* attribute(const onnx::NodeProto& node, const char* name) {
+  for (const onnx::AttributeProto& a : node.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+
+std::int64_t int_attr(const onnx::NodeProto& node, const char* name, std::int64_t fallback) {
+  const onnx::AttributeProto* a = attribute(node, name);
+  return a ? a->i() : fallback;
+}
+
+float float_attr(const onnx::NodeProto& node, const char* name, float fallback) {
+  const onnx::AttributeProto* a = attribute(node, name);
+  return a ? a->f() : fallback;
+}
+
+std::vector<std::int64_t> ints_attr(const onnx::NodeProto& node, const char* name, std::vector<std::int64_t> fallback) {
+  const onnx::AttributeProto* a = attribute(node, name);
+  return a ? std::vector<std::int64_t>(a->ints().begin(), a->ints().end()) : fallback;
+}
+
+class Importer {
+ public:
+  Importer(const onnx::GraphProto& graph, std::string source) : graph_(graph), source_(std::move(source)) {}
+
+  ImportedModel run();
+
+ private:
+  [[noreturn]] void refuse(const onnx::NodeProto& node, const std::string& what) const {
+    CNN_FAIL(ExitCode::kModel, "{}: node '{}' ({}): {}", source_, node.name(), node.op_type(), what);
+  }
+  const Tensor& weight(const onnx::NodeProto& node, int input) const;
+  bool follows(std::size_t i, const char* op) const {  // node i is `op` and reads the output before it
+    const std::string& before = i == 0 ? input_name_ : nodes_[i - 1]->output(0);
+    return i < nodes_.size() && nodes_[i]->op_type() == op && nodes_[i]->input_size() >= 1 && nodes_[i]->input(0) == before;
+  }
+  // The per-sample shape after the layers read so far, from cnn's own setup of them.
+  Shape current_shape(const onnx::NodeProto& node) const;
+  // The activation that starts at node i (0 nodes when none): Relu, Tanh, Sigmoid, or cnn's scaled
+  // tanh as export writes it, Mul(B) Tanh Mul(A).
+  std::pair<Activation, std::size_t> activation_at(std::size_t i) const;
+  void add_layer(const std::string& kind, json options, std::vector<std::pair<std::string, Tensor>> tensors = {});
+  void read_conv(const onnx::NodeProto& node, const Shape& in);
+  void read_gemm(const onnx::NodeProto& node);
+  void read_pool(const onnx::NodeProto& node);
+
+  const onnx::GraphProto& graph_;
+  std::string source_;
+  std::map<std::string, Tensor> constants_;  // initializers and Constant nodes' values
+  std::vector<const onnx::NodeProto*> nodes_;   // the chain, Constant nodes left out
+  std::string input_name_;
+  Shape input_shape_;
+  json layers_ = json::array();
+  std::vector<std::vector<std::pair<std::string, Tensor>>> tensors_;  // per layer: local name -> values
+};
+
+const Tensor& Importer::weight(const onnx::NodeProto& node, int input) const {
+  if (node.input_size() <= input) refuse(node, fmt::format("input {} is missing", input + 1));
+  const auto it = constants_.find(node.input(input));
+  if (it == constants_.end()) refuse(node, fmt::format("input '{}' is not a constant (an initializer)", node.input(input)));
+  return it->second;
+}
+
+std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i) const {
+  if (follows(i, "Relu")) return {Activation::kRelu, 1};
+  if (follows(i, "Sigmoid")) return {Activation::kSigmoid, 1};
+  if (follows(i, "Tanh")) return {Activation::kTanh, 1};
+  if (follows(i, "Mul") && follows(i + 1, "Tanh") && follows(i + 2, "Mul")) {
+    const auto scalar = [&](const onnx::NodeProto& node) {
+      const auto it = constants_.find(node.input(1));
+      return it != constants_.end() && it->second.size() == 1 ? it->second[0] : std::nanf("");
+    };
+    if (scalar(*nodes_[i]) == kScaledTanhB && scalar(*nodes_[i + 2]) == kScaledTanhA) return {Activation::kScaledTanh, 3};
+  }
+  return {Activation::kNone, 0};
+}
+
+Shape Importer::current_shape(const onnx::NodeProto& node) const {
+  if (layers_.empty()) return input_shape_;
+  try {
+    return build_net(model_spec_from_json({{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}}))->output_shape();
+  } catch (const Error& e) {
+    refuse(node, e.what());
+  }
+}
+
+void Importer::add_layer(const std::string& kind, json options, std::vector<std::pair<std::string, Tensor>> tensors) {
+  options["kind"] = kind;
+  layers_.push_back(std::move(options));
+  tensors_.push_back(std::move(tensors));
+}
+
+void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
+  const Tensor& w = weight(node, 1);
+  if (w.shape().rank() != 4) refuse(node, "the weight is not (filters, channels, kh, kw)");
+  const int filters = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
+  Tensor bias(Shape{filters});
+  if (node.input_size() > 2 && !node.input(2).empty()) bias = weight(node, 2);
+  if (int_attr(node, "group", 1) != 1) refuse(node, "grouped convolution has no cnn form");
+  if (ints_attr(node, "dilations", {1, 1}) != std::vector<std::int64_t>{1, 1}) refuse(node, "dilation has no cnn form");
+  const onnx::AttributeProto* auto_pad = attribute(node, "auto_pad");
+  if (auto_pad && auto_pad->s() != "NOTSET" && auto_pad->s() != "VALID") refuse(node, "auto_pad " + auto_pad->s() + ": give explicit pads");
+  const auto kernel = ints_attr(node, "kernel_shape", {kh, kw});
+  if (kernel != std::vector<std::int64_t>{kh, kw}) refuse(node, "kernel_shape does not match the weight");
+  const auto strides = ints_attr(node, "strides", {1, 1});
+  const auto pads = ints_attr(node, "pads", {0, 0, 0, 0});
+  if (strides.size() != 2 || pads.size() != 4) refuse(node, "not a 2-D convolution");
+  // TensorFlow's same padding for this input, the rule of cnn's `padding: same`.
+  const auto same = [&](int size, std::int64_t stride, int k) {
+    const std::int64_t out = (size + stride - 1) / stride;
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + k - size, 0);
+    return std::pair<std::int64_t, std::int64_t>{total / 2, total - total / 2};
+  };
+  json options = {{"filters", filters}, {"kernel", {kh, kw}}, {"stride", {strides[0], strides[1]}}, {"pad", {0, 0}}};
+  if (pads == std::vector<std::int64_t>{0, 0, 0, 0}) {
+    options["padding"] = "valid";
+  } else if (std::pair{pads[0], pads[2]} == same(in[1], strides[0], kh) && std::pair{pads[1], pads[3]} == same(in[2], strides[1], kw)) {
+    options["padding"] = "same";
+  } else if (pads[0] == pads[2] && pads[1] == pads[3]) {
+    options["padding"] = "explicit";
+    options["pad"] = {pads[0], pads[1]};
+  } else {
+    refuse(node, "asymmetric pads other than TensorFlow's same padding have no cnn form");
+  }
+  options["activation"] = "none";
+  add_layer("conv", options, {{"weight", w}, {"bias", bias}});
+}
+
+void Importer::read_gemm(const onnx::NodeProto& node) {
+  if (float_attr(node, "alpha", 1.0f) != 1.0f || float_attr(node, "beta", 1.0f) != 1.0f || int_attr(node, "transA", 0) != 0)
+    refuse(node, "only alpha = beta = 1 and transA = 0 have a cnn form");
+  const Tensor& b = weight(node, 1);
+  if (b.shape().rank() != 2) refuse(node, "the weight is not a matrix");
+  Tensor w = b;  // cnn's layout is (units, in_features): transB = 1 as is, transB = 0 transposed
+  if (int_attr(node, "transB", 0) == 0) {
+    const int rows = b.shape()[0], cols = b.shape()[1];
+    w = Tensor(Shape{cols, rows});
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) w[static_cast<std::size_t>(c) * rows + r] = b[static_cast<std::size_t>(r) * cols + c];
+  }
+  const int units = w.shape()[0];
+  Tensor bias(Shape{units});
+  if (node.input_size() > 2 && !node.input(2).empty()) bias = weight(node, 2);
+  if (bias.shape() != Shape{units}) refuse(node, "the bias is not one value per unit");
+  add_layer("dense", {{"units", units}, {"activation", "none"}}, {{"weight", w}, {"bias", bias}});
+}
+
+void Importer::read_pool(const onnx::NodeProto& node) {
+  const auto kernel = ints_attr(node, "kernel_shape", {});
+  const auto strides = ints_attr(node, "strides", {1, 1});
+  if (kernel.size() != 2 || strides.size() != 2) refuse(node, "not a 2-D pooling");
+  if (ints_attr(node, "pads", {0, 0, 0, 0}) != std::vector<std::int64_t>{0, 0, 0, 0}) refuse(node, "padded pooling has no cnn form");
+  if (int_attr(node, "ceil_mode", 0) != 0) refuse(node, "ceil_mode has no cnn form");
+  if (ints_attr(node, "dilations", {1, 1}) != std::vector<std::int64_t>{1, 1}) refuse(node, "dilation has no cnn form");
+  const onnx::AttributeProto* auto_pad = attribute(node, "auto_pad");
+  if (auto_pad && auto_pad->s() != "NOTSET" && auto_pad->s() != "VALID") refuse(node, "auto_pad " + auto_pad->s() + " has no cnn form");
+  add_layer("pool", {{"type", node.op_type() == "MaxPool" ? "max" : "avg"},
+                     {"size", {kernel[0], kernel[1]}},
+                     {"stride", {strides[0], strides[1]}}});
+}
+
+ImportedModel Importer::run() {
+  for (const onnx::TensorProto& t : graph_.initializer()) constants_.emplace(t.name(), to_tensor(t, source_));
+  for (const onnx::NodeProto& node : graph_.node()) {
+    if (node.op_type() == "Constant") {
+      const onnx::AttributeProto* value = attribute(node, "value");
+      if (!value || !value->has_t()) refuse(node, "only a tensor 'value' is supported");
+      constants_.emplace(node.output(0), to_tensor(value->t(), source_));
+    } else {
+      nodes_.push_back(&node);
+    }
+  }
+  // The one input that is not an initializer: (N, C, H, W) float32 with C, H and W known.
+  const onnx::ValueInfoProto* input = nullptr;
+  for (const onnx::ValueInfoProto& v : graph_.input()) {
+    if (constants_.count(v.name())) continue;
+    CNN_CHECK_CODE(input == nullptr, ExitCode::kModel, "{}: the graph has more than one input ('{}', '{}')", source_, input->name(), v.name());
+    input = &v;
+  }
+  CNN_CHECK_CODE(input != nullptr, ExitCode::kModel, "{}: the graph has no input", source_);
+  const onnx::TypeProto_Tensor& type = input->type().tensor_type();
+  CNN_CHECK_CODE(type.elem_type() == onnx::TensorProto::FLOAT && type.shape().dim_size() == 4, ExitCode::kModel,
+                 "{}: the input '{}' is not a float32 (N, C, H, W) tensor", source_, input->name());
+  std::vector<int> dims;
+  for (int d = 1; d < 4; ++d) {
+    const std::int64_t size = type.shape().dim(d).dim_value();
+    CNN_CHECK_CODE(size >= 1 && size <= kMaxInputSize, ExitCode::kModel, "{}: the input '{}' must have a fixed C, H and W (dimension {} is {})",
+                   source_, input->name(), d, type.shape().dim(d).has_dim_param() ? type.shape().dim(d).dim_param() : std::to_string(size));
+    dims.push_back(static_cast<int>(size));
+  }
+  input_shape_ = Shape(dims);
+  input_name_ = input->name();
+  CNN_CHECK_CODE(!nodes_.empty(), ExitCode::kModel, "{}: the graph has no nodes", source_);
+
+  std::string current = input_name_;
+  for (std::size_t i = 0; i < nodes_.size();) {
+    const onnx::NodeProto& node = *nodes_[i];
+    if (node.input_size() < 1 || node.input(0) != current || node.output_size() < 1)
+      refuse(node, fmt::format("the graph is not one chain of layers (this node does not read '{}')", current));
+    const std::string& op = node.op_type();
+    std::size_t used = 1;
+    if (op == "Conv" || op == "Gemm") {
+      if (op == "Conv") {
+        read_conv(node, current_shape(node));  // same padding depends on the input's size
+      } else {
+        read_gemm(node);
+      }
+      const auto [activation, nodes] = activation_at(i + 1);
+      layers_.back()["activation"] = activation_name(activation);
+      used += nodes;
+    } else if (op == "MaxPool" || op == "AveragePool") {
+      read_pool(node);
+    } else if (op == "Flatten") {
+      if (int_attr(node, "axis", 1) != 1) refuse(node, "only axis 1 has a cnn form");
+      add_layer("flatten", json::object());
+    } else if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul") {
+      const auto [activation, nodes] = activation_at(i);
+      if (nodes == 0) refuse(node, "only Mul(2/3) Tanh Mul(1.7159), cnn's scaled tanh, has a cnn form");
+      add_layer(activation_name(activation), json::object());
+      used = nodes;
+    } else if (op == "Identity" || op == "Dropout") {
+      // identity at inference: no layer
+    } else if ((op == "Softmax" || op == "LogSoftmax") && i + 1 == nodes_.size()) {
+      // cnn's network ends in logits; softmax is applied by the loss and by predict
+    } else {
+      refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, Flatten, Relu, Tanh, Sigmoid, "
+                   "Mul-Tanh-Mul, Identity, Dropout and a final Softmax)");
+    }
+    current = nodes_[i + used - 1]->output(0);
+    i += used;
+  }
+  bool is_output = false;
+  for (const onnx::ValueInfoProto& v : graph_.output()) is_output = is_output || v.name() == current;
+  CNN_CHECK_CODE(graph_.output_size() == 1 && is_output, ExitCode::kModel,
+                 "{}: the graph must have one output, the end of its chain ('{}')", source_, current);
+  CNN_CHECK_CODE(!layers_.empty(), ExitCode::kModel, "{}: the graph has no layer cnn can import", source_);
+
+  ImportedModel model;
+  model.spec = model_spec_from_json({{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}});
+  model.net = build_net(model.spec);
+  for (std::size_t l = 0; l < tensors_.size(); ++l) {
+    for (const Param& p : model.net->layer(l).params()) {
+      const auto it = std::find_if(tensors_[l].begin(), tensors_[l].end(), [&](const auto& t) { return t.first == p.name; });
+      CNN_CHECK(it != tensors_[l].end(), "{}: no tensor for {}.{}", source_, model.net->layer_name(l), p.name);
+      CNN_CHECK_CODE(it->second.shape() == p.value->shape(), ExitCode::kModel, "{}: {}.{} is {} in the graph, {} in cnn's layer", source_,
+                     model.net->layer_name(l), p.name, it->second.shape().str(), p.value->shape().str());
+      std::copy(it->second.data(), it->second.data() + it->second.size(), p.value->data());
+    }
+  }
+  return model;
+}
+
+}  // namespace
+
+ImportedModel import_onnx(const std::string& bytes, const std::string& source) {
+  onnx::ModelProto proto;
+  CNN_CHECK_CODE(proto.ParseFromString(bytes), ExitCode::kModel, "{}: not an ONNX model (protobuf could not parse it)", source);
+  std::int64_t opset = -1;
+  for (const onnx::OperatorSetIdProto& o : proto.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx") opset = o.version();
+  CNN_CHECK_CODE(opset >= kMinOpset && opset <= kMaxOpset, ExitCode::kModel,
+                 "{}: opset {} of the default domain; cnn imports opsets {} to {}", source, opset, kMinOpset, kMaxOpset);
+  try {
+    onnx::checker::check_model(proto);
+  } catch (const std::exception& e) {
+    CNN_FAIL(ExitCode::kModel, "{}: ONNX's checker refuses the model: {}", source, e.what());
+  }
+  return Importer(proto.graph(), source).run();
+}
+
+}  // namespace cnn

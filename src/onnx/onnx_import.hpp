@@ -1,0 +1,36 @@
+// ONNX import (`cnn import MODEL.onnx -o MODEL.bin`): the subset that `cnn export` writes, in
+// reverse, so that a network trained elsewhere (a LeNet from PyTorch, say) can be evaluated,
+// used for prediction and fine-tuned with cnn.
+//
+// The graph must be one chain from one input (N, C, H, W) of float32 to one output, with weights
+// as float32 initializers (or Constant nodes), in the default domain at opset 9 to 18:
+//   Conv (group 1, dilation 1; pads none, TensorFlow-same or symmetric), then optionally one of
+//     the activations below         -> conv with that activation
+//   Gemm (alpha = beta = 1, transA 0; transB 1, or 0 with the weight transposed), then optionally
+//     an activation                 -> dense
+//   MaxPool / AveragePool (no pads, no ceil_mode, no dilation)   -> pool
+//   Flatten (axis 1) -> flatten;  Relu, Tanh, Sigmoid -> those layers;
+//   Mul(2/3), Tanh, Mul(1.7159) with cnn's own constants         -> scaled_tanh
+//   Identity, Dropout (inference) -> nothing;  a final Softmax -> nothing (cnn's output is logits)
+// Anything else is refused with the operator and the node named. Tensors keep their bits, so
+// export then import gives back the same tensors.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "net/model_spec.hpp"
+#include "net/net.hpp"
+
+namespace cnn {
+
+struct ImportedModel {
+  ModelSpec spec;
+  std::unique_ptr<Net> net;  // built from spec, holding the graph's weights
+};
+
+// `bytes` is a serialised ModelProto; `source` names it in messages. Throws cnn::Error(kModel)
+// naming the node when the graph is not ONNX or not of the subset above.
+ImportedModel import_onnx(const std::string& bytes, const std::string& source);
+
+}  // namespace cnn

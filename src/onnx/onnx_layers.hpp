@@ -1,0 +1,40 @@
+// How each layer kind of cnn is written as ONNX nodes (opset 13): one entry per kind, looked up by
+// the kind's name, reading the layer's canonical options (the JSON a model file stores,
+// layers/layer_kind.hpp) and its tensors. A kind without an entry cannot be exported, and the
+// exporter says so; tests check that every kind in net/layer_registry.cpp has one.
+//
+//   conv         Conv (explicit pads [top, left, bottom, right]: TensorFlow's `same` is
+//                asymmetric for even kernels and strides > 1), then the activation
+//   pool         MaxPool / AveragePool, no padding (cnn's pools are valid)
+//   dense        Flatten (when its input is not flat yet), Gemm (transB = 1), then the activation
+//   flatten      Flatten (axis 1)
+//   relu, tanh, sigmoid   Relu, Tanh, Sigmoid
+//   scaled_tanh  Mul(2/3), Tanh, Mul(1.7159): the constants cnn computes with
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "onnx/onnx_graph.hpp"
+#include "layers/layer.hpp"
+
+namespace cnn {
+
+struct LayerExportContext {
+  const std::string& name;        // the layer's name in cnn ("conv1"), the base of its node names
+  const nlohmann::json& options;  // canonical options
+  Layer& layer;                   // its parameters and state
+  const Shape& in;                // per-sample input shape
+  const Shape& out;               // per-sample output shape
+  std::string input;              // the graph tensor feeding the layer
+  std::string output;             // the name its last node must produce
+};
+
+// Appends the layer's nodes, the last producing ctx.output. Throws cnn::Error(kModel) when the
+// layer's options have no ONNX form.
+using LayerExport = void (*)(OnnxGraph& graph, const LayerExportContext& ctx);
+
+// nullptr when the kind has no ONNX form.
+LayerExport find_layer_export(const std::string& kind);
+
+}  // namespace cnn

@@ -1,0 +1,379 @@
+#!/usr/bin/python3
+"""ONNX export proven in clients cnn did not write (issue 16), run by ctest as `onnx_clients`.
+
+For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
+tanh, average pooling) and a network with every layer kind cnn has (written below), this script:
+  1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
+     CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
+     that its probabilities are those of a network that classifies, not of random weights;
+  2. classifies 500 test images with `cnn predict --raw --format json` (PNG files written here);
+  3. exports each with `cnn export` (logits, and --probabilities);
+  4. checks the files with python3-onnx's checker (full check, with shape inference), their
+     input/output names and shapes and their metadata_props;
+  5. runs them in OpenCV's DNN module (Debian's python3-opencv, cv2.dnn.readNetFromONNX) and in
+     onnxruntime (the npm package onnxruntime-node, tests/onnx_clients/run_onnxruntime.js), on
+     the same 500 images as one batch, and requires every probability within 1e-5 of cnn's and
+     the same class for every image;
+  6. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
+     raw_data weights, Gemm with transB, a bias-free dense layer, a final Softmax), built here with
+     python3-onnx's helpers and random weights, is imported and `cnn predict` on it must agree
+     with onnxruntime and OpenCV on the original file; a graph with an operator cnn lacks (Elu) is
+     refused with the operator named.
+
+Usage: check_clients.py --cnn PATH/TO/cnn [--keep DIR]
+Needs /usr/bin/python3 with numpy, cv2 and onnx (scripts/test.sh installs python3-opencv and
+python3-onnx), node, and tests/onnx_clients/node_modules (scripts/test.sh runs
+`ONNXRUNTIME_NODE_INSTALL=skip npm ci` there).
+"""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TRAIN_IMAGES = 2000
+TEST_IMAGES = 500
+TOLERANCE = 1e-5
+
+# Every layer kind of cnn, with the cases the export must get right: TensorFlow `same` padding that
+# is asymmetric (even kernel; stride 2 on an even size), explicit padding, overlapping max pooling,
+# average pooling, every fused activation, every activation layer, a dense layer reading a
+# (C, H, W) map directly (the export adds a Flatten) and a flatten of an already flat tensor.
+EVERY_KIND_CONFIG = """\
+model:
+  input: [1, 28, 28]
+  layers:
+    - conv:    {filters: 4, kernel: 4, padding: same, activation: relu}         # 28x28, pads 1 before, 2 after
+    - pool:    {type: avg, size: 2}                                             # 14x14
+    - conv:    {filters: 6, kernel: 3, stride: 2, padding: same, activation: scaled_tanh}  # 7x7, pads 0/1
+    - conv:    {filters: 6, kernel: 3, padding: 1, activation: sigmoid}         # explicit: 7x7
+    - conv:    {filters: 8, kernel: 2, padding: valid, activation: tanh}        # 6x6
+    - conv:    {filters: 8, kernel: 3, padding: same}                           # no activation
+    - relu
+    - pool:    {type: max, size: 3, stride: 2}                                  # overlapping: 2x2
+    - scaled_tanh
+    - dense:   {units: 24, activation: relu}                                    # reads (8, 2, 2) as 32
+    - tanh
+    - flatten
+    - sigmoid
+    - dense:   {units: 10}
+    - softmax
+  init: he_normal
+train:
+  epochs: 8                 # its sigmoid and tanh layers learn slowly: 8 epochs (0.3 s) to classify well
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.01}
+  seed: 1
+"""
+
+
+def fail(message):
+    print(f"check_clients: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+# ---- data --------------------------------------------------------------------------------------
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def find_idx(folder, stem):
+    for name in (stem, stem + ".gz"):
+        if os.path.exists(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    return None
+
+
+def write_idx(path, array):
+    kind = 0x08
+    with open(path, "wb") as f:
+        f.write(struct.pack(">BBBB", 0, 0, kind, array.ndim))
+        f.write(struct.pack(">" + "I" * array.ndim, *array.shape))
+        f.write(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+
+
+def mnist_subset(folder):
+    stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+    paths = [find_idx(folder, s) for s in stems]
+    if None in paths:
+        return None
+    train_x, train_y, test_x, test_y = (read_idx(p) for p in paths)
+    return train_x[:TRAIN_IMAGES], train_y[:TRAIN_IMAGES], test_x[:TEST_IMAGES], test_y[:TEST_IMAGES]
+
+
+def synthetic_digits(seed=7):
+    """Ten classes of 28x28 strokes: each class a fixed random polyline, drawn shifted and noisy."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:28, 0:28]
+    templates = []
+    for _ in range(10):
+        points = rng.uniform(6, 22, size=(4, 2))
+        image = np.zeros((28, 28))
+        for a, b in zip(points[:-1], points[1:]):
+            for t in np.linspace(0, 1, 40):
+                y, x = a + t * (b - a)
+                image = np.maximum(image, np.exp(-((yy - y) ** 2 + (xx - x) ** 2) / 2.0))
+        templates.append(image)
+
+    def draw(count):
+        labels = rng.integers(0, 10, size=count)
+        images = np.empty((count, 28, 28), dtype=np.uint8)
+        for i, label in enumerate(labels):
+            shifted = np.roll(templates[label], tuple(rng.integers(-2, 3, size=2)), axis=(0, 1))
+            noisy = np.clip(shifted * rng.uniform(0.7, 1.0) + rng.normal(0, 0.08, size=(28, 28)), 0, 1)
+            images[i] = np.round(noisy * 255).astype(np.uint8)
+        return images, labels.astype(np.uint8)
+
+    train_x, train_y = draw(TRAIN_IMAGES)
+    test_x, test_y = draw(TEST_IMAGES)
+    return train_x, train_y, test_x, test_y
+
+
+# ---- cnn ---------------------------------------------------------------------------------------
+
+def run(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        fail(f"{' '.join(command[:4])} ... exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def train(cnn, config, data_dir, run_dir, epochs):
+    run([cnn, "train", "-q", "-c", config, "--data", data_dir, "--out", run_dir, "--validation", "200", "--threads", "1",
+         "--overwrite"] + (["--epochs", str(epochs)] if epochs else []))
+    return os.path.join(run_dir, "model.bin")
+
+
+def write_pngs(cv2, images, folder, size):
+    """The test images as 8-bit gray PNGs of the model's input size (a 2-pixel zero border for 32x32)."""
+    os.makedirs(folder, exist_ok=True)
+    border = (size - 28) // 2
+    paths = []
+    for i, image in enumerate(images):
+        canvas = np.zeros((size, size), dtype=np.uint8)
+        canvas[border:border + 28, border:border + 28] = image
+        path = os.path.join(folder, f"{i:03d}.png")
+        if not cv2.imwrite(path, canvas):
+            fail(f"cannot write {path}")
+        paths.append(path)
+    return paths
+
+
+def network_inputs(cv2, paths):
+    """What cnn's network sees for each PNG: its bytes / 255 as float32 (io/image.cpp), NCHW."""
+    batch = [cv2.imread(p, cv2.IMREAD_UNCHANGED).astype(np.float32) / np.float32(255.0) for p in paths]
+    return np.stack(batch)[:, None, :, :]
+
+
+# ---- clients -----------------------------------------------------------------------------------
+
+def softmax(logits):
+    z = logits.astype(np.float64)
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def check_onnx_file(onnx, path, probabilities, input_shape):
+    model = onnx.load(path)
+    onnx.checker.check_model(model, full_check=True)  # python3-onnx's checker, with strict shape inference
+    if model.ir_version not in (7, 8) or [(o.domain, o.version) for o in model.opset_import] != [("", 13)]:
+        fail(f"{path}: IR {model.ir_version}, opsets {model.opset_import}")
+    graph = model.graph
+    dims = [d.dim_param or d.dim_value for d in graph.input[0].type.tensor_type.shape.dim]
+    if [i.name for i in graph.input] != ["input"] or not isinstance(dims[0], str) or dims[1:] != list(input_shape):
+        fail(f"{path}: input {[i.name for i in graph.input]} {dims}")
+    expected_output = "probabilities" if probabilities else "logits"
+    if [o.name for o in graph.output] != [expected_output]:
+        fail(f"{path}: outputs {[o.name for o in graph.output]}, expected {expected_output}")
+    meta = {p.key: p.value for p in model.metadata_props}
+    if json.loads(meta.get("class_names", "null")) != [str(c) for c in range(10)] or "preparation" not in meta:
+        fail(f"{path}: metadata_props {meta}")
+    return [n.op_type for n in graph.node]
+
+
+def run_opencv(cv2, path, inputs):
+    net = cv2.dnn.readNetFromONNX(path)
+    net.setInput(inputs)
+    return np.asarray(net.forward(), dtype=np.float32).reshape(len(inputs), -1)
+
+
+def run_onnxruntime(path, inputs, scratch):
+    input_path = os.path.join(scratch, "inputs.f32")
+    output_path = os.path.join(scratch, "outputs.f32")
+    inputs.astype("<f4").tofile(input_path)
+    run(["node", os.path.join(HERE, "run_onnxruntime.js"), path, input_path, *map(str, inputs.shape), output_path])
+    return np.fromfile(output_path, dtype="<f4").reshape(len(inputs), -1)
+
+
+def compare(label, client_probabilities, cnn_probabilities):
+    difference = np.abs(client_probabilities - cnn_probabilities).max()
+    same_class = np.argmax(client_probabilities, axis=1) == np.argmax(cnn_probabilities, axis=1)
+    print(f"  {label:<34} max |p - p_cnn| {difference:.2e}, same class {same_class.sum()}/{len(same_class)}")
+    if not difference <= TOLERANCE:
+        fail(f"{label}: probabilities differ from cnn predict's by {difference:.3e} (tolerance {TOLERANCE})")
+    if not same_class.all():
+        fail(f"{label}: {np.count_nonzero(~same_class)} images get another class than from cnn predict")
+
+
+def foreign_lenet(onnx, path, trained_path, fc2_transposed=False):
+    """A LeNet-5 as torch.onnx.export writes one (weights as raw_data initializers, opset 14, other
+    names), with the weights of the LeNet-5 trained above so that its classes mean something; fc2
+    has no bias (PyTorch's bias=False). With fc2_transposed, fc2 keeps its weight as (in, out)
+    with transB = 0, a form OpenCV 4.6 cannot run."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    trained = {t.name: numpy_helper.to_array(t) for t in onnx.load(trained_path).graph.initializer}
+
+    def weights(name, source, transpose=False):
+        array = trained[source].T if transpose else trained[source]
+        return numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), name)  # raw_data, as PyTorch writes
+
+    inits = [weights("conv1.weight", "conv1.weight"), weights("conv1.bias", "conv1.bias"),
+             weights("conv2.weight", "conv2.weight"), weights("conv2.bias", "conv2.bias"),
+             weights("fc1.weight", "dense1.weight"), weights("fc1.bias", "dense1.bias"),
+             weights("fc2.weight", "dense2.weight", transpose=fc2_transposed), weights("fc3.weight", "dense3.weight"),
+             weights("fc3.bias", "dense3.bias")]
+    nodes = [
+        helper.make_node("Conv", ["x", "conv1.weight", "conv1.bias"], ["c1"], name="/conv1/Conv", kernel_shape=[5, 5],
+                         pads=[2, 2, 2, 2], strides=[1, 1], dilations=[1, 1], group=1),
+        helper.make_node("Relu", ["c1"], ["r1"], name="/Relu"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="/MaxPool", kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 0, 0],
+                         ceil_mode=0),
+        helper.make_node("Conv", ["p1", "conv2.weight", "conv2.bias"], ["c2"], name="/conv2/Conv", kernel_shape=[5, 5],
+                         pads=[0, 0, 0, 0], strides=[1, 1]),
+        helper.make_node("Relu", ["c2"], ["r2"], name="/Relu_1"),
+        helper.make_node("MaxPool", ["r2"], ["p2"], name="/MaxPool_1", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p2"], ["f"], name="/Flatten", axis=1),
+        helper.make_node("Gemm", ["f", "fc1.weight", "fc1.bias"], ["g1"], name="/fc1/Gemm", alpha=1.0, beta=1.0, transB=1),
+        helper.make_node("Relu", ["g1"], ["r3"], name="/Relu_2"),
+        helper.make_node("Gemm", ["r3", "fc2.weight"], ["g2"], name="/fc2/Gemm", transB=0 if fc2_transposed else 1),
+        helper.make_node("Relu", ["g2"], ["r4"], name="/Relu_3"),
+        helper.make_node("Gemm", ["r4", "fc3.weight", "fc3.bias"], ["logits"], name="/fc3/Gemm", transB=1),
+        helper.make_node("Softmax", ["logits"], ["y"], name="/Softmax", axis=1),
+    ]
+    graph = helper.make_graph(nodes, "torch_jit", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1, 28, 28])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 10])], inits)
+    model = helper.make_model(graph, producer_name="pytorch", opset_imports=[helper.make_opsetid("", 14)])
+    model.ir_version = 8
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
+    return model
+
+
+def check_import(cnn, cv2, onnx, work, test_x):
+    onnx_path = os.path.join(work, "foreign-lenet.onnx")
+    model = foreign_lenet(onnx, onnx_path, os.path.join(work, "lenet5.onnx"))
+    imported = os.path.join(work, "foreign-lenet.bin")
+    run([cnn, "import", "-q", onnx_path, "-o", imported])
+    paths = write_pngs(cv2, test_x, os.path.join(work, "images", "28"), 28)
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+    inputs = network_inputs(cv2, paths)
+    print(f"check_clients: cnn import of a PyTorch-style LeNet: predict's classes "
+          f"{np.bincount(cnn_probabilities.argmax(1), minlength=10).tolist()}")
+    compare("imported LeNet vs OpenCV DNN", run_opencv(cv2, onnx_path, inputs), cnn_probabilities)
+    compare("imported LeNet vs onnxruntime-node", run_onnxruntime(onnx_path, inputs, work), cnn_probabilities)
+    # The same network with fc2's weight stored (in, out): cnn must import the same tensors.
+    transposed_path = os.path.join(work, "foreign-lenet-transposed.onnx")
+    foreign_lenet(onnx, transposed_path, os.path.join(work, "lenet5.onnx"), fc2_transposed=True)
+    run([cnn, "import", "-q", transposed_path, "-o", imported])
+    again = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    if again != predicted:
+        fail("the import of a Gemm with transB = 0 predicts differently from the same weights with transB = 1")
+    compare("imported (transB 0) vs onnxruntime-node", run_onnxruntime(transposed_path, inputs, work), cnn_probabilities)
+
+    # An operator cnn has no layer for: refused, naming it and its node, with nothing written.
+    from onnx import helper
+    model.graph.node[1].op_type = "Elu"
+    model.graph.node[1].name = "/Elu"
+    bad_path = os.path.join(work, "elu.onnx")
+    onnx.save(model, bad_path)
+    bad_out = os.path.join(work, "elu.bin")
+    result = subprocess.run([cnn, "import", bad_path, "-o", bad_out], capture_output=True, text=True)
+    if result.returncode != 4 or "Elu" not in result.stderr or "/Elu" not in result.stderr or os.path.exists(bad_out):
+        fail(f"import of an Elu graph: exit {result.returncode}, stderr {result.stderr!r}")
+    print(f"  unsupported operator refused: {result.stderr.strip()}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cnn", required=True, help="the cnn executable")
+    parser.add_argument("--keep", help="work in this folder and keep it (default: a temporary folder, removed)")
+    args = parser.parse_args()
+    try:
+        import cv2
+        import onnx
+    except ImportError as e:
+        fail(f"{e}: install python3-opencv and python3-onnx (scripts/test.sh does)")
+    if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
+        fail(f"onnxruntime-node is not installed: run `ONNXRUNTIME_NODE_INSTALL=skip npm ci` in {HERE} (scripts/test.sh does)")
+    if shutil.which("node") is None:
+        fail("node is not on PATH (scripts/test.sh installs nodejs when it is missing)")
+
+    work = args.keep or tempfile.mkdtemp(prefix="cnn-onnx-clients-")
+    os.makedirs(work, exist_ok=True)
+    started = time.time()
+    try:
+        mnist_dir = os.environ.get("CNN_TEST_MNIST_DIR")
+        subset = mnist_subset(mnist_dir) if mnist_dir else None
+        source = f"MNIST subset from {mnist_dir}" if subset else "synthetic digits"
+        train_x, train_y, test_x, _ = subset if subset else synthetic_digits()
+        data_dir = os.path.join(work, "data")
+        os.makedirs(data_dir, exist_ok=True)
+        write_idx(os.path.join(data_dir, "train-images-idx3-ubyte"), train_x)
+        write_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"), train_y)
+        every_kind = os.path.join(work, "every-kind.cfg")
+        with open(every_kind, "w") as f:
+            f.write(EVERY_KIND_CONFIG)
+        print(f"check_clients: {len(train_x)} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
+
+        # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
+        networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1),
+                    ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1),
+                    ("every-kind", every_kind, 28, None)]
+        for name, config, size, epochs in networks:
+            model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
+            paths = write_pngs(cv2, test_x, os.path.join(work, "images", str(size)), size)
+            predicted = json.loads(run([args.cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", model, *paths]))
+            cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+            inputs = network_inputs(cv2, paths)
+            print(f"check_clients: {name}: predict's classes {np.bincount(cnn_probabilities.argmax(1), minlength=10).tolist()}, "
+                  f"mean top probability {cnn_probabilities.max(1).mean():.3f}")
+            # A network that answers one class for everything would make the class comparison empty.
+            if len(set(cnn_probabilities.argmax(1))) < 8:
+                fail(f"{name}: the trained network predicts fewer than 8 of the 10 classes; the comparison would prove little")
+            for probabilities in (False, True):
+                onnx_path = os.path.join(work, f"{name}{'-probabilities' if probabilities else ''}.onnx")
+                run([args.cnn, "export", "-q", model, "-o", onnx_path] + (["--probabilities"] if probabilities else []))
+                ops = check_onnx_file(onnx, onnx_path, probabilities, (1, size, size))
+                if not probabilities:
+                    print(f"  nodes: {' '.join(ops)}")
+                to_probabilities = (lambda out: out) if probabilities else softmax
+                kind = "probabilities" if probabilities else "logits+softmax"
+                compare(f"{name} OpenCV DNN ({kind})", to_probabilities(run_opencv(cv2, onnx_path, inputs)), cnn_probabilities)
+                compare(f"{name} onnxruntime-node ({kind})", to_probabilities(run_onnxruntime(onnx_path, inputs, work)),
+                        cnn_probabilities)
+        check_import(args.cnn, cv2, onnx, work, test_x)
+        print(f"check_clients: OK in {time.time() - started:.1f} s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
