@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/eval.hpp"
+#include "cli/report.hpp"
 #include "cli/predict.hpp"
 #include "cli/train.hpp"
 #include "core/error.hpp"
@@ -45,11 +46,13 @@ int main(int argc, char** argv) {
   cnn::TrainOptions train_options;
   cnn::EvalOptions eval_options;
   cnn::PredictOptions predict_options;
+  cnn::ReportOptions report_options;
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
+  CLI::App* report = cnn::add_report_command(app, report_options);
   // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
-  for (CLI::App* command : {train, eval, predict}) {
+  for (CLI::App* command : {train, eval, predict, report}) {
     command->add_flag("-v,--verbose", verbose, "Log debug details");
     command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
   }
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
     if (*train) return cnn::run_train(train_options);
     if (*eval) return cnn::run_eval(eval_options);
     if (*predict) return cnn::run_predict(predict_options);
+    if (*report) return cnn::run_report(report_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
     return cnn::to_int(e.code());

@@ -35,6 +35,8 @@ class Net {
   std::size_t layer_count() const { return layers_.size(); }
   Layer& layer(std::size_t i) { return *layers_[i]; }
   const std::string& layer_name(std::size_t i) const { return names_[i]; }
+  // Per-sample output shape of layer i (after setup).
+  const Shape& layer_output_shape(std::size_t i) const { return shapes_[i]; }
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
   // A table of layers, output shapes and parameter counts, one layer per line.
