@@ -5,12 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <memory>
 #include <numeric>
 
 #include "cli/latest_model.hpp"
 #include "core/error.hpp"
 #include "io/image_prep.hpp"
 #include "ops/blas.hpp"
+#include "report/explain_page.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/softmax_cross_entropy.hpp"
@@ -26,6 +28,9 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
   cmd->add_flag("--raw", o.raw, "Skip the MNIST-style preparation (for images already 28x28, white on black)");
   cmd->add_option("--save-prepared", o.save_prepared, "Folder to save what the network saw, as 28x28 PNG");
   cmd->add_flag("--show", o.show, "Draw what the network saw on stderr");
+  cmd->add_option("--explain", o.explain,
+                  "Folder for a page (index.html + PNGs) showing, per image, what the network saw, the feature maps of "
+                  "every conv and pool layer, and the class probabilities");
   cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
       ->check(CLI::Range(1, 1024));
   return cmd;
@@ -86,6 +91,12 @@ int run_predict(const PredictOptions& o) {
     CNN_CHECK_CODE(std::filesystem::is_directory(o.save_prepared), ExitCode::kIo, "{}: cannot create the folder",
                    o.save_prepared);
   }
+  std::unique_ptr<ExplainPage> explain;
+  if (!o.explain.empty()) {
+    std::vector<std::string> names;
+    for (int c = 0; c < classes; ++c) names.push_back(std::to_string(c));
+    explain = std::make_unique<ExplainPage>(o.explain, weights, names);
+  }
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
   Tensor probs;
@@ -96,6 +107,7 @@ int run_predict(const PredictOptions& o) {
     if (!o.save_prepared.empty()) write_gray_png(prepared_path(o.save_prepared, path, i), view);
     std::copy(view.pixels.begin(), view.pixels.end(), x.data());
     softmax_rows(model.net->forward(x, Mode::kInfer), probs);
+    if (explain) explain->add(*model.net, path, x.data(), std::vector<float>(probs.data(), probs.data() + classes));
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });
@@ -114,6 +126,7 @@ int run_predict(const PredictOptions& o) {
     }
   }
   if (o.format == "json") fmt::print("{}\n", results.dump());
+  if (explain) spdlog::info("explained: {}", explain->write());
   return 0;
 }
 
