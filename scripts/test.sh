@@ -14,7 +14,10 @@ export OPENBLAS_NUM_THREADS=1
 JOBS="$(nproc)"
 
 # curl and python3: tests/fetch_mnist_test.sh downloads from a local HTTP server (python3 -m http.server).
-CNN_EXTRA_PACKAGES="curl ca-certificates python3" bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
+# chromium (and a font for readable screenshots): the browser check of the report pages.
+CNN_EXTRA_PACKAGES="curl ca-certificates python3 chromium fonts-dejavu-core" bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
+bash scripts/install_node_packages.sh
+export CNN_REQUIRE_BROWSER=1  # here the browser check must run, not skip
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
 if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then
