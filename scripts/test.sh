@@ -15,24 +15,12 @@ JOBS="$(nproc)"
 
 # curl and python3: tests/fetch_mnist_test.sh downloads from a local HTTP server (python3 -m http.server).
 # python3-opencv and python3-onnx: the ONNX client test (tests/onnx_clients/check_clients.py).
-CNN_EXTRA_PACKAGES="curl ca-certificates python3 python3-opencv python3-onnx" bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
-
-# onnxruntime for the ONNX client test: the npm package onnxruntime-node at the version of
-# tests/onnx_clients/package-lock.json, its Linux x64 CPU library inside the package (nothing is
-# downloaded after install). Node.js and npm come with the machine (NodeSource's nodejs carries
-# npm); only where both are missing are Debian's installed, since Debian's npm conflicts with
-# NodeSource's nodejs.
-if ! command -v npm >/dev/null 2>&1; then
-  if command -v node >/dev/null 2>&1; then
-    echo "test: node is installed without npm; install npm with the same source as node ($(command -v node))" >&2
-    exit 1
-  fi
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
-fi
-(cd tests/onnx_clients && ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error)
+# chromium (and a font for readable screenshots): the browser check of the report pages.
+CNN_EXTRA_PACKAGES="curl ca-certificates python3 python3-opencv python3-onnx chromium fonts-dejavu-core" \
+  bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
+# The npm packages of the client tests (onnxruntime-node, playwright-core), as their lock files pin them.
+bash scripts/install_node_packages.sh
+export CNN_REQUIRE_BROWSER=1  # here the browser check must run, not skip
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
 if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then

@@ -10,6 +10,7 @@
 #include "cli/eval.hpp"
 #include "cli/export.hpp"
 #include "cli/import.hpp"
+#include "cli/report.hpp"
 #include "cli/predict.hpp"
 #include "cli/summary.hpp"
 #include "cli/train.hpp"
@@ -51,14 +52,16 @@ int main(int argc, char** argv) {
   cnn::SummaryOptions summary_options;
   cnn::ExportOptions export_options;
   cnn::ImportOptions import_options;
+  cnn::ReportOptions report_options;
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
   CLI::App* summary = cnn::add_summary_command(app, summary_options);
   CLI::App* export_command = cnn::add_export_command(app, export_options);
   CLI::App* import_command = cnn::add_import_command(app, import_options);
+  CLI::App* report = cnn::add_report_command(app, report_options);
   // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
-  for (CLI::App* command : {train, eval, predict, summary, export_command, import_command}) {
+  for (CLI::App* command : {train, eval, predict, summary, export_command, import_command, report}) {
     command->add_flag("-v,--verbose", verbose, "Log debug details");
     command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
   }
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
     if (*summary) return cnn::run_summary(summary_options);
     if (*export_command) return cnn::run_export(export_options);
     if (*import_command) return cnn::run_import(import_options);
+    if (*report) return cnn::run_report(report_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
     return cnn::to_int(e.code());

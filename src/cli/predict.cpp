@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <memory>
 #include <numeric>
 
 #include "cli/latest_model.hpp"
@@ -12,6 +13,7 @@
 #include "io/image_prep.hpp"
 #include "io/resize_prep.hpp"
 #include "ops/blas.hpp"
+#include "report/explain_page.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/softmax_cross_entropy.hpp"
@@ -29,6 +31,9 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
                 "or CIFAR model's resize (for images already of the model's input size)");
   cmd->add_option("--save-prepared", o.save_prepared, "Folder to save what the network saw, as PNG of the model's input size");
   cmd->add_flag("--show", o.show, "Draw what the network saw on stderr");
+  cmd->add_option("--explain", o.explain,
+                  "Folder for a page (index.html + PNGs) showing, per image, what the network saw, the feature maps of "
+                  "every conv and pool layer, and the class probabilities");
   cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
       ->check(CLI::Range(1, 1024));
   return cmd;
@@ -123,8 +128,11 @@ int run_predict(const PredictOptions& o) {
                    o.save_prepared);
   }
   auto name_of = [&](int c) { return data.class_names[static_cast<std::size_t>(c)]; };
+  std::unique_ptr<ExplainPage> explain;
+  if (!o.explain.empty()) explain = std::make_unique<ExplainPage>(o.explain, weights, data.class_names);
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
+  Tensor pixels;  // x before normalisation, for --explain
   Tensor probs;
   for (std::size_t i = 0; i < o.images.size(); ++i) {
     const std::string& path = o.images[i];
@@ -135,6 +143,7 @@ int run_predict(const PredictOptions& o) {
       if (!o.save_prepared.empty()) write_gray_png(prepared_path(o.save_prepared, path, i), view);
       x.resize(input.with_batch(1));
       std::copy(view.pixels.begin(), view.pixels.end(), x.data());
+      if (explain) pixels = x;
       apply_normalization(x, data.normalization);
     } else {
       const ImageSet view = resized_view(o, path, input);
@@ -143,8 +152,10 @@ int run_predict(const PredictOptions& o) {
         write_planar_png(prepared_path(o.save_prepared, path, i), view.pixels.data(), view.channels, view.height, view.width);
       const std::uint32_t first = 0;
       fill_batch(view, {0}, &first, 1, input, x, nullptr, data.normalization);
+      if (explain) fill_batch(view, {0}, &first, 1, input, pixels, nullptr);
     }
     softmax_rows(model.net->forward(x, Mode::kInfer), probs);
+    if (explain) explain->add(*model.net, path, x.data(), pixels.data(), std::vector<float>(probs.data(), probs.data() + classes));
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });
@@ -166,6 +177,7 @@ int run_predict(const PredictOptions& o) {
     }
   }
   if (o.format == "json") fmt::print("{}\n", results.dump());
+  if (explain) spdlog::info("explained: {}", explain->write());
   return 0;
 }
 

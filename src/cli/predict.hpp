@@ -16,6 +16,7 @@ struct PredictOptions {
   bool raw = false;            // skip the preparation (digit: already 28x28 MNIST-style; resize: already the input size)
   std::string save_prepared;   // folder to write what the network saw, as PNG
   bool show = false;           // draw what the network saw on stderr as ASCII art
+  std::string explain;         // folder for an HTML page of feature maps and probabilities per image
   std::optional<int> threads;
 };
 

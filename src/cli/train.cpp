@@ -15,6 +15,7 @@
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
+#include "cli/report.hpp"
 #include "train/data_source.hpp"
 #include "core/error.hpp"
 #include "net/builder.hpp"
@@ -48,6 +49,7 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   auto* init = cmd->add_option("--init", o.init_path, "Start from this model file's weights with a fresh optimizer")
                    ->check(CLI::ExistingFile);
   resume->excludes(init);
+  cmd->add_flag("--no-report", o.no_report, "Do not write report.html into the run folder at the end");
   return cmd;
 }
 
@@ -141,6 +143,7 @@ int run_train(const TrainOptions& options) {
   fmt::print("model: {}\n", model);
   if (config.data.validation > 0) fmt::print("best:  {}\n", best_path(config.output));
   fmt::print("metrics: {}\n", metrics_path(config.output));
+  if (!options.no_report) report_after_training(config.output, config.train.threads > 0 ? config.train.threads : default_thread_count());
   return 0;
 }
 

@@ -21,6 +21,7 @@ struct TrainOptions {
   bool overwrite = false;   // replace the run in the output folder instead of using a numbered sibling
   std::string resume_path;  // continue a run exactly from this checkpoint
   std::string init_path;    // start from these weights with a fresh optimizer
+  bool no_report = false;   // skip report.html at the end
 };
 
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& options);

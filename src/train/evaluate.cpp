@@ -33,7 +33,7 @@ double EvalResult::recall(int cls) const {
 }
 
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size, const Normalization& normalization) {
+                    int count, int batch_size, const Normalization& normalization, bool keep_probabilities) {
   const Shape& out = replicas.net(0).output_shape();
   CNN_CHECK(out.rank() == 1, "evaluate needs a network with one output per class, not {}", out.str());
   const int classes = out[0];
@@ -41,6 +41,7 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
   result.confusion.assign(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 0));
   result.count = count;
   result.predictions.resize(static_cast<std::size_t>(count));
+  if (keep_probabilities) result.probabilities.resize(static_cast<std::size_t>(count) * classes);
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
   struct Member {
@@ -66,6 +67,12 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
         for (int s = 0; s < images_here; ++s)
           result.predictions[static_cast<std::size_t>(start + chunk + s)] =
               static_cast<Label>(argmax(logits.data() + static_cast<std::size_t>(s) * classes, classes));
+        if (keep_probabilities) {
+          // The loss has just computed the softmax of these logits.
+          const Tensor& p = me.loss.probabilities();
+          std::copy(p.data(), p.data() + static_cast<std::size_t>(images_here) * classes,
+                    result.probabilities.data() + static_cast<std::size_t>(start + chunk) * classes);
+        }
       }
     });
   }

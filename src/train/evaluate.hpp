@@ -17,6 +17,7 @@ struct EvalResult {
   double loss = 0.0;                                 // mean cross-entropy
   std::vector<std::vector<std::int64_t>> confusion;  // (classes, classes): [true][predicted]
   std::vector<Label> predictions;                    // one per image
+  std::vector<float> probabilities;                  // (count, classes) softmax, when asked for
 
   int classes() const { return static_cast<int>(confusion.size()); }
   std::int64_t support(int cls) const;  // images whose true class is cls
@@ -26,10 +27,11 @@ struct EvalResult {
 };
 
 // Evaluates images [first, first + count) in batches of batch_size, each batch split over the
-// replicas' threads.
+// replicas' threads. With keep_probabilities, result.probabilities holds each image's softmax
+// (the report's most confident mistakes need them).
 // The network's output size is the class count; every label must lie below it (check_labels).
 // `normalization` is the model's (io/data_description.hpp), applied as in training.
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size, const Normalization& normalization = {});
+                    int count, int batch_size, const Normalization& normalization = {}, bool keep_probabilities = false);
 
 }  // namespace cnn

@@ -1,0 +1,92 @@
+// The explain page. See explain_page.hpp.
+#include "report/explain_page.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "report/charts.hpp"
+#include "report/html_report.hpp"
+#include "report/network_views.hpp"
+
+namespace cnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStyle = R"CSS(
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1a1a1a;
+       max-width: 1100px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 2px solid #d0d0d0; }
+p.meta, figcaption { color: #5a5a5a; font-size: 13px; }
+figure { margin: 10px 0; break-inside: avoid; }
+figure img { max-width: 100%; image-rendering: pixelated; border: 1px solid #d0d0d0; }
+.top { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+)CSS";
+
+// A file-name-safe form of an image's name: letters, digits, '-', '_' and '.'.
+std::string safe_stem(const std::string& path) {
+  std::string stem = fs::path(path).stem().string();
+  for (char& ch : stem)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')) ch = '_';
+  return stem.substr(0, 60);
+}
+
+}  // namespace
+
+ExplainPage::ExplainPage(std::string dir, std::string model_path, std::vector<std::string> class_names)
+    : dir_(std::move(dir)), model_path_(std::move(model_path)), class_names_(std::move(class_names)) {
+  ensure_writable_folder(dir_);
+}
+
+void ExplainPage::add(Net& net, const std::string& image_path, const float* image, const float* pixels,
+                      const std::vector<float>& probabilities) {
+  const std::string folder = fmt::format("{}-{}", count_ + 1, safe_stem(image_path));
+  std::error_code error;
+  fs::create_directories(fs::path(dir_) / folder, error);
+  CNN_CHECK_CODE(!error, ExitCode::kIo, "{}: cannot create the folder: {}", (fs::path(dir_) / folder).string(), error.message());
+  auto save = [&](const std::string& name, const Canvas& canvas) {
+    write_file_atomically((fs::path(dir_) / folder / name).string(), canvas.encode_png());
+    return folder + "/" + name;
+  };
+  const auto top = static_cast<std::size_t>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
+  const Shape& input = net.input_shape();
+  const std::string seen = save("input.png", input_image(pixels, input, std::max(1, 168 / std::max(input[1], input[2]))));
+  const std::string bars = save("probabilities.png", probability_bars(probabilities, class_names_));
+  body_ += fmt::format("<section><h2>{}: <strong>{}</strong> ({:.4f})</h2>\n<div class=\"top\">", html_escape(image_path),
+                       html_escape(class_names_[top]), probabilities[top]);
+  body_ += fmt::format("<figure><img src=\"{}\" alt=\"what the network saw\"><figcaption>What the network saw (after preparation)</figcaption></figure>",
+                       html_escape(seen));
+  body_ += fmt::format("<figure><img src=\"{}\" alt=\"class probabilities\"><figcaption>Class probabilities</figcaption></figure></div>\n",
+                       html_escape(bars));
+  for (const FeatureMaps& layer : feature_maps(net, image)) {
+    if (layer.layer_name == "input") continue;
+    const std::string file = save(layer.layer_name + ".png", feature_map_grid(layer));
+    body_ += fmt::format("<figure><img src=\"{}\" alt=\"{} feature maps\"><figcaption>{}: {}; one image per channel, each "
+                         "scaled to its own range (dark: low, yellow: high)</figcaption></figure>\n",
+                         html_escape(file), html_escape(layer.layer_name), html_escape(layer.layer_name), html_escape(layer.description));
+  }
+  body_ += "</section>\n";
+  ++count_;
+}
+
+std::string ExplainPage::write() const {
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>cnn predict --explain</title>\n<style>";
+  html += kStyle;
+  html += "</style></head><body>\n<h1>What the network sees</h1>\n";
+  html += "<p class=\"meta\">model " + html_escape(model_path_) +
+          ". Each image goes through the layers top to bottom: every conv layer filters the maps before it, every "
+          "pool layer shrinks them.</p>\n";
+  html += body_ + "</body></html>\n";
+  const std::string path = (fs::path(dir_) / "index.html").string();
+  write_file_atomically(path, html);
+  return path;
+}
+
+}  // namespace cnn

@@ -1,0 +1,214 @@
+// Gathers a run folder into a ReportContent and writes report.html and figures/. See report.hpp.
+#include "report/report.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <numeric>
+
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "net/replica_set.hpp"
+#include "report/charts.hpp"
+#include "report/html_report.hpp"
+#include "report/network_views.hpp"
+#include "train/batch.hpp"
+#include "train/checkpoint.hpp"
+#include "train/data_source.hpp"
+#include "train/run_folder.hpp"
+
+namespace cnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kMistakesShown = 24;
+constexpr int kEvalBatch = 1000;
+
+std::shared_ptr<Canvas> share(Canvas canvas) { return std::make_shared<Canvas>(std::move(canvas)); }
+
+std::vector<LayerRow> layer_rows(Net& net) {
+  std::vector<LayerRow> rows;
+  for (std::size_t i = 0; i < net.layer_count(); ++i) {
+    std::size_t count = 0;
+    for (const Param& p : net.layer(i).params()) count += p.value->size();
+    rows.push_back({net.layer_name(i), net.layer(i).describe(), net.layer_output_shape(i).str(), count});
+  }
+  return rows;
+}
+
+// One image as the network sees it (after the input padding/cropping of fill_batch), with or
+// without the model's normalisation (the network takes it normalised; people look at pixels).
+Tensor network_input(const Dataset& data, int index, const Shape& input, const Normalization& normalization = {}) {
+  Tensor x;
+  const auto i = static_cast<std::uint32_t>(index);
+  fill_batch(data.images, data.labels, &i, 1, input, x, nullptr, normalization);
+  return x;
+}
+
+void add_curve_figures(ReportContent& c) {
+  if (c.metrics.empty()) return;
+  Series train_loss{"training", {}, {}, palette::kBlue, false}, validation_loss{"validation", {}, {}, palette::kOrange, true};
+  Series train_accuracy = train_loss, validation_accuracy = validation_loss;
+  Series lr{"learning rate", {}, {}, palette::kGreen, false};
+  bool has_validation = false;
+  for (const EpochMetrics& m : c.metrics) {
+    const double nan = std::nan("");
+    for (Series* s : {&train_loss, &validation_loss, &train_accuracy, &validation_accuracy, &lr}) s->x.push_back(m.epoch);
+    train_loss.y.push_back(m.train_loss);
+    validation_loss.y.push_back(m.validation_loss.value_or(nan));
+    train_accuracy.y.push_back(100.0 * m.train_accuracy);
+    validation_accuracy.y.push_back(m.validation_accuracy ? 100.0 * *m.validation_accuracy : nan);
+    lr.y.push_back(m.lr);
+    has_validation = has_validation || m.validation_accuracy.has_value();
+  }
+  std::vector<Series> losses{train_loss}, accuracies{train_accuracy};
+  if (has_validation) {
+    losses.push_back(validation_loss);
+    accuracies.push_back(validation_accuracy);
+  }
+  c.figures.push_back({"loss", "Loss per epoch", "Mean cross-entropy (log scale) on the training images of each epoch and on the held-out validation images.",
+                       share(line_chart({"Loss", "epoch", "cross-entropy", losses, true})), false});
+  c.figures.push_back({"accuracy", "Accuracy per epoch", "Share of images classified correctly, in percent.",
+                       share(line_chart({"Accuracy", "epoch", "accuracy (%)", accuracies, false})), false});
+  c.figures.push_back({"learning-rate", "Learning rate", "The learning rate of each epoch's last step (the schedule).",
+                       share(line_chart({"Learning rate", "epoch", "learning rate", {lr}, false})), false});
+}
+
+// The test set and the evaluation of the final model on it. An explicit --data that cannot be
+// read is an error; the run's own recorded folder that has gone is only a note in the report.
+void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedModel& model) {
+  std::string dir;
+  if (request.data_dir) {
+    dir = *request.data_dir;
+  } else if (!c.settings.is_null()) {
+    dir = parse_settings(c.settings, c.model_path).data.dir;
+  } else {
+    c.test_missing = "the model file records no data folder; run `cnn report " + c.run_dir + " --data DIR`";
+    return;
+  }
+  Dataset test;
+  try {
+    DataLoadOptions load;
+    load.threads = std::max(1, request.threads);
+    test = load_test_data(model.data, dir, model.spec.input, load).data;
+  } catch (const Error& e) {
+    if (request.data_dir) throw;
+    c.test_missing = fmt::format("the run's test set could not be read ({}); run `cnn report {} --data DIR`", e.what(), c.run_dir);
+    return;
+  }
+  const int classes = model.net->output_shape()[0];
+  check_labels(test.labels, classes, dir);
+  check_images_fit(test.images, model.spec.input);
+  c.test_source = dir;
+  ReplicaSet replicas(*model.net, model.spec, std::max(1, request.threads));
+  c.test = evaluate(replicas, test.images, test.labels, 0, test.size(), kEvalBatch, model.data.normalization, true);
+  const EvalResult& r = *c.test;
+
+  // The most confident mistakes: wrong predictions sorted by the probability the model gave them.
+  std::vector<int> wrong;
+  for (int i = 0; i < r.count; ++i)
+    if (r.predictions[static_cast<std::size_t>(i)] != test.labels[static_cast<std::size_t>(i)]) wrong.push_back(i);
+  auto probability = [&](int i, int cls) { return r.probabilities[static_cast<std::size_t>(i) * classes + cls]; };
+  std::stable_sort(wrong.begin(), wrong.end(), [&](int a, int b) {
+    return probability(a, r.predictions[static_cast<std::size_t>(a)]) > probability(b, r.predictions[static_cast<std::size_t>(b)]);
+  });
+  if (static_cast<int>(wrong.size()) > kMistakesShown) wrong.resize(kMistakesShown);
+  const Shape input = model.spec.input;
+  const int scale = std::max(1, 84 / std::max(input[1], input[2]));
+  for (const int i : wrong) {
+    Mistake m;
+    m.index = i;
+    m.truth = test.labels[static_cast<std::size_t>(i)];
+    m.predicted = r.predictions[static_cast<std::size_t>(i)];
+    m.confidence = probability(i, m.predicted);
+    m.truth_probability = probability(i, m.truth);
+    m.image = share(input_image(network_input(test, i, input).data(), input, scale));
+    c.mistakes.push_back(std::move(m));
+  }
+
+  c.figures.push_back({"confusion-matrix", "Confusion matrix",
+                       "Rows: true class; columns: predicted class. Each cell shows its count; its colour, the share of its row.",
+                       share(confusion_heatmap(r.confusion, c.class_names))});
+
+  // Feature maps of two test images: the first one and the first of another class.
+  std::vector<int> examples{0};
+  for (int i = 1; i < test.size() && examples.size() < 2; ++i)
+    if (test.labels[static_cast<std::size_t>(i)] != test.labels[0]) examples.push_back(i);
+  for (const int i : examples) {
+    const Tensor x = network_input(test, i, input, model.data.normalization);
+    std::vector<FeatureMaps> layers = feature_maps(*model.net, x.data());
+    // The input panel shows the pixels, not their normalised values.
+    if (!layers.empty() && layers.front().layer_name == "input") {
+      const Tensor pixels = network_input(test, i, input);
+      std::copy(pixels.data(), pixels.data() + pixels.size(), layers.front().maps.data());
+    }
+    for (const FeatureMaps& layer : layers)
+      c.figures.push_back({fmt::format("feature-maps-{}-{}", i, layer.layer_name),
+                           fmt::format("Test image {} (class {}): {}", i, c.class_names[static_cast<std::size_t>(test.labels[static_cast<std::size_t>(i)])], layer.layer_name),
+                           layer.layer_name == "input" ? "The image as the network receives it."
+                                                       : "One small image per channel, each scaled to its own range (dark: low, yellow: high).",
+                           share(feature_map_grid(layer))});
+  }
+}
+
+}  // namespace
+
+ReportContent gather_report(const ReportRequest& request) {
+  ReportContent c;
+  c.run_dir = request.run_dir;
+  std::error_code error;
+  CNN_CHECK_CODE(fs::is_directory(request.run_dir, error), ExitCode::kUsage, "{}: no such run folder", request.run_dir);
+  c.model_path = (fs::path(request.run_dir) / "model.bin").string();
+  CNN_CHECK_CODE(fs::exists(c.model_path, error), ExitCode::kUsage,
+                 "{}: no model.bin: not a run folder written by `cnn train`", request.run_dir);
+  LoadedModel model = load_model(c.model_path);
+  CNN_CHECK_CODE(model.net->output_shape().rank() == 1, ExitCode::kModel, "{}: the model's output {} is not one score per class",
+                 c.model_path, model.net->output_shape().str());
+  c.config_text = model.config_text;
+  c.settings = model.settings;
+  c.created_by = model.contents.header.value("created_by", std::string("cnn"));
+  c.layers = layer_rows(*model.net);
+  c.input_shape = model.spec.input.str();
+  c.parameters = model.net->parameter_count();
+  if (c.settings.is_object() && c.settings.contains("train") && c.settings["train"].contains("threads"))
+    c.threads = c.settings["train"]["threads"].get<int>();
+  c.class_names = model.data.class_names;
+  c.data_format = std::string(kDataFormatNames.name(model.data.format));
+
+  const std::string metrics = metrics_path(request.run_dir);
+  if (fs::exists(metrics, error)) c.metrics = read_run_metrics(metrics);
+  add_curve_figures(c);
+  if (has_conv_layer(*model.net))
+    c.figures.push_back({"filters", "First conv layer's filters",
+                         "Each kernel as the network learnt it: red positive, blue negative, white zero, one scale for all.",
+                         share(filter_grid(*model.net))});
+  add_test_evaluation(c, request, model);
+  return c;
+}
+
+ReportOutcome write_report(const ReportRequest& request) {
+  const ReportContent content = gather_report(request);
+  ReportOutcome outcome;
+  const std::string html = render_report_html(content, request.write_figures);
+  outcome.html_path = (fs::path(request.run_dir) / "report.html").string();
+  write_file_atomically(outcome.html_path, html);
+  outcome.html_bytes = html.size();
+  outcome.evaluated = content.test.has_value();
+  if (request.write_figures) {
+    const fs::path folder = fs::path(request.run_dir) / "figures";
+    std::error_code error;
+    fs::create_directories(folder, error);
+    CNN_CHECK_CODE(!error, ExitCode::kIo, "{}: cannot create the figures folder: {}", folder.string(), error.message());
+    for (const Figure& f : content.figures) {
+      write_file_atomically((folder / (f.id + ".png")).string(), f.image->encode_png());
+      ++outcome.figures;
+    }
+  }
+  return outcome;
+}
+
+}  // namespace cnn

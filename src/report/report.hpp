@@ -1,0 +1,34 @@
+// `cnn report RUN_DIR`: one self-contained RUN_DIR/report.html (offline, no network address,
+// Chart.js inlined, images as data URIs) and each figure as PNG under RUN_DIR/figures/.
+//
+// Sources: RUN_DIR/model.bin (architecture, weights, recorded settings), RUN_DIR/metrics.csv
+// (per-epoch curves), RUN_DIR/best.bin (best epoch), and the test set: --data, else the data
+// folder the run recorded. Without a test set the report still has the curves, the filters and
+// the network, and says how to add the rest.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "report/report_content.hpp"
+
+namespace cnn {
+
+struct ReportRequest {
+  std::string run_dir;
+  std::optional<std::string> data_dir;  // the test set's folder; default: the run's recorded data folder
+  int threads = 1;
+  bool write_figures = true;            // RUN_DIR/figures/*.png
+};
+
+struct ReportOutcome {
+  std::string html_path;
+  std::size_t html_bytes = 0;
+  int figures = 0;
+  bool evaluated = false;  // a test set was found and evaluated
+};
+
+ReportContent gather_report(const ReportRequest& request);
+ReportOutcome write_report(const ReportRequest& request);
+
+}  // namespace cnn

@@ -1,0 +1,63 @@
+// What a training report shows, gathered from a run folder (report.cpp) and rendered as HTML
+// (html_report.cpp). Figures are rasters here so that the same pixels go inline into the page
+// and to RUN_DIR/figures/*.png.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/canvas.hpp"
+#include "report/run_metrics.hpp"
+#include "train/evaluate.hpp"
+
+namespace cnn {
+
+struct Figure {
+  std::string id;  // file name stem under figures/, and the HTML anchor
+  std::string title, caption;
+  std::shared_ptr<Canvas> image;
+  // The curves are drawn interactively by Chart.js in the page; their PNGs go to figures/ only.
+  bool in_page = true;
+};
+
+struct LayerRow {
+  std::string name, description, output_shape;
+  std::size_t parameters = 0;
+};
+
+// A test image the model got wrong, with what it believed.
+struct Mistake {
+  int index = 0;  // in the test set
+  int truth = 0, predicted = 0;
+  float confidence = 0.0f;   // probability of the predicted class
+  float truth_probability = 0.0f;
+  std::shared_ptr<Canvas> image;
+};
+
+struct ReportContent {
+  std::string run_dir, model_path, created_by;
+  std::string config_text;
+  nlohmann::json settings;  // the run's recorded settings (null for old files)
+  std::vector<LayerRow> layers;
+  std::string input_shape;
+  std::size_t parameters = 0;
+  int threads = 0;          // 0: unknown
+  std::vector<EpochMetrics> metrics;
+  std::vector<std::string> class_names;  // the model's (io/data_description.hpp)
+  std::string data_format;               // idx, cifar10, folder
+
+  // The test set, when one was found: where, and how the final model did on it.
+  std::string test_source;   // folder or file names; empty: none
+  std::string test_missing;  // why there is no test evaluation, for the reader
+  std::optional<EvalResult> test;
+  std::vector<Mistake> mistakes;  // most confident first
+
+  std::vector<Figure> figures;  // curves, confusion matrix, filters, feature maps, augmentation
+};
+
+}  // namespace cnn

@@ -1,0 +1,252 @@
+// The training report and the explain page: the metrics reader, the figures' building blocks,
+// and end to end through the CLI (train leaves report.html; `cnn report` rewrites it; the page is
+// well-formed HTML that names no network address and holds every figure). The same pages are
+// opened in a real browser by tests/browser/browser_test.sh.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "cli_runner.hpp"
+#include "core/error.hpp"
+#include "expect_error.hpp"
+#include "idx_writer.hpp"
+#include "png_writer.hpp"
+#include "report/canvas.hpp"
+#include "report/charts.hpp"
+#include "report/html_report.hpp"
+#include "report/run_metrics.hpp"
+
+using namespace cnn;
+using namespace cnn::test;
+
+namespace {
+
+std::string tiny_config(const std::string& data_dir, const std::string& out) {
+  return "data: {dir: " + data_dir + ", validation: 100}\n"
+         "model:\n"
+         "  input: [1, 28, 28]\n"
+         "  layers:\n"
+         "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n"
+         "    - pool: {type: max, size: 2}\n"
+         "    - conv: {filters: 6, kernel: 3, padding: valid, activation: relu}\n"
+         "    - pool: {type: avg, size: 2}\n"
+         "    - flatten\n"
+         "    - dense: {units: 10}\n"
+         "    - softmax\n"
+         "train:\n"
+         "  epochs: 3\n"
+         "  batch_size: 32\n"
+         "  optimizer: {type: adam, lr: 0.003}\n"
+         "  seed: 7\n"
+         "output: " + out + "\n";
+}
+
+struct ReportWorkspace {
+  ScratchDir dir{"report"};
+  std::string data = dir.file("data");
+  std::string config = dir.file("tiny.cfg");
+  std::string run = dir.file("run");
+  ReportWorkspace() {
+    std::filesystem::create_directories(data);
+    write_synthetic_mnist(data, 600, 200, true);
+    write_text(config, tiny_config(data, run));
+  }
+  RunResult cnn(const std::string& args) const {
+    return run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' " + args);
+  }
+};
+
+// Tags outside <script> and <style> must nest: every element opened is closed in order (void
+// elements excepted). Returns the first problem, or "" when the page is well-formed.
+std::string html_nesting_problem(const std::string& html) {
+  static const std::set<std::string> kVoid{"meta", "img", "br", "hr", "input", "link", "source", "wbr"};
+  std::vector<std::string> open;
+  std::size_t at = 0;
+  while ((at = html.find('<', at)) != std::string::npos) {
+    if (html.compare(at, 4, "<!--") == 0) {
+      at = html.find("-->", at);
+      if (at == std::string::npos) return "an unclosed comment";
+      continue;
+    }
+    const std::size_t end = html.find('>', at);
+    if (end == std::string::npos) return "an unclosed tag";
+    std::string tag = html.substr(at + 1, end - at - 1);
+    at = end + 1;
+    if (tag.empty() || tag[0] == '!') continue;  // <!DOCTYPE html>
+    const bool closing = tag[0] == '/';
+    if (closing) tag.erase(0, 1);
+    const std::string name = tag.substr(0, tag.find_first_of(" \t\n/"));
+    if (closing) {
+      if (open.empty() || open.back() != name) return "</" + name + "> closes <" + (open.empty() ? "nothing" : open.back()) + ">";
+      open.pop_back();
+    } else if (!kVoid.count(name)) {
+      open.push_back(name);
+      if (name == "script" || name == "style") {  // raw text up to the closing tag
+        at = html.find("</" + name + ">", at);
+        if (at == std::string::npos) return "<" + name + "> is never closed";
+      }
+    }
+  }
+  return open.empty() ? "" : "<" + open.back() + "> is never closed";
+}
+
+// Attributes and CSS that would make a browser fetch something.
+bool references_network(const std::string& html) {
+  static const std::regex kFetch(R"((src|href|action|poster)\s*=\s*["']?\s*(https?:|//|ftp:|ws:)|url\(\s*["']?\s*(https?:|//))",
+                                 std::regex::icase);
+  return std::regex_search(html, kFetch);
+}
+
+}  // namespace
+
+TEST_CASE("metrics.csv is read back, last line per epoch winning, and bad files are refused", "[report]") {
+  const std::string header = "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr,seconds\n";
+  const auto rows = parse_run_metrics(header + "1,0.5,0.8,0.4,0.85,0.001,2.5\n2,0.3,0.9,,,0.0005,2.4\n1,0.45,0.81,0.39,0.86,0.001,2.6\n", "m.csv");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].epoch == 1);
+  CHECK(rows[0].train_loss == Approx(0.45));  // the resumed run's line for epoch 1
+  CHECK(*rows[0].validation_accuracy == Approx(0.86));
+  CHECK_FALSE(rows[1].validation_loss.has_value());
+  CHECK(rows[1].lr == Approx(0.0005));
+
+  expect_error([&] { parse_run_metrics("", "m.csv"); }, ExitCode::kData, "m.csv: empty metrics file");
+  expect_error([&] { parse_run_metrics("epoch,loss\n", "m.csv"); }, ExitCode::kData, "m.csv:1: expected the header");
+  expect_error([&] { parse_run_metrics(header + "1,0.5,0.8\n", "m.csv"); }, ExitCode::kData, "m.csv:2: expected 7 fields, found 3");
+  expect_error([&] { parse_run_metrics(header + "1,nan,0.8,,,0.1,1\n", "m.csv"); }, ExitCode::kData,
+               "m.csv:2: train_loss 'nan' is not a finite number");
+  expect_error([&] { parse_run_metrics(header + "0,0.5,0.8,,,0.1,1\n", "m.csv"); }, ExitCode::kData, "m.csv:2: epoch '0'");
+  expect_error([&] { parse_run_metrics(header + "1.5,0.5,0.8,,,0.1,1\n", "m.csv"); }, ExitCode::kData, "m.csv:2: epoch '1.5'");
+  expect_error([&] { parse_run_metrics(header + "1,0.5x,0.8,,,0.1,1\n", "m.csv"); }, ExitCode::kData, "not a finite number");
+}
+
+TEST_CASE("report building blocks: base64, escaping, ticks, text and colour maps", "[report]") {
+  CHECK(base64("") == "");
+  CHECK(base64("f") == "Zg==");
+  CHECK(base64("fo") == "Zm8=");
+  CHECK(base64("foo") == "Zm9v");
+  CHECK(base64("foobar") == "Zm9vYmFy");
+  CHECK(html_escape("<a href=\"x\">&'</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+
+  const std::vector<double> ticks = nice_ticks(0.0, 1.0, 5);
+  REQUIRE(ticks.size() >= 2);
+  CHECK(ticks.front() == Approx(0.0));
+  CHECK(ticks.back() == Approx(1.0));
+  CHECK(ticks[1] - ticks[0] == Approx(0.2));
+
+  // Text leaves ink, inside the width the font reports.
+  Canvas canvas(100, 20);
+  canvas.text(2, 2, "Loss 0.5", palette::kBlack);
+  int ink = 0, rightmost = 0;
+  for (int y = 0; y < 20; ++y)
+    for (int x = 0; x < 100; ++x)
+      if (canvas.at(x, y).r == 0) ++ink, rightmost = std::max(rightmost, x);
+  CHECK(ink > 20);
+  CHECK(rightmost <= 2 + Canvas::text_width("Loss 0.5"));
+
+  // The colour maps: viridis runs dark to light; the diverging map is white at zero.
+  const Rgb low = viridis(0.0f), high = viridis(1.0f);
+  CHECK(low.r + low.g + low.b < high.r + high.g + high.b);
+  CHECK(diverging(0.0f).r == 255);
+  CHECK(diverging(-1.0f).b > diverging(-1.0f).r);
+  CHECK(diverging(1.0f).r > diverging(1.0f).b);
+
+  // A PNG round trip of the encoder: the signature and a plausible size.
+  const std::string png = canvas.encode_png();
+  CHECK(png.substr(1, 3) == "PNG");
+}
+
+TEST_CASE("train leaves report.html with every figure; cnn report rewrites it offline", "[report][e2e]") {
+  ReportWorkspace w;
+  const RunResult train = w.cnn("train --config '" + w.config + "' --threads 1");
+  INFO("stderr: " << train.err);
+  REQUIRE(train.exit_code == 0);
+  CHECK(train.out.find("report: " + w.run + "/report.html") != std::string::npos);
+  const std::string html = read_text(w.run + "/report.html");
+  CHECK(html_nesting_problem(html).empty());
+  INFO(html_nesting_problem(html));
+  CHECK_FALSE(references_network(html));
+  CHECK(html.size() < 4u * 1024 * 1024);
+  for (const char* needle : {"id=\"chart-loss\"", "id=\"chart-accuracy\"", "id=\"chart-lr\"", "id=\"fig-confusion-matrix\"",
+                             "id=\"fig-filters\"", "fig-feature-maps-0-conv1", "fig-feature-maps-0-pool2", "fig-feature-maps-0-input",
+                             "Most confident mistakes", "Row-normalised", "<th>precision</th>", "Chart.js v3.9"}) {
+    INFO(needle);
+    CHECK(html.find(needle) != std::string::npos);
+  }
+  CHECK(html.find("of 200 test images classified correctly") != std::string::npos);
+  // Three epochs of numbers reach the page's data.
+  CHECK(html.find("\"epochs\":[1,2,3]") != std::string::npos);
+  for (const char* figure : {"loss", "accuracy", "learning-rate", "confusion-matrix", "filters", "feature-maps-0-conv1"})
+    CHECK(std::filesystem::file_size(w.run + "/figures/" + figure + ".png") > 100);
+
+  // `cnn report` writes it again, and says where.
+  std::filesystem::remove(w.run + "/report.html");
+  const RunResult report = w.cnn("report '" + w.run + "' --threads 1");
+  INFO("stderr: " << report.err);
+  REQUIRE(report.exit_code == 0);
+  CHECK(report.out == "report: " + w.run + "/report.html\n");
+  CHECK(read_text(w.run + "/report.html").find("id=\"fig-confusion-matrix\"") != std::string::npos);
+}
+
+TEST_CASE("the report without a test set, with --no-report, and on bad run folders", "[report][e2e]") {
+  ReportWorkspace w;
+  REQUIRE(w.cnn("train --config '" + w.config + "' --threads 1 --epochs 1 --no-report").exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(w.run + "/report.html"));
+
+  // The run's data folder has gone: the report still comes, and says how to add the test set.
+  std::filesystem::rename(w.data, w.dir.file("moved"));
+  RunResult r = w.cnn("report '" + w.run + "'");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_text(w.run + "/report.html");
+  CHECK(html.find("test accuracy</td><td class=\"text\">not evaluated") != std::string::npos);
+  CHECK(html.find("--data DIR") != std::string::npos);
+  CHECK(html.find("id=\"fig-filters\"") != std::string::npos);
+  CHECK(html_nesting_problem(html).empty());
+  // --data names it explicitly; a wrong --data is an error.
+  r = w.cnn("report '" + w.run + "' --data '" + w.dir.file("moved") + "'");
+  CHECK(r.exit_code == 0);
+  CHECK(read_text(w.run + "/report.html").find("classified correctly") != std::string::npos);
+  r = w.cnn("report '" + w.run + "' --data '" + w.dir.file("nowhere") + "'");
+  CHECK(r.exit_code == 3);
+
+  r = w.cnn("report '" + w.dir.file("nothing-here") + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no such run folder") != std::string::npos);
+  std::filesystem::create_directories(w.dir.file("empty"));
+  r = w.cnn("report '" + w.dir.file("empty") + "'");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no model.bin: not a run folder") != std::string::npos);
+  // A damaged metrics file is named with its line; nothing is half-written.
+  std::filesystem::remove(w.run + "/report.html");
+  write_text(w.run + "/metrics.csv", "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr,seconds\n1,0.5\n");
+  r = w.cnn("report '" + w.run + "'");
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("metrics.csv:2: expected 7 fields") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(w.run + "/report.html"));
+}
+
+TEST_CASE("predict --explain writes a page with what the network saw, feature maps and probabilities", "[report][e2e]") {
+  ReportWorkspace w;
+  REQUIRE(w.cnn("train --config '" + w.config + "' --threads 1 --epochs 1 --no-report").exit_code == 0);
+  const std::string digit = w.dir.file("my digit.png");
+  std::vector<std::uint16_t> pixels(60 * 40, 255);
+  for (int y = 10; y < 50; ++y)
+    for (int x = 17; x < 23; ++x) pixels[static_cast<std::size_t>(y) * 40 + x] = 0;  // a dark "1" on white
+  write_bytes(digit, encode_png(40, 60, PngColor::kGray, 8, pixels));
+  const RunResult r = w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + w.dir.file("explain") + "' '" + digit + "'");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_text(w.dir.file("explain/index.html"));
+  CHECK(html_nesting_problem(html).empty());
+  CHECK_FALSE(references_network(html));
+  for (const char* file : {"input.png", "probabilities.png", "conv1.png", "pool1.png", "conv2.png", "pool2.png"}) {
+    INFO(file);
+    CHECK(std::filesystem::file_size(w.dir.file(std::string("explain/1-my_digit/") + file)) > 50);
+    CHECK(html.find(std::string("1-my_digit/") + file) != std::string::npos);
+  }
+  // An output folder that is a file is refused.
+  write_text(w.dir.file("a-file"), "x");
+  CHECK(w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + w.dir.file("a-file") + "' '" + digit + "'").exit_code != 0);
+}
