@@ -112,8 +112,9 @@ std::string run_section(const ReportContent& c) {
   };
   row("run folder", c.run_dir);
   row("model file", c.model_path + " (" + c.created_by + ")");
-  row("input", c.input_shape);
-  row("parameters", fmt::format("{}", c.parameters));
+  row("input", c.network.input.str());
+  row("parameters", fmt::format("{} ({} trainable)", c.network.parameters(), c.network.trainable));
+  row("multiply-accumulates", fmt::format("{} per image", c.network.macs));
   row("classes", fmt::format("{}", c.class_names.size()));
   if (c.settings.is_object()) {
     const nlohmann::json& data = c.settings["data"];
@@ -212,13 +213,14 @@ std::string test_section(const ReportContent& c, bool linked) {
 }
 
 std::string network_section(const ReportContent& c, bool linked) {
+  const NetSummary& n = c.network;
   std::string s = "<section id=\"network\"><h2>The network</h2><table><tr><th class=\"text\">layer</th><th class=\"text\">configuration</th>"
-                  "<th class=\"text\">output shape</th><th>parameters</th></tr>\n";
-  s += "<tr><td class=\"text\">input</td><td class=\"text\"></td><td class=\"text\">" + html_escape(c.input_shape) + "</td><td></td></tr>\n";
-  for (const LayerRow& l : c.layers)
-    s += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td></tr>\n", html_escape(l.name),
-                     html_escape(l.description), html_escape(l.output_shape), l.parameters);
-  s += fmt::format("<tr><th class=\"text\" colspan=\"3\">total</th><th>{}</th></tr></table>\n", c.parameters);
+                  "<th class=\"text\">output shape</th><th>parameters</th><th>MACs per image</th></tr>\n";
+  s += "<tr><td class=\"text\">input</td><td class=\"text\"></td><td class=\"text\">" + html_escape(n.input.str()) + "</td><td></td><td></td></tr>\n";
+  for (const LayerSummary& l : n.layers)
+    s += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>\n",
+                     html_escape(l.name), html_escape(l.config), html_escape(l.output.str()), l.trainable + l.non_trainable, l.macs);
+  s += fmt::format("<tr><th class=\"text\" colspan=\"3\">total</th><th>{}</th><th>{}</th></tr></table>\n", n.parameters(), n.macs);
   if (const Figure* f = find_figure(c, "filters")) s += "<h3>Filters</h3>\n" + figure_html(*f, linked);
   bool heading = false;
   for (const Figure& f : c.figures) {

@@ -30,16 +30,6 @@ constexpr int kEvalBatch = 1000;
 
 std::shared_ptr<Canvas> share(Canvas canvas) { return std::make_shared<Canvas>(std::move(canvas)); }
 
-std::vector<LayerRow> layer_rows(Net& net) {
-  std::vector<LayerRow> rows;
-  for (std::size_t i = 0; i < net.layer_count(); ++i) {
-    std::size_t count = 0;
-    for (const Param& p : net.layer(i).params()) count += p.value->size();
-    rows.push_back({net.layer_name(i), net.layer(i).describe(), net.layer_output_shape(i).str(), count});
-  }
-  return rows;
-}
-
 // One image as the network sees it (after the input padding/cropping of fill_batch), with or
 // without the model's normalisation (the network takes it normalised; people look at pixels).
 Tensor network_input(const Dataset& data, int index, const Shape& input, const Normalization& normalization = {}) {
@@ -171,9 +161,7 @@ ReportContent gather_report(const ReportRequest& request) {
   c.config_text = model.config_text;
   c.settings = model.settings;
   c.created_by = model.contents.header.value("created_by", std::string("cnn"));
-  c.layers = layer_rows(*model.net);
-  c.input_shape = model.spec.input.str();
-  c.parameters = model.net->parameter_count();
+  c.network = summarize(*model.net);
   if (c.settings.is_object() && c.settings.contains("train") && c.settings["train"].contains("threads"))
     c.threads = c.settings["train"]["threads"].get<int>();
   c.class_names = model.data.class_names;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/net_summary.hpp"
 #include "report/canvas.hpp"
 #include "report/run_metrics.hpp"
 #include "train/evaluate.hpp"
@@ -23,11 +24,6 @@ struct Figure {
   std::shared_ptr<Canvas> image;
   // The curves are drawn interactively by Chart.js in the page; their PNGs go to figures/ only.
   bool in_page = true;
-};
-
-struct LayerRow {
-  std::string name, description, output_shape;
-  std::size_t parameters = 0;
 };
 
 // A test image the model got wrong, with what it believed.
@@ -43,9 +39,7 @@ struct ReportContent {
   std::string run_dir, model_path, created_by;
   std::string config_text;
   nlohmann::json settings;  // the run's recorded settings (null for old files)
-  std::vector<LayerRow> layers;
-  std::string input_shape;
-  std::size_t parameters = 0;
+  NetSummary network;  // layers, shapes, parameters, MACs (net/net_summary.hpp, as `cnn summary`)
   int threads = 0;          // 0: unknown
   std::vector<EpochMetrics> metrics;
   std::vector<std::string> class_names;  // the model's (io/data_description.hpp)
