@@ -250,3 +250,41 @@ TEST_CASE("predict --explain writes a page with what the network saw, feature ma
   write_text(w.dir.file("a-file"), "x");
   CHECK(w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + w.dir.file("a-file") + "' '" + digit + "'").exit_code != 0);
 }
+
+TEST_CASE("a folder run's report names its classes and shows its colour images", "[report][e2e][folder]") {
+  ScratchDir dir("report-folder");
+  // Three classes (names with spaces), RGB images of two sizes: a bar whose colour is the class.
+  const char* const classes[] = {"red bar", "green bar", "blue bar"};
+  for (int cls = 0; cls < 3; ++cls)
+    for (int i = 0; i < 40; ++i) {
+      const int side = i % 2 == 0 ? 12 : 20;
+      std::vector<std::uint16_t> samples;
+      for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x)
+          for (int c = 0; c < 4; ++c)
+            samples.push_back(static_cast<std::uint16_t>(c == 3 ? 255 : (y > side / 3 && y < 2 * side / 3 && c == cls ? 220 : 20 + (x * 7 + i) % 30)));
+      const std::string folder = dir.file(std::string(i < 30 ? "photos/train/" : "photos/test/") + classes[cls]);
+      std::filesystem::create_directories(folder);
+      write_bytes(folder + "/img " + std::to_string(i) + ".png", encode_png(side, side, PngColor::kRgba, 8, samples));
+    }
+  write_text(dir.file("rgb.cfg"), "data: {format: folder, dir: '" + dir.file("photos") + "', validation: 15, normalize: auto}\n"
+                                   "model:\n  input: [3, 12, 12]\n  layers:\n"
+                                   "    - conv: {filters: 4, kernel: 3, padding: same, activation: relu}\n"
+                                   "    - pool: {size: 2}\n    - flatten\n    - dense: {units: 3}\n    - softmax\n"
+                                   "train: {epochs: 3, batch_size: 16, seed: 3, optimizer: {type: adam, lr: 0.01}}\n"
+                                   "output: '" + dir.file("run") + "'\n");
+  const RunResult r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
+                                "' train --config '" + dir.file("rgb.cfg") + "' --threads 2");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_text(dir.file("run/report.html"));
+  CHECK(html_nesting_problem(html).empty());
+  CHECK(html.find("(folder)") != std::string::npos);
+  CHECK(html.find("of 30 test images classified correctly") != std::string::npos);
+  for (const char* name : classes) {
+    INFO(name);
+    CHECK(html.find(std::string("<th>") + name + "</th>") != std::string::npos);  // the row-normalised table
+  }
+  CHECK(html.find("fig-feature-maps-0-conv1") != std::string::npos);
+  CHECK(std::filesystem::file_size(dir.file("run/figures/filters.png")) > 100);  // 3-channel filters in colour
+}
