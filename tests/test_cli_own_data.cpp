@@ -116,6 +116,15 @@ TEST_CASE("an RGB image folder trains, evaluates and predicts with its class nam
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
   CHECK(nlohmann::json::parse(again.out)[0]["probabilities"] == p[0]["probabilities"]);
+
+  // Resume reads the folder again and continues; a folder that changed since is refused.
+  const auto resumed = run_shell(env + "train --resume '" + dir.file("run/model.bin") + "' --epochs 5");
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  write_bytes(data + "/train/red square/extra.png", colour_image(0, 30, 4242));
+  const auto changed = run_shell(env + "train --resume '" + dir.file("run/model.bin") + "' --epochs 6");
+  CHECK(changed.exit_code == 3);
+  CHECK(changed.err.find("the data changed since the checkpoint (normalisation differ)") != std::string::npos);
 }
 
 TEST_CASE("digit models name their classes, and old model files read as ten digits", "[e2e][data][model]") {
