@@ -87,7 +87,7 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
 
 }  // namespace
 
-int run_eval(const EvalOptions& o) {
+int run_eval(const EvalOptions& o, Communicator& comm) {
   LoadedModel model = load_model(o.weights_path);
   CNN_CHECK_CODE(model.net->output_shape().rank() == 1, ExitCode::kModel, "{}: the model's output {} is not one score per class",
                  o.weights_path, model.net->output_shape().str());
@@ -99,9 +99,11 @@ int run_eval(const EvalOptions& o) {
     CNN_FAIL(ExitCode::kData, "{}", e.what());
   }
   spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
-  ReplicaSet replicas(*model.net, model.spec, o.threads ? *o.threads : default_thread_count());
+  ReplicaSet replicas(*model.net, model.spec, o.threads ? *o.threads : std::max(1, default_thread_count() / comm.local_size()));
   const auto start = std::chrono::steady_clock::now();
-  const EvalResult result = evaluate(replicas, test.images, test.labels, 0, test.size(), o.batch_size);
+  // Under mpirun each rank evaluates its share; every rank loaded the model and data itself.
+  const EvalResult result = evaluate_across(comm, replicas, test.images, test.labels, 0, test.size(), o.batch_size);
+  if (comm.rank() != 0) return 0;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("evaluated {} images in {:.3f} s ({:.0f} images/s, batch {}, {} threads)", test.size(), seconds,
                test.size() / seconds, o.batch_size, replicas.size());

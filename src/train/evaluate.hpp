@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/communicator.hpp"
 #include "io/image_set.hpp"
 #include "net/replica_set.hpp"
 
@@ -29,5 +30,11 @@ struct EvalResult {
 // The network's output size is the class count; every label must lie below it (check_labels).
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
                     int count, int batch_size);
+
+// The same over several ranks: each evaluates its slice (slice_of, in rank order) of the images,
+// then the counts, the loss and the predictions are added over the ranks; every rank gets the
+// whole result.
+EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
+                           const std::vector<Label>& labels, int first, int count, int batch_size);
 
 }  // namespace cnn

@@ -1,0 +1,117 @@
+// make_communicator of a build with MPI: MpiCommunicator over MPI_COMM_WORLD.
+//
+// Errors: MPI_COMM_WORLD keeps Open MPI's default MPI_ERRORS_ARE_FATAL, and mpirun ends the whole
+// job when one process dies, so a killed rank never leaves the others waiting in a collective.
+#include <mpi.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "core/error.hpp"
+#include "dist/make_communicator.hpp"
+
+namespace cnn {
+namespace {
+
+// MPI counts are int: larger buffers go in pieces.
+constexpr std::size_t kMaxPiece = 1u << 30;
+
+template <typename T>
+MPI_Datatype mpi_type();
+template <>
+MPI_Datatype mpi_type<float>() { return MPI_FLOAT; }
+template <>
+MPI_Datatype mpi_type<double>() { return MPI_DOUBLE; }
+
+class MpiCommunicator : public Communicator {
+ public:
+  MpiCommunicator(int* argc, char*** argv, Reduction reduction) : reduction_(reduction) {
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    CNN_CHECK(provided >= MPI_THREAD_FUNNELED, "the MPI library does not support threads (MPI_THREAD_FUNNELED)");
+    const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    local_size_ = local != nullptr && std::atoi(local) > 0 ? std::atoi(local) : 1;
+  }
+  ~MpiCommunicator() override { MPI_Finalize(); }
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  int local_size() const override { return local_size_; }
+  void sum(float* data, std::size_t count) override { sum_in_order(data, count); }
+  void sum(double* data, std::size_t count) override { sum_in_order(data, count); }
+
+  void broadcast(void* data, std::size_t bytes) override {
+    char* p = static_cast<char*>(data);
+    for (std::size_t done = 0; done < bytes; done += kMaxPiece)
+      MPI_Bcast(p + done, static_cast<int>(std::min(kMaxPiece, bytes - done)), MPI_BYTE, 0, MPI_COMM_WORLD);
+  }
+
+  std::vector<std::uint64_t> gather(std::uint64_t value) override {
+    std::vector<std::uint64_t> all(static_cast<std::size_t>(size_));
+    MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    return all;
+  }
+
+  [[noreturn]] void abort(int exit_code) override {
+    MPI_Abort(MPI_COMM_WORLD, exit_code);
+    std::_Exit(exit_code);  // MPI_Abort does not return; this only satisfies [[noreturn]]
+  }
+
+  std::string describe() const override { return fmt::format("rank {} of {} (MPI)", rank_, size_); }
+
+ private:
+  template <typename T>
+  void sum_in_order(T* data, std::size_t count) {
+    if (size_ == 1 || count == 0) return;
+    CNN_CHECK(count <= kMaxPiece, "a collective sum of {} values is larger than one MPI call takes", count);
+    if (reduction_ == Reduction::kNative) {
+      MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(count), mpi_type<T>(), MPI_SUM, MPI_COMM_WORLD);
+      return;
+    }
+    std::vector<T>& all = gathered<T>();
+    all.resize(count * static_cast<std::size_t>(size_));
+    MPI_Allgather(data, static_cast<int>(count), mpi_type<T>(), all.data(), static_cast<int>(count), mpi_type<T>(),
+                  MPI_COMM_WORLD);
+    // acc = d_0; acc += d_1; ...: the order one process uses for its replicas' gradients.
+    std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count), data);
+    for (int r = 1; r < size_; ++r) {
+      const T* part = all.data() + static_cast<std::size_t>(r) * count;
+      for (std::size_t i = 0; i < count; ++i) data[i] += part[i];
+    }
+  }
+  template <typename T>
+  std::vector<T>& gathered();
+
+  Reduction reduction_;
+  int rank_ = 0, size_ = 1, local_size_ = 1;
+  std::vector<float> gathered_float_;
+  std::vector<double> gathered_double_;
+};
+
+template <>
+std::vector<float>& MpiCommunicator::gathered<float>() { return gathered_float_; }
+template <>
+std::vector<double>& MpiCommunicator::gathered<double>() { return gathered_double_; }
+
+}  // namespace
+
+std::unique_ptr<Communicator> make_communicator(int* argc, char*** argv, Reduction reduction) {
+  // Not started by a launcher: no MPI_Init (a singleton MPI process would start Open MPI's
+  // runtime for nothing and print its warnings when no launcher is installed).
+  if (launched_world_size() <= 1 && std::getenv("OMPI_COMM_WORLD_RANK") == nullptr) return std::make_unique<SingleProcess>();
+  return std::make_unique<MpiCommunicator>(argc, argv, reduction);
+}
+
+std::string mpi_support() {
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  MPI_Get_library_version(version, &length);
+  std::string text(version, static_cast<std::size_t>(length));
+  if (const auto comma = text.find(','); comma != std::string::npos) text.resize(comma);  // "Open MPI v4.1.4"
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
+  return "MPI: " + text + " (run with mpirun -np N cnn train ...)";
+}
+
+}  // namespace cnn
