@@ -13,7 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake pkg-config libopenblas-dev libspdlog-dev libfmt-dev libcli11-dev catch2
-          libstb-dev libyaml-cpp-dev zlib1g-dev nlohmann-json3-dev ${CNN_EXTRA_PACKAGES:-})
+          libstb-dev libyaml-cpp-dev zlib1g-dev nlohmann-json3-dev
+          libopenmpi-dev openmpi-bin  # mpirun -np N cnn train (docs/distributed.md); optional for building
+          ${CNN_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${PACKAGES[@]}"; do
