@@ -101,6 +101,11 @@ std::unique_ptr<Communicator> make_communicator(int* argc, char*** argv, Reducti
   // Not started by a launcher: no MPI_Init (a singleton MPI process would start Open MPI's
   // runtime for nothing and print its warnings when no launcher is installed).
   if (launched_world_size() <= 1 && std::getenv("OMPI_COMM_WORLD_RANK") == nullptr) return std::make_unique<SingleProcess>();
+  // A rank waiting in a collective busy-polls by default. Its threads already fill the cores, so
+  // the poller steals time from the rank that still computes (measured on 2 loaded cores: an epoch
+  // of 10,000 images in 19.5 s instead of 8.1 s). Yield instead, unless the user chose otherwise
+  // (--mca mpi_yield_when_idle 0 on mpirun sets this variable for the ranks).
+  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
   return std::make_unique<MpiCommunicator>(argc, argv, reduction);
 }
 
