@@ -34,6 +34,12 @@ class Communicator {
   // In place: data[i] <- Σ over ranks r of data_r[i] (see the order above).
   virtual void sum(float* data, std::size_t count) = 0;
   virtual void sum(double* data, std::size_t count) = 0;
+  // Both at once, in one collective where the implementation can (a training step's gradients
+  // and its counts: one synchronisation of the ranks per step instead of two).
+  virtual void sum(float* floats, std::size_t float_count, double* doubles, std::size_t double_count) {
+    sum(floats, float_count);
+    sum(doubles, double_count);
+  }
   // Copies rank 0's bytes into every rank's buffer of the same length.
   virtual void broadcast(void* data, std::size_t bytes) = 0;
   // Every rank's value, in rank order.

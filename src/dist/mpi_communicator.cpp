@@ -5,6 +5,7 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "core/error.hpp"
@@ -41,6 +42,26 @@ class MpiCommunicator : public Communicator {
   int local_size() const override { return local_size_; }
   void sum(float* data, std::size_t count) override { sum_in_order(data, count); }
   void sum(double* data, std::size_t count) override { sum_in_order(data, count); }
+
+  void sum(float* floats, std::size_t float_count, double* doubles, std::size_t double_count) override {
+    if (size_ == 1) return;
+    if (reduction_ == Reduction::kNative) {
+      sum_in_order(floats, float_count);
+      sum_in_order(doubles, double_count);
+      return;
+    }
+    // One allgather of both, as bytes: [doubles][floats] per rank (doubles first: aligned).
+    const std::size_t bytes = double_count * sizeof(double) + float_count * sizeof(float);
+    CNN_CHECK(bytes <= kMaxPiece, "a collective sum of {} bytes is larger than one MPI call takes", bytes);
+    mine_.resize(bytes);
+    std::memcpy(mine_.data(), doubles, double_count * sizeof(double));
+    std::memcpy(mine_.data() + double_count * sizeof(double), floats, float_count * sizeof(float));
+    all_bytes_.resize(bytes * static_cast<std::size_t>(size_));
+    MPI_Allgather(mine_.data(), static_cast<int>(bytes), MPI_BYTE, all_bytes_.data(), static_cast<int>(bytes), MPI_BYTE,
+                  MPI_COMM_WORLD);
+    add_in_rank_order(doubles, double_count, 0, bytes);
+    add_in_rank_order(floats, float_count, double_count * sizeof(double), bytes);
+  }
 
   void broadcast(void* data, std::size_t bytes) override {
     char* p = static_cast<char*>(data);
@@ -83,6 +104,19 @@ class MpiCommunicator : public Communicator {
   }
   template <typename T>
   std::vector<T>& gathered();
+  // data[i] <- Σ over ranks r, in rank order, of rank r's values at `offset` in its `stride` bytes
+  // of all_bytes_ (memcpy: the gathered bytes carry no alignment guarantee for T).
+  template <typename T>
+  void add_in_rank_order(T* data, std::size_t count, std::size_t offset, std::size_t stride) {
+    std::memcpy(data, all_bytes_.data() + offset, count * sizeof(T));
+    std::vector<T>& part = gathered<T>();
+    part.resize(count);
+    for (int r = 1; r < size_; ++r) {
+      std::memcpy(part.data(), all_bytes_.data() + static_cast<std::size_t>(r) * stride + offset, count * sizeof(T));
+      for (std::size_t i = 0; i < count; ++i) data[i] += part[i];
+    }
+  }
+  std::vector<unsigned char> mine_, all_bytes_;
 
   Reduction reduction_;
   int rank_ = 0, size_ = 1, local_size_ = 1;

@@ -252,14 +252,13 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
 }
 
 // The ranks' shares of a step, added in rank order on every rank: the gradients (one contiguous
-// buffer, one collective), then the loss, the correct count and the stop flag (a second, tiny one).
+// buffer) with the loss, the correct count and the stop flag, in one collective.
 void TrainingRun::combine_across_ranks(double& batch_loss, int& batch_correct, const std::atomic<bool>& stop) {
   replicas_->run([&](int m, Net&) { replicas_->reduce_gradients(m, replicas_->size()); });
   pack_gradients(*net_, gradients_);
-  comm_.sum(gradients_.data(), gradients_.size());
-  unpack_gradients(gradients_, *net_);
   double counts[3] = {batch_loss, static_cast<double>(batch_correct), stop.load() ? 1.0 : 0.0};
-  comm_.sum(counts, 3);
+  comm_.sum(gradients_.data(), gradients_.size(), counts, 3);
+  unpack_gradients(gradients_, *net_);
   batch_loss = counts[0];
   batch_correct = static_cast<int>(counts[1]);
   stop_agreed_ = counts[2] > 0.0;
