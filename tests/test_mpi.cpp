@@ -58,10 +58,13 @@ struct MpiWorkspace {
   std::string data = dir.file("data");
   std::string config = dir.file("run.cfg");
   // Under the sanitizer build, allocations that Open MPI keeps until exit are not leaks of cnn
-  // (tests/lsan_mpi.supp; the ranks inherit mpirun's environment). No effect in other builds.
+  // (tests/lsan_mpi.supp; the ranks inherit mpirun's environment). LSan can name Open MPI's
+  // libraries in a stack only if its plugins stay loaded (no dlclose at MPI_Finalize) and the
+  // stack is unwound without frame pointers. No effect in other builds.
   std::string env = "XDG_STATE_HOME='" + dir.file("state") +
-                    "' OPENBLAS_NUM_THREADS=1 LSAN_OPTIONS=\"${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=" +
-                    CNN_SOURCE_DIR + "/tests/lsan_mpi.supp:print_suppressions=0\" ";
+                    "' OPENBLAS_NUM_THREADS=1 OMPI_MCA_mca_base_component_disable_dlclose=1 "
+                    "LSAN_OPTIONS=\"${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=" + CNN_SOURCE_DIR +
+                    "/tests/lsan_mpi.supp:print_suppressions=0:fast_unwind_on_malloc=0\" ";
   explicit MpiWorkspace(bool batch_norm = false, int epochs = 2,
                         const std::string& optimizer = "{type: adam, lr: 0.003}") {
     fs::create_directories(data);
