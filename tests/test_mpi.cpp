@@ -73,7 +73,9 @@ struct MpiWorkspace {
   }
   // `cnn args` in the workspace, alone (ranks 0) or under mpirun.
   RunResult cnn(int ranks, const std::string& args) const {
-    const std::string launcher = ranks > 0 ? mpirun(ranks) : "";
+    // Its own session folder: mpiruns started at the same moment (ctest -j) race to create the
+    // shared default /tmp/ompi.HOST.UID and one of them fails ("A call to mkdir ... File exists").
+    const std::string launcher = ranks > 0 ? mpirun(ranks) + "--mca orte_tmpdir_base '" + dir.path() + "' " : "";
     return run_shell("cd '" + dir.path() + "' || exit 99; " + env + launcher + "'" + CNN_EXE + "' " + args);
   }
   std::string train(const std::string& out, int threads) const {
