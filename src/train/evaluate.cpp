@@ -92,7 +92,8 @@ EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const Image
   all[1] = mine.correct;
   for (std::size_t t = 0; t < classes; ++t)
     for (std::size_t p = 0; p < classes; ++p) all[2 + t * classes + p] = static_cast<double>(mine.confusion[t][p]);
-  for (int i = begin; i < end; ++i) all[2 + classes * classes + static_cast<std::size_t>(i)] = mine.predictions[static_cast<std::size_t>(i - begin)];
+  for (int i = begin; i < end; ++i)
+    all[2 + classes * classes + static_cast<std::size_t>(i)] = mine.predictions[static_cast<std::size_t>(i - begin)];
   comm.sum(all.data(), all.size());
   EvalResult result;
   result.count = count;
@@ -102,7 +103,9 @@ EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const Image
   for (std::size_t t = 0; t < classes; ++t)
     for (std::size_t p = 0; p < classes; ++p) result.confusion[t][p] = static_cast<std::int64_t>(all[2 + t * classes + p]);
   result.predictions.resize(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) result.predictions[static_cast<std::size_t>(i)] = static_cast<Label>(all[2 + classes * classes + static_cast<std::size_t>(i)]);
+  const double* predictions = all.data() + 2 + classes * classes;
+  for (int i = 0; i < count; ++i)
+    result.predictions[static_cast<std::size_t>(i)] = static_cast<Label>(predictions[static_cast<std::size_t>(i)]);
   return result;
 }
 

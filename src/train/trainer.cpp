@@ -112,7 +112,8 @@ class TrainingRun {
 };
 
 TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
-    : request_(request), comm_(request.comm != nullptr ? *request.comm : alone_), config_(request.config), settings_(request.config.train), data_(data),
+    : request_(request), comm_(request.comm != nullptr ? *request.comm : alone_), config_(request.config),
+      settings_(request.config.train), data_(data),
       shuffle_rng_(request.config.train.seed ^ kShuffleStream) {
   const int total = data.size();
   n_val_ = config_.data.validation;
