@@ -17,6 +17,7 @@
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
+#include "train/data_source.hpp"
 #include "core/error.hpp"
 #include "net/builder.hpp"
 #include "cli/resume_plan.hpp"
@@ -37,7 +38,7 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   cmd->add_option("--seed", o.seed, "Random seed for initialisation and shuffling (overrides train.seed)");
   cmd->add_option("--threads", o.threads, "Threads for all parallel work (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--data", o.data_dir, "Folder with the four IDX files (overrides data.dir)");
+  cmd->add_option("--data", o.data_dir, "Data folder: the IDX files, CIFAR-10 batches or class folders (overrides data.dir)");
   cmd->add_option("--out", o.out_dir, "Run folder for checkpoints and metrics (overrides output)");
   cmd->add_option("--validation", o.validation, "Training images held out for validation (overrides data.validation)")
       ->check(CLI::Range(0, 100000000));
@@ -109,6 +110,7 @@ RunConfig new_run_config(const TrainOptions& o, Communicator& comm) {
 nlohmann::json recorded_settings(const RunConfig& config) {
   RunConfig recorded = config;
   recorded.data.dir = absolute_path(config.data.dir);
+  if (!config.data.class_names_file.empty()) recorded.data.class_names_file = absolute_path(config.data.class_names_file);
   recorded.output = absolute_path(config.output);
   return settings_to_json(recorded);
 }
@@ -158,8 +160,10 @@ int run_train(const TrainOptions& options, Communicator& comm) {
     spdlog::info("{} ranks x {} threads: each step's batch of {} is split over the ranks", comm.size(),
                  config.train.threads, config.train.batch_size);
   // Every rank reads the data itself: on every machine, or in a shared folder (docs/distributed.md).
-  spdlog::info("loading training data from {}", config.data.dir);
-  const Dataset data = load_split(config.data.dir, true);
+  spdlog::info("loading training data ({}) from {}", kDataFormatNames.name(config.data.format), config.data.dir);
+  const Dataset data = load_data_logged(
+      [&](const DataLoadOptions& load) { return load_training_data(config.data, config.model.input, load); },
+      config.train.threads);
 
   ConsoleProgress console;
   TrainingObserver silent;  // ranks other than 0 show no progress

@@ -33,7 +33,7 @@ double EvalResult::recall(int cls) const {
 }
 
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size) {
+                    int count, int batch_size, const Normalization& normalization) {
   const Shape& out = replicas.net(0).output_shape();
   CNN_CHECK(out.rank() == 1, "evaluate needs a network with one output per class, not {}", out.str());
   const int classes = out[0];
@@ -59,7 +59,8 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
       // way to the next layer; a whole slice of 500 streams megabytes through memory per layer.
       for (int chunk = begin; chunk < end; chunk += kEvalChunk) {
         const int images_here = std::min(kEvalChunk, end - chunk);
-        fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels);
+        fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels,
+                   normalization);
         const Tensor& logits = net.forward(me.x, Mode::kInfer);
         me.loss_sum += me.loss.forward(logits, me.labels.data()) * images_here;
         for (int s = 0; s < images_here; ++s)
@@ -80,10 +81,11 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
 }
 
 EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
-                           const std::vector<Label>& labels, int first, int count, int batch_size) {
-  if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size);
+                           const std::vector<Label>& labels, int first, int count, int batch_size,
+                           const Normalization& normalization) {
+  if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size, normalization);
   const auto [begin, end] = slice_of(count, comm.size(), comm.rank());
-  const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size);
+  const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size, normalization);
   // One buffer: the loss sum, the correct count, the confusion matrix, then one slot per image
   // (this rank's predictions in its slice, zero elsewhere). Counts below 2^53 add exactly in double.
   const std::size_t classes = mine.confusion.size();

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/communicator.hpp"
+#include "io/data_description.hpp"
 #include "io/image_set.hpp"
 #include "net/replica_set.hpp"
 
@@ -28,13 +29,15 @@ struct EvalResult {
 // Evaluates images [first, first + count) in batches of batch_size, each batch split over the
 // replicas' threads.
 // The network's output size is the class count; every label must lie below it (check_labels).
+// `normalization` is the model's (io/data_description.hpp), applied as in training.
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size);
+                    int count, int batch_size, const Normalization& normalization = {});
 
 // The same over several ranks: each evaluates its slice (slice_of, in rank order) of the images,
 // then the counts, the loss and the predictions are added over the ranks; every rank gets the
 // whole result.
 EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
-                           const std::vector<Label>& labels, int first, int count, int batch_size);
+                           const std::vector<Label>& labels, int first, int count, int batch_size,
+                           const Normalization& normalization = {});
 
 }  // namespace cnn
