@@ -269,9 +269,17 @@ def main():
     parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
     parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
+    parser.add_argument("--torch-settings", default=",".join(TORCH_SETTINGS),
+                        help="comma-separated PyTorch settings to measure (default: all: " + ", ".join(TORCH_SETTINGS) + ")")
     parser.add_argument("--torch-worker", nargs=3, metavar=("MODE", "BATCH", "DATA"), help=argparse.SUPPRESS)
     parser.add_argument("--torch-network", default="lenet5", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for name in args.torch_settings.split(","):
+        if name not in TORCH_SETTINGS:
+            parser.error(f"unknown --torch-settings entry {name!r} (expected {', '.join(TORCH_SETTINGS)})")
+    for name in list(TORCH_SETTINGS):
+        if name not in args.torch_settings.split(","):
+            del TORCH_SETTINGS[name]
     if args.torch_worker:
         torch_worker(args.torch_worker[0], int(args.torch_worker[1]), args.torch_worker[2], args.torch_network)
         return

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Checks that src/ folders include each other downward only (STYLE.md):
-#   core <- ops, io <- layers <- net <- train <- config, onnx <- report <- cli <- main.cpp
+#   core <- ops, io, dist <- layers <- net <- train <- config, onnx <- report <- cli <- main.cpp
 # A file may include headers of its own folder and of folders of a lower rank; anything else (an
 # include upward or sideways, and so any cycle between folders) is printed and fails the check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A rank=([core]=0 [ops]=1 [io]=1 [layers]=2 [net]=3 [train]=4 [config]=5 [onnx]=5 [report]=6 [cli]=7 [.]=8)
+declare -A rank=([core]=0 [ops]=1 [io]=1 [dist]=1 [layers]=2 [net]=3 [train]=4 [config]=5 [onnx]=5 [report]=6 [cli]=7 [.]=8)
 status=0
 while IFS= read -r file; do
   folder="$(dirname "${file#src/}")"

@@ -15,7 +15,9 @@ cd "$(dirname "$0")/.."
 # libonnx-dev and libprotobuf-dev: `cnn export` builds ONNX files with ONNX's own classes (src/onnx/);
 # Debian ships them generated, so protoc (protobuf-compiler) is not needed.
 PACKAGES=(build-essential cmake pkg-config libopenblas-dev libspdlog-dev libfmt-dev libcli11-dev catch2
-          libstb-dev libyaml-cpp-dev zlib1g-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev libjs-chart.js ${CNN_EXTRA_PACKAGES:-})
+          libstb-dev libyaml-cpp-dev zlib1g-dev nlohmann-json3-dev libonnx-dev libprotobuf-dev libjs-chart.js
+          libopenmpi-dev openmpi-bin  # mpirun -np N cnn train (docs/distributed.md); optional for building
+          ${CNN_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${PACKAGES[@]}"; do

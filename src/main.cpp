@@ -16,14 +16,16 @@
 #include "cli/train.hpp"
 #include "core/error.hpp"
 #include "core/float_mode.hpp"
+#include "dist/make_communicator.hpp"
 #include "ops/blas.hpp"
 
 namespace {
 
-void setup_logging(bool verbose, bool quiet) {
+// Under mpirun only rank 0 logs progress; the other ranks log warnings and errors, tagged.
+void setup_logging(bool verbose, bool quiet, int rank) {
   auto logger = spdlog::stderr_color_mt("cnn");
-  logger->set_pattern("%^[%l]%$ %v");
-  logger->set_level(quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+  logger->set_pattern(rank == 0 ? "%^[%l]%$ %v" : fmt::format("%^[%l]%$ [rank {}] %v", rank));
+  logger->set_level(quiet || rank != 0 ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
   spdlog::set_default_logger(logger);
 }
 
@@ -39,12 +41,17 @@ int main(int argc, char** argv) {
   cnn::set_blas_threads(1);
   CLI::App app{"cnn: train, evaluate and run small convolutional networks (LeNet-5 on MNIST and friends)",
                "cnn"};
-  app.set_version_flag("--version", std::string("cnn ") + CNN_VERSION);
+  app.set_version_flag("--version", std::string("cnn ") + CNN_VERSION + "\n" + cnn::mpi_support());
   app.require_subcommand(1);
   bool verbose = false;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbose, "Log debug details");
   app.add_flag("-q,--quiet", quiet, "Log only warnings and errors");
+  std::string reduction = "ordered";
+  app.add_option("--mpi-reduction", reduction,
+                 "Under mpirun: how ranks add gradients: 'ordered' (allgather, rank order: the same bits as one "
+                 "process of as many threads) or 'native' (MPI_Allreduce: less traffic with many ranks)")
+      ->check(CLI::IsMember({"ordered", "native"}));
 
   cnn::TrainOptions train_options;
   cnn::EvalOptions eval_options;
@@ -79,10 +86,28 @@ int main(int argc, char** argv) {
     return cnn::to_int(ExitCode::kUsage);
   }
 
-  setup_logging(verbose, quiet);
+  std::unique_ptr<cnn::Communicator> comm;
   try {
-    if (*train) return cnn::run_train(train_options);
-    if (*eval) return cnn::run_eval(eval_options);
+    comm = cnn::make_communicator(&argc, &argv, reduction == "native" ? cnn::Reduction::kNative : cnn::Reduction::kOrdered);
+  } catch (const cnn::Error& e) {
+    setup_logging(verbose, quiet, 0);
+    spdlog::error("{}", e.what());
+    return cnn::to_int(e.code());
+  }
+  setup_logging(verbose, quiet, comm->rank());
+  // A failure on one rank that the others cannot see (a file, memory, a bug) would leave them
+  // waiting in their next collective: it ends the whole run (MPI_Abort) with its exit code. An
+  // interruption or a divergence is decided by all ranks together, so each rank simply exits.
+  const auto fail = [&](int code) {
+    const bool collective = code == cnn::to_int(ExitCode::kInterrupted) || code == cnn::to_int(ExitCode::kDiverged);
+    if (comm->size() > 1 && !collective) comm->abort(code);
+    return code;
+  };
+  try {
+    if (*train) return cnn::run_train(train_options, *comm);
+    if (*eval) return cnn::run_eval(eval_options, *comm);
+    // The other commands work on one process: under mpirun, rank 0 alone does them.
+    if (comm->size() > 1 && comm->rank() != 0) return 0;
     if (*predict) return cnn::run_predict(predict_options);
     if (*summary) return cnn::run_summary(summary_options);
     if (*export_command) return cnn::run_export(export_options);
@@ -90,13 +115,13 @@ int main(int argc, char** argv) {
     if (*report) return cnn::run_report(report_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
-    return cnn::to_int(e.code());
+    return fail(cnn::to_int(e.code()));
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory");
-    return cnn::to_int(ExitCode::kInternal);
+    return fail(cnn::to_int(ExitCode::kInternal));
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
-    return cnn::to_int(ExitCode::kInternal);
+    return fail(cnn::to_int(ExitCode::kInternal));
   }
   return cnn::to_int(ExitCode::kUsage);
 }

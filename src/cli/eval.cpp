@@ -106,11 +106,12 @@ void print_json(const EvalResult& r, const std::string& weights, const std::vect
 
 }  // namespace
 
-int run_eval(const EvalOptions& o) {
+int run_eval(const EvalOptions& o, Communicator& comm) {
   LoadedModel model = load_model(o.weights_path);
   CNN_CHECK_CODE(model.net->output_shape().rank() == 1, ExitCode::kModel, "{}: the model's output {} is not one score per class",
                  o.weights_path, model.net->output_shape().str());
-  const int threads = o.threads ? *o.threads : default_thread_count();
+  // Without --threads, the ranks on one machine share its cores.
+  const int threads = o.threads ? *o.threads : std::max(1, default_thread_count() / comm.local_size());
   const Dataset test = load_test_set(o, model, threads);
   check_labels(test.labels, model.net->output_shape()[0], o.images_path.empty() ? "the test set" : o.labels_path);
   try {
@@ -121,7 +122,10 @@ int run_eval(const EvalOptions& o) {
   spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
   ReplicaSet replicas(*model.net, model.spec, threads);
   const auto start = std::chrono::steady_clock::now();
-  const EvalResult result = evaluate(replicas, test.images, test.labels, 0, test.size(), o.batch_size, model.data.normalization);
+  // Under mpirun each rank evaluates its share; every rank loaded the model and data itself.
+  const EvalResult result = evaluate_across(comm, replicas, test.images, test.labels, 0, test.size(), o.batch_size,
+                                            model.data.normalization);
+  if (comm.rank() != 0) return 0;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("evaluated {} images in {:.3f} s ({:.0f} images/s, batch {}, {} threads)", test.size(), seconds,
                test.size() / seconds, o.batch_size, replicas.size());

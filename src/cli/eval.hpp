@@ -2,6 +2,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+
+#include "core/communicator.hpp"
 #include <optional>
 #include <string>
 
@@ -19,6 +21,7 @@ struct EvalOptions {
 };
 
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options);
-int run_eval(const EvalOptions& options);
+// Under mpirun every rank evaluates its share of the images; rank 0 prints the combined result.
+int run_eval(const EvalOptions& options, Communicator& comm);
 
 }  // namespace cnn

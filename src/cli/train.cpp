@@ -12,6 +12,8 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
@@ -20,6 +22,7 @@
 #include "core/error.hpp"
 #include "net/builder.hpp"
 #include "cli/resume_plan.hpp"
+#include "config/config.hpp"
 #include "train/trainer.hpp"
 
 namespace cnn {
@@ -63,10 +66,33 @@ extern "C" void request_stop(int) { g_stop_requested.store(true); }
 
 std::string absolute_path(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
 
+// Rank 0 reads a file and hands its bytes to every rank, so that every rank starts from the
+// same config and model bytes even when the file is only on rank 0's machine (or changes meanwhile).
+std::string bytes_from_rank0(Communicator& comm, const std::string& path) {
+  std::string bytes;
+  if (comm.rank() == 0) {
+    std::ifstream in(path, std::ios::binary);
+    CNN_CHECK_CODE(in.good(), ExitCode::kIo, "{}: cannot open the file", path);
+    std::ostringstream all;
+    all << in.rdbuf();
+    bytes = all.str();
+  }
+  broadcast_string(comm, bytes);
+  return bytes;
+}
+
+LoadedModel load_model_on_rank0(Communicator& comm, const std::string& path) {
+  if (comm.size() == 1) return load_model(path);
+  return load_model_from_bytes(bytes_from_rank0(comm, path), path);
+}
+
+// Without --threads, the ranks on one machine share its cores.
+int default_threads(const Communicator& comm) { return std::max(1, default_thread_count() / comm.local_size()); }
+
 // A new run: the config file, then the command-line overrides, then a run folder of its own.
-RunConfig new_run_config(const TrainOptions& o) {
+RunConfig new_run_config(const TrainOptions& o, Communicator& comm) {
   CNN_CHECK_CODE(!o.config_path.empty(), ExitCode::kUsage, "cnn train needs --config FILE (or --resume CHECKPOINT)");
-  RunConfig config = load_config(o.config_path);
+  RunConfig config = comm.size() == 1 ? load_config(o.config_path) : parse_config(bytes_from_rank0(comm, o.config_path), o.config_path);
   if (o.epochs) config.train.epochs = *o.epochs;
   if (o.batch_size) config.train.batch_size = *o.batch_size;
   if (o.lr) config.train.optimizer.lr = *o.lr;
@@ -77,7 +103,7 @@ RunConfig new_run_config(const TrainOptions& o) {
   if (o.validation) config.data.validation = *o.validation;
   // Recorded as resolved, so that a resumed run uses the same number of threads (and so the same
   // sums) on any machine.
-  if (config.train.threads <= 0) config.train.threads = default_thread_count();
+  if (config.train.threads <= 0) config.train.threads = default_threads(comm);
   return config;
 }
 
@@ -93,7 +119,7 @@ nlohmann::json recorded_settings(const RunConfig& config) {
 
 }  // namespace
 
-int run_train(const TrainOptions& options) {
+int run_train(const TrainOptions& options, Communicator& comm) {
   // Installed first, so that even a signal during start-up ends with a step and a checkpoint.
   g_stop_requested.store(false);
   std::signal(SIGINT, request_stop);
@@ -106,10 +132,11 @@ int run_train(const TrainOptions& options) {
                    "(to start a new run from its weights, use --config with --init)",
                    options.resume_path);
     CNN_CHECK_CODE(!options.overwrite, ExitCode::kUsage, "--overwrite cannot be combined with --resume");
-    resume = std::make_unique<LoadedModel>(load_model(options.resume_path));
+    resume = std::make_unique<LoadedModel>(load_model_on_rank0(comm, options.resume_path));
     const ResumePlan plan = plan_resume(*resume, options.resume_path, options);
     if (plan.finished) {
-      spdlog::info("{}: the run is complete ({} epochs); nothing to do (--epochs N extends it)", options.resume_path,
+      if (comm.rank() == 0)
+        spdlog::info("{}: the run is complete ({} epochs); nothing to do (--epochs N extends it)", options.resume_path,
                    plan.config.train.epochs);
       return 0;
     }
@@ -117,27 +144,36 @@ int run_train(const TrainOptions& options) {
     request.resume = resume.get();
     request.resume_path = options.resume_path;
   } else {
-    request.config = new_run_config(options);
+    request.config = new_run_config(options, comm);
     build_net(request.config.model);  // fail on a bad architecture before touching any folder
-    request.config.output = claim_run_folder(request.config.output, options.overwrite);
+    // Rank 0 claims the folder (a numbered sibling when taken); every rank records its choice.
+    if (comm.rank() == 0) request.config.output = claim_run_folder(request.config.output, options.overwrite);
+    broadcast_string(comm, request.config.output);
     if (!options.init_path.empty()) {
-      init = std::make_unique<LoadedModel>(load_model(options.init_path));
+      init = std::make_unique<LoadedModel>(load_model_on_rank0(comm, options.init_path));
       request.init = init.get();
       request.init_path = options.init_path;
     }
   }
   request.settings = recorded_settings(request.config);
   const RunConfig& config = request.config;
+  request.comm = &comm;
+  if (comm.size() > 1)
+    spdlog::info("{} ranks x {} threads: each step's batch of {} is split over the ranks", comm.size(),
+                 config.train.threads, config.train.batch_size);
+  // Every rank reads the data itself: on every machine, or in a shared folder (docs/distributed.md).
   spdlog::info("loading training data ({}) from {}", kDataFormatNames.name(config.data.format), config.data.dir);
   const Dataset data = load_data_logged(
       [&](const DataLoadOptions& load) { return load_training_data(config.data, config.model.input, load); },
       config.train.threads);
 
-  ConsoleProgress progress;
-  run_training(request, data, progress, g_stop_requested);
+  ConsoleProgress console;
+  TrainingObserver silent;  // ranks other than 0 show no progress
+  run_training(request, data, comm.rank() == 0 ? static_cast<TrainingObserver&>(console) : silent, g_stop_requested);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 
+  if (comm.rank() != 0) return 0;  // rank 0 alone writes the run folder and its report
   const std::string model = checkpoint_path(config.output);
   remember_latest_model(model);
   fmt::print("model: {}\n", model);

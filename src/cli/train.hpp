@@ -2,6 +2,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+
+#include "core/communicator.hpp"
 #include <optional>
 #include <string>
 
@@ -25,6 +27,7 @@ struct TrainOptions {
 };
 
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& options);
-int run_train(const TrainOptions& options);
+// Every rank of a distributed run calls it with the same options (comm: core/communicator.hpp).
+int run_train(const TrainOptions& options, Communicator& comm);
 
 }  // namespace cnn

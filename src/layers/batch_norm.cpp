@@ -50,8 +50,7 @@ std::vector<Param> BatchNorm::state() {
 void BatchNorm::batch_statistics(const Tensor& x) {
   const int n = x.shape()[0];
   const std::size_t c_count = static_cast<std::size_t>(channels_);
-  std::fill(sums_.begin(), sums_.end(), 0.0);
-  sums_.resize(1 + 2 * c_count);
+  sums_.assign(1 + 2 * c_count, 0.0);  // within its capacity from setup: no allocation
   double* s1 = sums_.data() + 1;
   double* s2 = s1 + c_count;
   sums_[0] = static_cast<double>(n) * positions_;

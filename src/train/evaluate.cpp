@@ -87,4 +87,35 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
   return result;
 }
 
+EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
+                           const std::vector<Label>& labels, int first, int count, int batch_size,
+                           const Normalization& normalization) {
+  if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size, normalization);
+  const auto [begin, end] = slice_of(count, comm.size(), comm.rank());
+  const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size, normalization);
+  // One buffer: the loss sum, the correct count, the confusion matrix, then one slot per image
+  // (this rank's predictions in its slice, zero elsewhere). Counts below 2^53 add exactly in double.
+  const std::size_t classes = mine.confusion.size();
+  std::vector<double> all(2 + classes * classes + static_cast<std::size_t>(count), 0.0);
+  all[0] = mine.loss * (end - begin);
+  all[1] = mine.correct;
+  for (std::size_t t = 0; t < classes; ++t)
+    for (std::size_t p = 0; p < classes; ++p) all[2 + t * classes + p] = static_cast<double>(mine.confusion[t][p]);
+  for (int i = begin; i < end; ++i)
+    all[2 + classes * classes + static_cast<std::size_t>(i)] = mine.predictions[static_cast<std::size_t>(i - begin)];
+  comm.sum(all.data(), all.size());
+  EvalResult result;
+  result.count = count;
+  result.correct = static_cast<int>(all[1]);
+  result.loss = count > 0 ? all[0] / count : 0.0;
+  result.confusion.assign(classes, std::vector<std::int64_t>(classes, 0));
+  for (std::size_t t = 0; t < classes; ++t)
+    for (std::size_t p = 0; p < classes; ++p) result.confusion[t][p] = static_cast<std::int64_t>(all[2 + t * classes + p]);
+  result.predictions.resize(static_cast<std::size_t>(count));
+  const double* predictions = all.data() + 2 + classes * classes;
+  for (int i = 0; i < count; ++i)
+    result.predictions[static_cast<std::size_t>(i)] = static_cast<Label>(predictions[static_cast<std::size_t>(i)]);
+  return result;
+}
+
 }  // namespace cnn

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/communicator.hpp"
 #include "io/data_description.hpp"
 #include "io/image_set.hpp"
 #include "net/replica_set.hpp"
@@ -33,5 +34,12 @@ struct EvalResult {
 // `normalization` is the model's (io/data_description.hpp), applied as in training.
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
                     int count, int batch_size, const Normalization& normalization = {}, bool keep_probabilities = false);
+
+// The same over several ranks: each evaluates its slice (slice_of, in rank order) of the images,
+// then the counts, the loss and the predictions are added over the ranks; every rank gets the
+// whole result.
+EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
+                           const std::vector<Label>& labels, int first, int count, int batch_size,
+                           const Normalization& normalization = {});
 
 }  // namespace cnn

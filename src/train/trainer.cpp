@@ -15,6 +15,7 @@
 #include "net/replica_set.hpp"
 #include "train/batch.hpp"
 #include "train/data_source.hpp"
+#include "train/distributed_state.hpp"
 #include "train/evaluate.hpp"
 #include "net/initializer.hpp"
 #include "train/schedule.hpp"
@@ -88,16 +89,24 @@ class TrainingRun {
   void end_epoch(int epoch, TrainingObserver& observer);
 
   const Net& net() const { return *net_; }
+  // The stop every rank agreed on at the last step (one process: `stop` itself).
+  bool stop_agreed(const std::atomic<bool>& stop) const { return comm_.size() > 1 ? stop_agreed_ : stop.load(); }
   int first_epoch() const { return first_epoch_; }
   int train_images() const { return n_train_; }
   int validation_images() const { return n_val_; }
 
  private:
-  void train_step(int epoch, std::int64_t b);
+  void train_step(int epoch, std::int64_t b, const std::atomic<bool>& stop);
+  void combine_across_ranks(double& batch_loss, int& batch_correct, const std::atomic<bool>& stop);
   void save(bool best) const;
   [[noreturn]] void checkpoint_and_stop(int epoch, std::int64_t b);
 
   const TrainRequest& request_;
+  SingleProcess alone_;
+  Communicator& comm_;  // request.comm, or alone_
+  std::unique_ptr<CommunicatorReducer> rank_reducer_;  // batch-norm sums across ranks (null: one rank)
+  std::vector<float> gradients_;                       // every gradient, contiguous, for one collective sum
+  bool stop_agreed_ = false;
   const RunConfig& config_;
   const TrainSettings& settings_;
   const Dataset& data_;
@@ -119,7 +128,8 @@ class TrainingRun {
 };
 
 TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
-    : request_(request), config_(request.config), settings_(request.config.train), data_(data),
+    : request_(request), comm_(request.comm != nullptr ? *request.comm : alone_), config_(request.config),
+      settings_(request.config.train), data_(data),
       shuffle_rng_(request.config.train.seed ^ kShuffleStream) {
   const int total = data.size();
   n_val_ = config_.data.validation;
@@ -164,14 +174,24 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
     initialize(net_->params(), config_.model.init, init_rng);
     for (const Param& s : net_->state()) s.value->fill(s.fill == ParamFill::kOnes ? 1.0f : 0.0f);  // e.g. running var 1
   }
+  if (comm_.size() > 1) {
+    // Every rank built or loaded the same state from the same bytes; rank 0's copy is what counts.
+    broadcast_training_state(comm_, *net_, *optimizer_, progress_);
+    shuffle_rng_.set_state(progress_.epoch_rng);
+    check_last_batch_fits_ranks(comm_.size(), n_train_, settings_.batch_size);
+  }
   first_epoch_ = progress_.epoch;
   metrics_started_ = request.resume != nullptr;
 
-  ensure_writable_folder(config_.output);
-  // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
-  remove_stale_temporaries(checkpoint_path(config_.output));
-  remove_stale_temporaries(best_path(config_.output));
-  replicas_ = std::make_unique<ReplicaSet>(*net_, config_.model, settings_.threads > 0 ? settings_.threads : default_thread_count());
+  if (comm_.rank() == 0) {
+    ensure_writable_folder(config_.output);
+    // A run killed while saving leaves its temporary file behind; the checkpoint itself is whole.
+    remove_stale_temporaries(checkpoint_path(config_.output));
+    remove_stale_temporaries(best_path(config_.output));
+  }
+  if (comm_.size() > 1) rank_reducer_ = std::make_unique<CommunicatorReducer>(comm_);
+  replicas_ = std::make_unique<ReplicaSet>(*net_, config_.model, settings_.threads > 0 ? settings_.threads : default_thread_count(),
+                                           rank_reducer_.get());
   members_.resize(static_cast<std::size_t>(replicas_->size()));
   for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
   order_.resize(static_cast<std::size_t>(n_train_));
@@ -186,24 +206,31 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
   std::iota(order_.begin(), order_.end(), 0u);
   for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[shuffle_rng_.uniform_int(i)]);
   for (std::int64_t b = progress_.batch; b < batches_; ++b) {
-    train_step(epoch, b);
+    train_step(epoch, b, stop);
     observer.on_step({epoch + 1, settings_.epochs, b + 1, batches_,
                       progress_.loss_sum / static_cast<double>(progress_.seen),
                       static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen), images_this_epoch_,
                       seconds_since(epoch_start_)});
-    if (stop.load() && b + 1 < batches_) checkpoint_and_stop(epoch, b);
+    if (stop_agreed(stop) && b + 1 < batches_) checkpoint_and_stop(epoch, b);
   }
 }
 
 // One optimizer step on batch b of the epoch's order: every member runs forward and backward on
 // its slice, then the team sums the gradients, updates and copies the weights to the replicas.
-void TrainingRun::train_step(int epoch, std::int64_t b) {
+// With several ranks the batch is first split over the ranks (slice_of, in rank order), each
+// rank's share over its threads; the ranks' gradient sums are added (combine_across_ranks) before
+// every rank applies the same update.
+void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>& stop) {
   const int start = static_cast<int>(b * settings_.batch_size);
   const int n = std::min(settings_.batch_size, n_train_ - start);
-  replicas_->set_active_members(std::min(n, replicas_->size()));  // the members that get images (slice_of)
+  const auto [rank_begin, rank_end] = slice_of(n, comm_.size(), comm_.rank());
+  const int n_rank = rank_end - rank_begin;  // >= 1: check_last_batch_fits_ranks
+  replicas_->set_active_members(std::min(n_rank, replicas_->size()));  // the members that get images (slice_of)
   replicas_->run([&](int m, Net& replica) {
     Member& me = members_[static_cast<std::size_t>(m)];
-    const auto [begin, end] = slice_of(n, replicas_->size(), m);
+    auto [begin, end] = slice_of(n_rank, replicas_->size(), m);
+    begin += rank_begin;  // positions in the global batch: dropout's masks depend on them
+    end += rank_begin;
     replica.zero_grad();
     me.loss_sum = 0.0;
     me.correct = 0;
@@ -221,6 +248,7 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
     batch_loss += me.loss_sum;
     batch_correct += me.correct;
   }
+  if (comm_.size() > 1) combine_across_ranks(batch_loss, batch_correct, stop);
   batch_loss /= n;
   if (!std::isfinite(batch_loss))
     CNN_FAIL(ExitCode::kDiverged,
@@ -232,7 +260,7 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
   lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, epoch, progress_.global_step, total_steps_);
   optimizer_->begin_step();
   replicas_->run([&](int m, Net&) {
-    replicas_->reduce_gradients(m, replicas_->size());
+    if (comm_.size() == 1) replicas_->reduce_gradients(m, replicas_->size());  // else done in combine_across_ranks
     optimizer_->update(lr_, m, replicas_->size());
     replicas_->sync_weights(m, replicas_->size());
   });
@@ -244,7 +272,21 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
   images_this_epoch_ += n;
 }
 
+// The ranks' shares of a step, added in rank order on every rank: the gradients (one contiguous
+// buffer) with the loss, the correct count and the stop flag, in one collective.
+void TrainingRun::combine_across_ranks(double& batch_loss, int& batch_correct, const std::atomic<bool>& stop) {
+  replicas_->run([&](int m, Net&) { replicas_->reduce_gradients(m, replicas_->size()); });
+  pack_gradients(*net_, gradients_);
+  double counts[3] = {batch_loss, static_cast<double>(batch_correct), stop.load() ? 1.0 : 0.0};
+  comm_.sum(gradients_.data(), gradients_.size(), counts, 3);
+  unpack_gradients(gradients_, *net_);
+  batch_loss = counts[0];
+  batch_correct = static_cast<int>(counts[1]);
+  stop_agreed_ = counts[2] > 0.0;
+}
+
 void TrainingRun::save(bool best) const {
+  if (comm_.rank() != 0) return;  // one writer of the run folder; every rank holds the same state
   save_checkpoint(checkpoint_path(config_.output), config_.model, config_.text, *net_, optimizer_.get(), &progress_,
                   request_.settings, &data_description_);
   if (best)
@@ -256,6 +298,9 @@ void TrainingRun::checkpoint_and_stop(int epoch, std::int64_t b) {
   CNN_CHECK_CODE(all_finite(*net_), ExitCode::kDiverged, "training diverged at epoch {} step {}: a weight is not finite",
                  epoch + 1, b + 1);
   save(false);
+  if (comm_.rank() != 0)  // the same stop on every rank; rank 0 says it
+    CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {} (rank {}; rank 0 wrote the checkpoint)", epoch + 1,
+             b + 1, comm_.rank());
   const std::string model = checkpoint_path(config_.output);
   CNN_FAIL(ExitCode::kInterrupted, "interrupted at epoch {} step {}; checkpoint written to {} (continue with --resume {})",
            epoch + 1, b + 1, model, model);
@@ -274,8 +319,8 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
       progress_.seen > 0 ? static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen) : 0.0;
   report.lr = lr_;
   if (n_val_ > 0) {
-    const EvalResult val = evaluate(*replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
-                                    data_description_.normalization);
+    const EvalResult val = evaluate_across(comm_, *replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
+                                           data_description_.normalization);
     report.validation_loss = val.loss;
     report.validation_accuracy = val.accuracy();
     if (val.accuracy() > progress_.best_validation) {
@@ -291,8 +336,9 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
   progress_.correct = 0;
   progress_.seen = 0;
   progress_.epoch_rng = shuffle_rng_.state();
+  if (comm_.size() > 1) check_ranks_agree(comm_, *net_, epoch + 1);
   save(report.best);
-  append_metrics(metrics_path(config_.output), !metrics_started_, report);
+  if (comm_.rank() == 0) append_metrics(metrics_path(config_.output), !metrics_started_, report);
   metrics_started_ = true;
   observer.on_epoch(report);
 }
@@ -309,7 +355,7 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
   for (int epoch = run.first_epoch(); epoch < epochs; ++epoch) {
     run.run_epoch(epoch, observer, stop);
     run.end_epoch(epoch, observer);
-    if (stop.load() && epoch + 1 < epochs) {
+    if (run.stop_agreed(stop) && epoch + 1 < epochs) {
       const std::string model = checkpoint_path(request.config.output);
       CNN_FAIL(ExitCode::kInterrupted, "interrupted after epoch {}; checkpoint written to {} (continue with --resume {})",
                epoch + 1, model, model);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "core/communicator.hpp"
 #include "train/run_config.hpp"
 #include "io/idx.hpp"
 #include "net/net.hpp"
@@ -52,11 +53,16 @@ struct TrainRequest {
   std::string resume_path;              // its path, for messages
   const LoadedModel* init = nullptr;    // start from these weights with a fresh optimizer
   std::string init_path;
+  // The processes of a distributed run (docs/distributed.md); null: this process alone. Every
+  // rank passes the same request; rank 0's state is broadcast at the start, and only rank 0
+  // writes the run folder.
+  Communicator* comm = nullptr;
 };
 
 // Trains until config.train.epochs are done. When `stop` becomes true it finishes the current
 // step, writes model.bin and throws Error(kInterrupted); a NaN or infinite loss throws
-// Error(kDiverged) without touching the checkpoints.
+// Error(kDiverged) without touching the checkpoints. With several ranks, the ranks agree on the
+// stop at every step (any rank's `stop` stops all of them after the same step).
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop);
 
