@@ -6,6 +6,7 @@
 #include <string>
 
 #include "net/model_spec.hpp"
+#include "train/augment.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 
@@ -23,6 +24,7 @@ struct TrainSettings {
   ScheduleConfig schedule;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
+  AugmentConfig augment;  // off unless the config asks (training images only)
 };
 
 struct RunConfig {

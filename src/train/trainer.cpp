@@ -13,6 +13,7 @@
 #include "io/atomic_file.hpp"
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"
+#include "train/augment.hpp"
 #include "train/batch.hpp"
 #include "train/evaluate.hpp"
 #include "net/initializer.hpp"
@@ -58,6 +59,7 @@ struct Member {
   Tensor x;
   std::vector<Label> labels;
   SoftmaxCrossEntropy loss;
+  std::unique_ptr<Augmenter> augmenter;  // null when train.augment is off
   double loss_sum = 0.0;
   int correct = 0;
 };
@@ -155,6 +157,10 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
   replicas_ = std::make_unique<ReplicaSet>(*net_, config_.model, settings_.threads > 0 ? settings_.threads : default_thread_count());
   members_.resize(static_cast<std::size_t>(replicas_->size()));
   for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
+  if (settings_.augment.enabled()) {
+    const Shape& in = config_.model.input;
+    for (Member& me : members_) me.augmenter = std::make_unique<Augmenter>(settings_.augment, in[0], in[1], in[2]);
+  }
   order_.resize(static_cast<std::size_t>(n_train_));
 }
 
@@ -190,6 +196,8 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
     if (begin == end) return;
     replica.set_step({settings_.seed, progress_.global_step, begin});
     fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels);
+    // Keyed by the position in the epoch's order, so the split between members does not matter.
+    if (me.augmenter) me.augmenter->apply(me.x.data(), end - begin, settings_.seed, epoch, start + begin);
     me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
     me.correct = me.loss.correct();
     replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));
