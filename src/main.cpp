@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/augment_preview.hpp"
 #include "cli/eval.hpp"
 #include "cli/predict.hpp"
 #include "cli/train.hpp"
@@ -45,11 +46,13 @@ int main(int argc, char** argv) {
   cnn::TrainOptions train_options;
   cnn::EvalOptions eval_options;
   cnn::PredictOptions predict_options;
+  cnn::AugmentPreviewOptions preview_options;
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
+  CLI::App* preview = cnn::add_augment_preview_command(app, preview_options);
   // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
-  for (CLI::App* command : {train, eval, predict}) {
+  for (CLI::App* command : {train, eval, predict, preview}) {
     command->add_flag("-v,--verbose", verbose, "Log debug details");
     command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
   }
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
     if (*train) return cnn::run_train(train_options);
     if (*eval) return cnn::run_eval(eval_options);
     if (*predict) return cnn::run_predict(predict_options);
+    if (*preview) return cnn::run_augment_preview(preview_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
     return cnn::to_int(e.code());

@@ -43,6 +43,11 @@ TEST_CASE("the reference configs parse and build", "[config]") {
   CHECK(lenet.output == "runs/lenet5");
   CHECK(to_json(lenet.model) == to_json(lenet5_spec()));
 
+  const RunConfig augmented = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-augmented.cfg");
+  CHECK(to_json(augmented.model) == to_json(lenet.model));  // the same network, only trained otherwise
+  CHECK(augmented.train.augment.enabled());
+  CHECK(!augmented.train.augment.flip);  // a mirrored digit is another glyph
+
   const RunConfig fashion = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-fashion.cfg");
   CHECK(fashion.data.dir == "/usr/share/datasets/fashion-mnist");
   CHECK(fashion.train.schedule.type == ScheduleType::kCosine);
