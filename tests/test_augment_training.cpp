@@ -10,6 +10,8 @@
 #include "cli_runner.hpp"
 #include "config/config.hpp"
 #include "idx_writer.hpp"
+#include "io/idx.hpp"
+#include "io/image.hpp"
 #include "train/checkpoint.hpp"
 
 using namespace cnn;
@@ -121,4 +123,30 @@ TEST_CASE("an interrupted augmented run resumed with --resume ends byte-identica
   CHECK(recorded.train.augment.elastic_sigma == 4.0f);
   CHECK(recorded.train.augment.crop == 1);
   CHECK(!recorded.train.augment.flip);
+}
+
+TEST_CASE("augment-preview writes a grid of originals beside augmented images", "[e2e][augment]") {
+  Workspace w;
+  write_text(w.dir.file("run.cfg"), augment_config(w.data, "{type: sgd, lr: 0.05}", 1, true));
+  const auto r = w.cnn("augment-preview --config run.cfg -o grid.png --count 5 --zoom 2");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // 5 pairs in rows of ceil(sqrt(5)) = 3: 3 * (2 * 56 + 2) + 4 * 8 wide, 2 * 56 + 3 * 8 high.
+  const GrayImage grid = load_gray_image(w.dir.file("grid.png"));
+  CHECK(grid.width == 3 * (2 * 56 + 2) + 4 * 8);
+  CHECK(grid.height == 2 * 56 + 3 * 8);
+  // The left image of the first pair is the first training image, enlarged; the right one differs.
+  const Dataset data = load_split(w.data, true);
+  bool differs = false;
+  for (int y = 0; y < 56; ++y)
+    for (int x = 0; x < 56; ++x) {
+      const float original = data.images.pixels[static_cast<std::size_t>(y / 2) * 28 + x / 2] / 255.0f;
+      REQUIRE(grid.at(8 + y, 8 + x) == Approx(original).margin(1e-6));
+      differs = differs || std::abs(grid.at(8 + y, 8 + 56 + 2 + x) - original) > 0.1f;
+    }
+  CHECK(differs);
+
+  const auto missing = w.cnn("augment-preview --config run.cfg -o grid.png --data no-such-folder");
+  CHECK(missing.exit_code != 0);
+  CHECK(missing.err.find("no-such-folder") != std::string::npos);
 }
