@@ -5,10 +5,10 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
-#include "io/idx.hpp"
 #include "io/png_write.hpp"
 #include "train/augment_preview.hpp"
 #include "train/batch.hpp"
+#include "train/data_source.hpp"
 
 namespace cnn {
 
@@ -29,7 +29,7 @@ int run_augment_preview(const AugmentPreviewOptions& o) {
   if (o.data_dir) config.data.dir = *o.data_dir;
   if (!config.train.augment.enabled())
     spdlog::warn("{}: train.augment is off, so the augmented images equal the originals", o.config_path);
-  const Dataset data = load_split(config.data.dir, true);
+  const Dataset data = load_training_data(config.data, config.model.input, DataLoadOptions{}).data;
   check_images_fit(data.images, config.model.input);
   const int count = std::min(o.count, data.size());
   const PreviewGrid grid =
