@@ -13,7 +13,7 @@ bash scripts/fetch_mnist.sh data/mnist
 
 configs=("$@")
 if [ ${#configs[@]} -eq 0 ]; then
-  configs=(configs/lenet5.cfg configs/lenet5-fashion.cfg configs/lenet5-1998.cfg configs/fashion.cfg)
+  configs=(configs/lenet5.cfg configs/lenet5-fashion.cfg configs/lenet5-1998.cfg configs/fashion.cfg configs/lenet5-augmented.cfg)
 fi
 results=()
 for cfg in "${configs[@]}"; do

@@ -84,9 +84,9 @@ def run_child_rss(cmd, env=None):
 # ---------------------------------------------------------------------------------------------
 # cnn
 
-def cnn_train(cnn, data, batch, threads, workdir):
+def cnn_train(cnn, data, batch, threads, workdir, config="configs/lenet5.cfg"):
     out = os.path.join(workdir, f"train-b{batch}-t{threads}")
-    cmd = [cnn, "-q", "train", "--config", os.path.join(ROOT, "configs/lenet5.cfg"), "--data", data, "--epochs", "1",
+    cmd = [cnn, "-q", "train", "--config", os.path.join(ROOT, config), "--data", data, "--epochs", "1",
            "--batch-size", str(batch), "--validation", "0", "--threads", str(threads), "--out", out, "--overwrite"]
     _, wall, rss = run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
     with open(os.path.join(out, "metrics.csv")) as fh:
@@ -258,6 +258,37 @@ def dlib_run(binary, mode, batch, data):
 
 # ---------------------------------------------------------------------------------------------
 
+AUGMENTED_CONFIG = "configs/lenet5-augmented.cfg"
+
+
+def augment_cost(args):
+    """--augment: one training epoch of LeNet-5 without augmentation (configs/lenet5.cfg) and with
+    the augmentation of configs/lenet5-augmented.cfg (the same network), both batch 32, all cores,
+    back to back in alternating order each round; prints medians and the cost of augmentation."""
+    cores = os.cpu_count() or 1
+    plain, augmented = [], []
+    with tempfile.TemporaryDirectory() as workdir:
+        for r in range(args.rounds):
+            print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
+            order = ["plain", "augmented"] if r % 2 == 0 else ["augmented", "plain"]
+            for kind in order:
+                config = AUGMENTED_CONFIG if kind == "augmented" else "configs/lenet5.cfg"
+                t = cnn_train(args.cnn, args.data, 32, cores, workdir, config)
+                (augmented if kind == "augmented" else plain).append(t["epoch_seconds"])
+    per_round = [a / p - 1.0 for a, p in zip(augmented, plain)]
+    p, a = statistics.median(plain), statistics.median(augmented)
+    print(f"\nLeNet-5 / MNIST, one epoch at batch 32, {cores} threads, medians of {args.rounds} rounds")
+    print(f"{'without augmentation (s)':<32}{p:>10.3f}")
+    print(f"{'with ' + AUGMENTED_CONFIG + ' (s)':<32}{a:>10.3f}")
+    print(f"augmentation cost: {100 * (a / p - 1):+.1f} % of the epoch (budget: 20 %)")
+    print("  per round: " + ", ".join(f"{100 * c:+.1f} %" for c in per_round))
+    with open(args.out, "w") as fh:
+        json.dump({"mode": "augment", "rounds": args.rounds, "cores": cores, "plain_epoch_seconds": plain,
+                   "augmented_epoch_seconds": augmented, "median_cost": a / p - 1, "cost_per_round": per_round}, fh,
+                  indent=1)
+    print(f"results written to {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
@@ -266,6 +297,8 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-results.json"))
     parser.add_argument("--skip-torch", action="store_true")
     parser.add_argument("--skip-dlib", action="store_true")
+    parser.add_argument("--augment", action="store_true",
+                        help="measure only the epoch time with and without augmentation (" + AUGMENTED_CONFIG + ")")
     parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
     parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
@@ -282,6 +315,9 @@ def main():
             del TORCH_SETTINGS[name]
     if args.torch_worker:
         torch_worker(args.torch_worker[0], int(args.torch_worker[1]), args.torch_worker[2], args.torch_network)
+        return
+    if args.augment:
+        augment_cost(args)
         return
 
     cores = os.cpu_count() or 1

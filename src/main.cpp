@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/augment_preview.hpp"
 #include "cli/eval.hpp"
 #include "cli/export.hpp"
 #include "cli/import.hpp"
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   cnn::ExportOptions export_options;
   cnn::ImportOptions import_options;
   cnn::ReportOptions report_options;
+  cnn::AugmentPreviewOptions preview_options;
   CLI::App* train = cnn::add_train_command(app, train_options);
   CLI::App* eval = cnn::add_eval_command(app, eval_options);
   CLI::App* predict = cnn::add_predict_command(app, predict_options);
@@ -67,8 +69,9 @@ int main(int argc, char** argv) {
   CLI::App* export_command = cnn::add_export_command(app, export_options);
   CLI::App* import_command = cnn::add_import_command(app, import_options);
   CLI::App* report = cnn::add_report_command(app, report_options);
+  CLI::App* preview = cnn::add_augment_preview_command(app, preview_options);
   // The logging flags also go after the command (`cnn train -q ...`), bound to the same variables.
-  for (CLI::App* command : {train, eval, predict, summary, export_command, import_command, report}) {
+  for (CLI::App* command : {train, eval, predict, summary, export_command, import_command, report, preview}) {
     command->add_flag("-v,--verbose", verbose, "Log debug details");
     command->add_flag("-q,--quiet", quiet, "Log only warnings and errors");
   }
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
     if (*export_command) return cnn::run_export(export_options);
     if (*import_command) return cnn::run_import(import_options);
     if (*report) return cnn::run_report(report_options);
+    if (*preview) return cnn::run_augment_preview(preview_options);
   } catch (const cnn::Error& e) {
     spdlog::error("{}", e.what());
     return fail(cnn::to_int(e.code()));

@@ -43,6 +43,11 @@ TEST_CASE("the reference configs parse and build", "[config]") {
   CHECK(lenet.output == "runs/lenet5");
   CHECK(to_json(lenet.model) == to_json(lenet5_spec()));
 
+  const RunConfig augmented = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-augmented.cfg");
+  CHECK(to_json(augmented.model) == to_json(lenet.model));  // the same network, only trained otherwise
+  CHECK(augmented.train.augment.enabled());
+  CHECK(!augmented.train.augment.flip);  // a mirrored digit is another glyph
+
   const RunConfig fashion = load_config(std::string(CNN_SOURCE_DIR) + "/configs/lenet5-fashion.cfg");
   CHECK(fashion.data.dir == "/usr/share/datasets/fashion-mnist");
   CHECK(fashion.train.schedule.type == ScheduleType::kCosine);
@@ -109,4 +114,41 @@ TEST_CASE("a network too large to allocate is refused before allocating", "[conf
 
 TEST_CASE("a missing config file is a usage error", "[config]") {
   cnn::test::expect_error([] { load_config("/nonexistent/lenet.cfg"); }, ExitCode::kUsage, "/nonexistent/lenet.cfg: cannot open");
+}
+
+TEST_CASE("train.augment: values, defaults and errors naming the key and line", "[config][augment]") {
+  CHECK(!parse_config(kMinimal, "min.cfg").train.augment.enabled());  // off unless asked
+  const RunConfig c = parse_config(kMinimal + "train:\n  augment:\n    rotation: 12\n    scale: [0.9, 1.1]\n"
+                                              "    shear: 3\n    translate: 2.5\n    elastic: {alpha: 34, sigma: 4}\n"
+                                              "    flip: true\n    crop: 4\n",
+                                   "aug.cfg");
+  const AugmentConfig& a = c.train.augment;
+  CHECK(a.enabled());
+  CHECK(a.rotation == 12.0f);
+  CHECK(a.scale_min == 0.9f);
+  CHECK(a.scale_max == 1.1f);
+  CHECK(a.shear == 3.0f);
+  CHECK(a.translate == 2.5f);
+  CHECK(a.elastic_alpha == 34.0f);
+  CHECK(a.elastic_sigma == 4.0f);
+  CHECK(a.flip);
+  CHECK(a.crop == 4);
+  CHECK(!parse_config(kMinimal + "train:\n  augment: {flip: false}\n", "f.cfg").train.augment.enabled());
+
+  const std::string t = kMinimal + "train:\n  augment:\n";  // the augment keys are on line 10
+  expect_config_error(t + "    rotation: 200\n", "test.cfg:10: train.augment.rotation: 200 is out of range [0, 180]");
+  expect_config_error(t + "    rotation: -5\n", "test.cfg:10: train.augment.rotation: -5 is out of range");
+  expect_config_error(t + "    rotate: 5\n", "test.cfg:10: train.augment.rotate: unknown key");
+  expect_config_error(t + "    scale: [1.1, 0.9]\n", "test.cfg:10: train.augment.scale: min 1.1 is above max 0.9");
+  expect_config_error(t + "    scale: 0.9\n", "test.cfg:10: train.augment.scale: expected a [min, max] pair");
+  expect_config_error(t + "    scale: [0, 1]\n", "train.augment.scale: 0 is out of range");
+  expect_config_error(t + "    shear: 75\n", "test.cfg:10: train.augment.shear: 75 is out of range");
+  expect_config_error(t + "    translate: lots\n", "train.augment.translate: expected a number, got 'lots'");
+  expect_config_error(t + "    elastic: {alpha: 34}\n", "test.cfg:10: train.augment.elastic.sigma: missing required key");
+  expect_config_error(t + "    elastic: {alpha: 34, sigma: 0}\n", "train.augment.elastic.sigma: 0 is out of range");
+  expect_config_error(t + "    elastic: {alpha: -1, sigma: 4}\n", "train.augment.elastic.alpha: -1 is out of range");
+  expect_config_error(t + "    flip: yes\n", "test.cfg:10: train.augment.flip: expected true or false");
+  expect_config_error(t + "    crop: 2.5\n", "train.augment.crop: expected an integer, got '2.5'");
+  expect_config_error(t + "    crop: -1\n", "train.augment.crop: -1 is out of range");
+  expect_config_error(kMinimal + "train:\n  augment: 5\n", "test.cfg:9: train.augment: expected a mapping");
 }

@@ -105,3 +105,33 @@ TEST_CASE("hostile recorded settings are refused with the key at fault", "[confi
   expect_refused(j, "train.threads");
   test::expect_error([&] { parse_settings(json::array({1}), "m.bin"); }, ExitCode::kModel, "not an object");
 }
+
+TEST_CASE("train.augment round-trips exactly through the recorded settings, and is absent when off", "[config][resume][augment]") {
+  RunConfig a = sample(OptimizerType::kAdam, ScheduleType::kCosine);
+  CHECK(!settings_to_json(a)["train"].contains("augment"));  // runs without augmentation record what they always did
+  AugmentConfig& aug = a.train.augment;
+  aug.rotation = 12.345678f;
+  aug.scale_min = 0.9f;
+  aug.scale_max = 1.1f;
+  aug.shear = 0.1f;
+  aug.translate = 2.5f;
+  aug.elastic_alpha = 34.0f;
+  aug.elastic_sigma = 4.1f;
+  aug.flip = true;
+  aug.crop = 3;
+  const RunConfig b = parse_settings(json::parse(settings_to_json(a).dump()), "m.bin");
+  const AugmentConfig& r = b.train.augment;
+  CHECK(same_bits(r.rotation, aug.rotation));
+  CHECK(same_bits(r.scale_min, aug.scale_min));
+  CHECK(same_bits(r.scale_max, aug.scale_max));
+  CHECK(same_bits(r.shear, aug.shear));
+  CHECK(same_bits(r.translate, aug.translate));
+  CHECK(same_bits(r.elastic_alpha, aug.elastic_alpha));
+  CHECK(same_bits(r.elastic_sigma, aug.elastic_sigma));
+  CHECK(r.flip);
+  CHECK(r.crop == 3);
+  json hostile = settings_to_json(a);
+  hostile["train"]["augment"]["rotation"] = 1000;
+  test::expect_error([&] { parse_settings(hostile, "m.bin (recorded settings)"); }, ExitCode::kUsage,
+                     "train.augment.rotation: 1000 is out of range");
+}

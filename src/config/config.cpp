@@ -137,6 +137,11 @@ class Reader {
     return node.Scalar();
   }
 
+  bool get_bool(const YAML::Node& node, const std::string& key) const {
+    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
+    fail(node, key, "expected true or false");
+  }
+
   // An integer or a [height, width] pair.
   std::pair<int, int> get_pair(const YAML::Node& node, const std::string& key, int lo, int hi) const {
     if (node.IsScalar()) {
@@ -342,8 +347,33 @@ void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedu
   if (s["min_lr"]) schedule.min_lr = static_cast<float>(r.get_number(s["min_lr"], "train.schedule.min_lr", 0.0, 10.0));
 }
 
+// train.augment: every transform off unless named; ranges keep a digit recognisable at the limits
+// and a zero-size image impossible (scale > 0).
+void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment) {
+  r.check_map(a, "train.augment", {"rotation", "scale", "shear", "translate", "elastic", "flip", "crop"});
+  if (a["rotation"]) augment.rotation = static_cast<float>(r.get_number(a["rotation"], "train.augment.rotation", 0.0, 180.0));
+  if (a["scale"]) {
+    const YAML::Node s = a["scale"];
+    if (!s.IsSequence() || s.size() != 2) r.fail(s, "train.augment.scale", "expected a [min, max] pair such as [0.9, 1.1]");
+    augment.scale_min = static_cast<float>(r.get_number(s[0], "train.augment.scale", 0.1, 10.0));
+    augment.scale_max = static_cast<float>(r.get_number(s[1], "train.augment.scale", 0.1, 10.0));
+    if (augment.scale_min > augment.scale_max)
+      r.fail(s, "train.augment.scale", fmt::format("min {} is above max {}", augment.scale_min, augment.scale_max));
+  }
+  if (a["shear"]) augment.shear = static_cast<float>(r.get_number(a["shear"], "train.augment.shear", 0.0, 60.0));
+  if (a["translate"]) augment.translate = static_cast<float>(r.get_number(a["translate"], "train.augment.translate", 0.0, 1000.0));
+  if (a["elastic"]) {
+    const YAML::Node e = a["elastic"];
+    r.check_map(e, "train.augment.elastic", {"alpha", "sigma"}, {"alpha", "sigma"});
+    augment.elastic_alpha = static_cast<float>(r.get_number(e["alpha"], "train.augment.elastic.alpha", 0.0, 1000.0));
+    augment.elastic_sigma = static_cast<float>(r.get_number(e["sigma"], "train.augment.elastic.sigma", 0.5, 100.0));
+  }
+  if (a["flip"]) augment.flip = r.get_bool(a["flip"], "train.augment.flip");
+  if (a["crop"]) augment.crop = static_cast<int>(r.get_int(a["crop"], "train.augment.crop", 0, 1000));
+}
+
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
-  r.check_map(t, "train", {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "seed", "threads"});
+  r.check_map(t, "train", {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "seed", "threads", "augment"});
   if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
   if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
   if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
@@ -351,6 +381,7 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   if (t["weight_decay"]) train.optimizer.weight_decay = static_cast<float>(r.get_number(t["weight_decay"], "train.weight_decay", 0.0, 1.0));
   if (t["seed"]) train.seed = static_cast<std::uint64_t>(r.get_int(t["seed"], "train.seed", 0, std::numeric_limits<std::int64_t>::max()));
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
+  if (t["augment"]) parse_augment(r, t["augment"], train.augment);
 }
 
 bool get_bool(const Reader& r, const YAML::Node& node, const std::string& key) {
@@ -502,6 +533,17 @@ nlohmann::json settings_to_json(const RunConfig& config) {
                 {"optimizer", optimizer},      {"schedule", schedule},
                 {"weight_decay", readable(t.optimizer.weight_decay)}, {"seed", t.seed}};
   if (t.threads > 0) train["threads"] = t.threads;
+  if (t.augment.enabled()) {  // absent when off, so that runs without augmentation record what they always did
+    const AugmentConfig& a = t.augment;
+    json augment = {{"rotation", readable(a.rotation)},
+                    {"scale", {readable(a.scale_min), readable(a.scale_max)}},
+                    {"shear", readable(a.shear)},
+                    {"translate", readable(a.translate)},
+                    {"flip", a.flip},
+                    {"crop", a.crop}};
+    if (a.elastic()) augment["elastic"] = {{"alpha", readable(a.elastic_alpha)}, {"sigma", readable(a.elastic_sigma)}};
+    train["augment"] = augment;
+  }
   return {{"data", data_settings_to_json(config.data)},
           {"train", train},
           {"output", config.output}};

@@ -4,7 +4,8 @@
 //   data:   {dir: data/mnist, validation: 5000, format: idx | cifar10 | folder, transpose: false,
 //            class_names: [..] | FILE, normalize: auto | {mean: [..], std: [..]}, skip_bad_images: false}
 //   model:  {input: [1, 28, 28], layers: [...], init: he_normal}
-//   train:  {epochs, batch_size, optimizer: {type, lr, ...}, schedule: {...}, weight_decay, seed, threads}
+//   train:  {epochs, batch_size, optimizer: {type, lr, ...}, schedule: {...}, weight_decay, seed, threads,
+//            augment: {rotation, scale, shear, translate, elastic: {alpha, sigma}, flip, crop}}
 //   output: runs/lenet5
 //
 // Every error (unknown or duplicate key, wrong type, value out of range, missing key) throws
@@ -26,7 +27,7 @@ RunConfig parse_config(const std::string& text, const std::string& name);
 // A run's effective settings (data, train and output after every command-line override; the
 // model is stored separately as the architecture), as checkpoints record them:
 //   {"data": {"dir", "validation", and the other data keys when not at their defaults}, "train": {"epochs", "batch_size", "optimizer": {...},
-//    "schedule": {...}, "weight_decay", "seed", "threads"}, "output"}
+//    "schedule": {...}, "weight_decay", "seed", "threads", "augment" (only when on)}, "output"}
 // Floats round-trip exactly. parse_settings reads them back through the config's own schema
 // (unknown keys, types and ranges are errors naming `name`); its RunConfig has no model.
 nlohmann::json settings_to_json(const RunConfig& config);

@@ -8,6 +8,7 @@
 
 #include "io/data_description.hpp"
 #include "net/model_spec.hpp"
+#include "train/augment.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 
@@ -36,6 +37,7 @@ struct TrainSettings {
   ScheduleConfig schedule;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
+  AugmentConfig augment;  // off unless the config asks (training images only)
 };
 
 struct RunConfig {

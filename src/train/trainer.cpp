@@ -13,6 +13,7 @@
 #include "io/atomic_file.hpp"
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"
+#include "train/augment.hpp"
 #include "train/batch.hpp"
 #include "train/data_source.hpp"
 #include "train/distributed_state.hpp"
@@ -60,6 +61,7 @@ struct Member {
   Tensor x;
   std::vector<Label> labels;
   SoftmaxCrossEntropy loss;
+  std::unique_ptr<Augmenter> augmenter;  // null when train.augment is off
   double loss_sum = 0.0;
   int correct = 0;
 };
@@ -194,6 +196,10 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
                                            rank_reducer_.get());
   members_.resize(static_cast<std::size_t>(replicas_->size()));
   for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
+  if (settings_.augment.enabled()) {
+    const Shape& in = config_.model.input;
+    for (Member& me : members_) me.augmenter = std::make_unique<Augmenter>(settings_.augment, in[0], in[1], in[2]);
+  }
   order_.resize(static_cast<std::size_t>(n_train_));
 }
 
@@ -236,8 +242,16 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
     me.correct = 0;
     if (begin == end) return;
     replica.set_step({settings_.seed, progress_.global_step, begin});
-    fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels,
-               data_description_.normalization);
+    if (me.augmenter) {
+      // Augmented on the [0, 1] pixels (the zero fill is black, as in the images), then normalised.
+      // Keyed by the position in the epoch's order, so the split between members does not matter.
+      fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels);
+      me.augmenter->apply(me.x.data(), end - begin, settings_.seed, epoch, start + begin);
+      apply_normalization(me.x, data_description_.normalization);
+    } else {
+      fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels,
+                 data_description_.normalization);
+    }
     me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
     me.correct = me.loss.correct();
     replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));

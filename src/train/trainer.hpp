@@ -5,7 +5,9 @@
 // best validation accuracy so far), metrics.csv (one line per epoch).
 // Reproducibility: weights are initialised from Rng(seed); batches are shuffled by a second
 // stream whose state at the start of each epoch is stored in checkpoints, so a resumed run
-// replays the exact same batches. With one thread two runs are bit-identical.
+// replays the exact same batches. With one thread two runs are bit-identical. Training images are
+// augmented (train/augment.hpp) when the config asks, on the worker threads, each from a seed of its
+// own (run seed, epoch, position in the epoch), so augmentation keeps both properties.
 #pragma once
 
 #include <atomic>
