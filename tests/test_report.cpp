@@ -189,6 +189,20 @@ TEST_CASE("train leaves report.html with every figure; cnn report rewrites it of
   CHECK(read_text(w.run + "/report.html").find("id=\"fig-confusion-matrix\"") != std::string::npos);
 }
 
+TEST_CASE("with train.augment the report shows augmented samples", "[report][e2e]") {
+  ReportWorkspace w;
+  std::string config = read_text(w.config);
+  config.replace(config.find("  seed: 7\n"), 10, "  seed: 7\n  augment: {rotation: 12, translate: 2}\n");
+  write_text(w.config, config);
+  const RunResult r = w.cnn("train --config '" + w.config + "' --threads 1 --epochs 1");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_text(w.run + "/report.html");
+  CHECK(html.find("id=\"fig-augmentation\"") != std::string::npos);
+  CHECK(html_nesting_problem(html).empty());
+  CHECK(std::filesystem::file_size(w.run + "/figures/augmentation.png") > 100);
+}
+
 TEST_CASE("the report without a test set, with --no-report, and on bad run folders", "[report][e2e]") {
   ReportWorkspace w;
   REQUIRE(w.cnn("train --config '" + w.config + "' --threads 1 --epochs 1 --no-report").exit_code == 0);

@@ -16,6 +16,7 @@
 #include "report/network_views.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
+#include "train/augment_preview.hpp"
 #include "train/data_source.hpp"
 #include "train/run_folder.hpp"
 
@@ -66,6 +67,30 @@ void add_curve_figures(ReportContent& c) {
                        share(line_chart({"Accuracy", "epoch", "accuracy (%)", accuracies, false})), false});
   c.figures.push_back({"learning-rate", "Learning rate", "The learning rate of each epoch's last step (the schedule).",
                        share(line_chart({"Learning rate", "epoch", "learning rate", {lr}, false})), false});
+}
+
+// With augmentation on: test images beside what the run's augmentation makes of them (the same
+// draws as the first images of epoch 1), so a reader sees what the network trained on.
+void add_augmentation_figure(ReportContent& c, const Dataset& test, const LoadedModel& model) {
+  if (c.settings.is_null()) return;
+  const RunConfig settings = parse_settings(c.settings, c.model_path);
+  if (!settings.train.augment.enabled()) return;
+  const int count = std::min(24, test.size());
+  const PreviewGrid grid = augment_preview(test.images, model.spec.input, settings.train.augment, settings.train.seed, 1, count, 3);
+  Canvas canvas(grid.width, grid.height);
+  const std::size_t plane = static_cast<std::size_t>(grid.height) * grid.width;
+  for (int y = 0; y < grid.height; ++y)
+    for (int x = 0; x < grid.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * grid.width + x;
+      const std::uint8_t r = grid.pixels[i];
+      const std::uint8_t g = grid.channels == 3 ? grid.pixels[plane + i] : r;
+      const std::uint8_t b = grid.channels == 3 ? grid.pixels[2 * plane + i] : r;
+      canvas.fill_rect(x, y, 1, 1, {r, g, b});
+    }
+  c.figures.push_back({"augmentation", "Augmentation",
+                       "Test images (left of each pair) beside what the run's train.augment makes of them (right): the kind of "
+                       "image the network trained on.",
+                       share(std::move(canvas))});
 }
 
 // The test set and the evaluation of the final model on it. An explicit --data that cannot be
@@ -123,6 +148,8 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
   c.figures.push_back({"confusion-matrix", "Confusion matrix",
                        "Rows: true class; columns: predicted class. Each cell shows its count; its colour, the share of its row.",
                        share(confusion_heatmap(r.confusion, c.class_names))});
+
+  add_augmentation_figure(c, test, model);
 
   // Feature maps of two test images: the first one and the first of another class.
   std::vector<int> examples{0};
