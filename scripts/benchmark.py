@@ -12,6 +12,15 @@ Each round measures, for cnn and for PyTorch in each thread setting, with altern
 The same for dlib 19.24 (Debian's libdlib-dev, through scripts/dlib_lenet.cpp, compiled here)
 when it is installed. Medians over the rounds are printed, then the cnn/PyTorch ratios (PyTorch's
 best setting for each metric) and cnn/dlib, and everything is written to a JSON file.
+
+A second workload, the modern small CNN of configs/fashion.cfg (conv-BN-ReLU blocks, dropout, a
+dense head with batch norm) on Fashion-MNIST (Debian's dataset-fashion-mnist), measured the same
+way in the same rounds: one training epoch of the config's 55,000 training images (the first
+55,000; cnn also validates on the other 5,000 within its epoch time) at its batch size 64, and
+inference at batch 1000 over the 60,000 training images; cnn against
+PyTorch running the same network (nn.BatchNorm2d/1d, nn.Dropout, Adam lr 2e-3). Its rows are
+printed after LeNet-5's, which stay as they were. --skip-fashion leaves it out, --skip-lenet runs
+only it.
 """
 import argparse
 import gzip
@@ -25,6 +34,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAIN_IMAGES = 60000
+FASHION_CONFIG = os.path.join(ROOT, "configs/fashion.cfg")
+FASHION_BATCH = 64
+FASHION_TRAIN_IMAGES = 55000  # the config holds out the last 5,000 for validation
 
 
 def inference_set(batch):
@@ -83,6 +95,19 @@ def cnn_train(cnn, data, batch, threads, workdir):
             "model": os.path.join(out, "model.bin")}
 
 
+def cnn_train_fashion(cnn, data, threads, workdir):
+    """One epoch of configs/fashion.cfg (55,000 images, batch 64) with validation skipped."""
+    out = os.path.join(workdir, f"fashion-t{threads}")
+    cmd = [cnn, "-q", "train", "--config", FASHION_CONFIG, "--data", data, "--epochs", "1", "--threads", str(threads),
+           "--out", out, "--overwrite"]
+    _, wall, rss = run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
+    with open(os.path.join(out, "metrics.csv")) as fh:
+        seconds = float(fh.read().strip().splitlines()[-1].split(",")[-1])
+    # The epoch's seconds include its validation pass over 5,000 images (inference, a few per cent).
+    return {"images_per_second": FASHION_TRAIN_IMAGES / seconds, "epoch_seconds": seconds, "process_seconds": wall,
+            "peak_mib": rss, "model": os.path.join(out, "model.bin")}
+
+
 def cnn_infer(cnn, data, model, batch, threads):
     prefix = inference_set(batch)
     cmd = [cnn, "-q", "eval", "--weights", model, "--images", os.path.join(data, f"{prefix}-images-idx3-ubyte.gz"),
@@ -104,7 +129,7 @@ def startup(cmd, repeats=20, env=None):
 # ---------------------------------------------------------------------------------------------
 # PyTorch (run in a child process per measurement, so its threads and memory are its own)
 
-def torch_worker(mode, batch, data):
+def torch_worker(mode, batch, data, network="lenet5"):
     t0 = time.perf_counter()
     import torch
     import torch.nn as nn
@@ -132,8 +157,28 @@ def torch_worker(mode, batch, data):
             x = torch.flatten(x, 1)
             return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
+    class Fashion(nn.Module):
+        """configs/fashion.cfg: conv-BN-ReLU, max pool, twice; dropout; dense-BN-ReLU; dropout; dense."""
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(
+                nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Dropout(0.25), nn.Flatten(),
+                nn.Linear(64 * 7 * 7, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Dropout(0.4),
+                nn.Linear(128, 10))
+            for m in self.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+        def forward(self, x):
+            return self.features(x)
+
     torch.manual_seed(1)
-    model = LeNet5()
+    model = LeNet5() if network == "lenet5" else Fashion()
+    lr = 1e-3 if network == "lenet5" else 2e-3
+    train_count = None if network == "lenet5" else FASHION_TRAIN_IMAGES
     startup_seconds = time.perf_counter() - t0
 
     def load(prefix):
@@ -145,7 +190,10 @@ def torch_worker(mode, batch, data):
 
     if mode == "train":
         images, labels = load("train")
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        if train_count:
+            images, labels = images[:train_count], labels[:train_count]
+        model.train()
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
         start = time.perf_counter()
         order = torch.randperm(images.shape[0])
         for i in range(0, images.shape[0], batch):
@@ -170,12 +218,13 @@ def torch_worker(mode, batch, data):
     print(json.dumps({"images_per_second": count / seconds, "seconds": seconds, "startup_seconds": startup_seconds}))
 
 
-def torch_run(setting, mode, batch, data):
+def torch_run(setting, mode, batch, data, network="lenet5"):
     env = dict(os.environ)
     for key in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "TORCH_THREADS"):
         env.pop(key, None)
     env.update(TORCH_SETTINGS[setting])
-    out, wall, rss = run_child_rss([sys.executable, os.path.abspath(__file__), "--torch-worker", mode, str(batch), data], env)
+    out, wall, rss = run_child_rss([sys.executable, os.path.abspath(__file__), "--torch-worker", mode, str(batch), data,
+                                    "--torch-network", network], env)
     result = json.loads(out)
     result["peak_mib"] = rss
     return result
@@ -217,10 +266,22 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "bench-results.json"))
     parser.add_argument("--skip-torch", action="store_true")
     parser.add_argument("--skip-dlib", action="store_true")
+    parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
+    parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
+    parser.add_argument("--torch-settings", default=",".join(TORCH_SETTINGS),
+                        help="comma-separated PyTorch settings to measure (default: all: " + ", ".join(TORCH_SETTINGS) + ")")
     parser.add_argument("--torch-worker", nargs=3, metavar=("MODE", "BATCH", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--torch-network", default="lenet5", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for name in args.torch_settings.split(","):
+        if name not in TORCH_SETTINGS:
+            parser.error(f"unknown --torch-settings entry {name!r} (expected {', '.join(TORCH_SETTINGS)})")
+    for name in list(TORCH_SETTINGS):
+        if name not in args.torch_settings.split(","):
+            del TORCH_SETTINGS[name]
     if args.torch_worker:
-        torch_worker(args.torch_worker[0], int(args.torch_worker[1]), args.torch_worker[2])
+        torch_worker(args.torch_worker[0], int(args.torch_worker[1]), args.torch_worker[2], args.torch_network)
         return
 
     cores = os.cpu_count() or 1
@@ -229,7 +290,7 @@ def main():
     def add(system, metric, value):
         samples.setdefault((system, metric), []).append(value)
 
-    dlib = None if args.skip_dlib else dlib_build()
+    dlib = None if args.skip_dlib or args.skip_lenet else dlib_build()
     if dlib is None and not args.skip_dlib:
         print("dlib (libdlib-dev) is not installed: skipped", file=sys.stderr)
     with tempfile.TemporaryDirectory() as workdir:
@@ -238,20 +299,28 @@ def main():
             order = ["cnn", "torch", "dlib"] if r % 2 == 0 else ["dlib", "torch", "cnn"]
             for system in order:
                 if system == "cnn":
-                    for batch in (32, 128):
-                        t = cnn_train(args.cnn, args.data, batch, cores, workdir)
-                        add("cnn", f"train_b{batch}", t["images_per_second"])
-                        if batch == 32:
-                            add("cnn", "epoch_seconds", t["epoch_seconds"])
-                            add("cnn", "peak_mib", t["peak_mib"])
-                            model = t["model"]
-                    t1 = cnn_train(args.cnn, args.data, 32, 1, workdir)
-                    add("cnn", "train_b32_1thread", t1["images_per_second"])
-                    add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
-                    add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
-                    add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
+                    if not args.skip_lenet:
+                        for batch in (32, 128):
+                            t = cnn_train(args.cnn, args.data, batch, cores, workdir)
+                            add("cnn", f"train_b{batch}", t["images_per_second"])
+                            if batch == 32:
+                                add("cnn", "epoch_seconds", t["epoch_seconds"])
+                                add("cnn", "peak_mib", t["peak_mib"])
+                                model = t["model"]
+                        t1 = cnn_train(args.cnn, args.data, 32, 1, workdir)
+                        add("cnn", "train_b32_1thread", t1["images_per_second"])
+                        add("cnn", "infer_b1000", cnn_infer(args.cnn, args.data, model, 1000, cores)["images_per_second"])
+                        add("cnn", "infer_b1", cnn_infer(args.cnn, args.data, model, 1, 1)["images_per_second"])
+                        add("cnn", "startup_seconds", startup([args.cnn, "--version"]))
+                    if not args.skip_fashion:
+                        t = cnn_train_fashion(args.cnn, args.fashion_data, cores, workdir)
+                        add("cnn", "fashion_train", t["images_per_second"])
+                        add("cnn", "fashion_epoch_seconds", t["epoch_seconds"])
+                        add("cnn", "fashion_peak_mib", t["peak_mib"])
+                        add("cnn", "fashion_infer_b1000",
+                            cnn_infer(args.cnn, args.fashion_data, t["model"], 1000, cores)["images_per_second"])
                 elif system == "dlib":
-                    if dlib is None:
+                    if dlib is None or args.skip_lenet:
                         continue
                     for batch in (32, 128):
                         t = dlib_run(dlib, "train", batch, args.data)
@@ -263,51 +332,82 @@ def main():
                     add("dlib", "infer_b1", dlib_run(dlib, "infer", 1, args.data)["images_per_second"])
                 elif not args.skip_torch:
                     for setting in TORCH_SETTINGS:
-                        for batch in (32, 128):
-                            t = torch_run(setting, "train", batch, args.data)
-                            add(setting, f"train_b{batch}", t["images_per_second"])
-                            if batch == 32:
-                                add(setting, "epoch_seconds", 60000 / t["images_per_second"])
-                                add(setting, "peak_mib", t["peak_mib"])
-                                add(setting, "startup_seconds", t["startup_seconds"])
-                        add(setting, "infer_b1000", torch_run(setting, "infer", 1000, args.data)["images_per_second"])
-                        add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
+                        if not args.skip_lenet:
+                            for batch in (32, 128):
+                                t = torch_run(setting, "train", batch, args.data)
+                                add(setting, f"train_b{batch}", t["images_per_second"])
+                                if batch == 32:
+                                    add(setting, "epoch_seconds", 60000 / t["images_per_second"])
+                                    add(setting, "peak_mib", t["peak_mib"])
+                                    add(setting, "startup_seconds", t["startup_seconds"])
+                            add(setting, "infer_b1000", torch_run(setting, "infer", 1000, args.data)["images_per_second"])
+                            add(setting, "infer_b1", torch_run(setting, "infer", 1, args.data)["images_per_second"])
+                        if not args.skip_fashion:
+                            t = torch_run(setting, "train", FASHION_BATCH, args.fashion_data, "fashion")
+                            add(setting, "fashion_train", t["images_per_second"])
+                            add(setting, "fashion_epoch_seconds", FASHION_TRAIN_IMAGES / t["images_per_second"])
+                            add(setting, "fashion_peak_mib", t["peak_mib"])
+                            add(setting, "fashion_infer_b1000",
+                                torch_run(setting, "infer", 1000, args.fashion_data, "fashion")["images_per_second"])
 
     medians = {f"{s}/{m}": statistics.median(v) for (s, m), v in samples.items()}
     systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS)) + (["dlib"] if dlib else [])
     metrics = ["train_b32", "train_b128", "infer_b1000", "infer_b1", "epoch_seconds", "peak_mib", "startup_seconds",
                "train_b32_1thread"]
-    print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
-    print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
-    for m in metrics:
-        row = f"{m:<20}"
-        for s in systems:
-            v = medians.get(f"{s}/{m}")
-            row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
-        print(row)
     ratios = {}
-    if not args.skip_torch:
-        print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
-        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
-                                 ("epoch_seconds", False), ("peak_mib", False), ("startup_seconds", False)]:
-            torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
-            best = max(torch_values) if higher_better else min(torch_values)
-            ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
-            ratios[m] = ratio
-            print(f"{m:<20}{ratio:>10.2f}x")
-    if dlib:
-        print("\ncnn / dlib (> 1 means cnn is better)")
-        for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
-                                 ("peak_mib", False)]:
-            ratio = medians[f"cnn/{m}"] / medians[f"dlib/{m}"] if higher_better else medians[f"dlib/{m}"] / medians[f"cnn/{m}"]
-            ratios[f"{m}_vs_dlib"] = ratio
-            print(f"{m:<20}{ratio:>10.2f}x")
-    scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
-    print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
-    # The two runs of a round are back to back, so their ratio shows how much of the spread is
-    # the machine's (two threads suffer more from a busy neighbour than one).
-    per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
-    print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
+    if not args.skip_lenet:
+        print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
+        print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
+        for m in metrics:
+            row = f"{m:<20}"
+            for s in systems:
+                v = medians.get(f"{s}/{m}")
+                row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
+            print(row)
+        if not args.skip_torch:
+            print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
+            for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                     ("epoch_seconds", False), ("peak_mib", False), ("startup_seconds", False)]:
+                torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
+                best = max(torch_values) if higher_better else min(torch_values)
+                ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
+                ratios[m] = ratio
+                print(f"{m:<20}{ratio:>10.2f}x")
+        if dlib:
+            print("\ncnn / dlib (> 1 means cnn is better)")
+            for m, higher_better in [("train_b32", True), ("train_b128", True), ("infer_b1000", True), ("infer_b1", True),
+                                     ("peak_mib", False)]:
+                ratio = medians[f"cnn/{m}"] / medians[f"dlib/{m}"] if higher_better else medians[f"dlib/{m}"] / medians[f"cnn/{m}"]
+                ratios[f"{m}_vs_dlib"] = ratio
+                print(f"{m:<20}{ratio:>10.2f}x")
+    if not args.skip_fashion:
+        fashion_metrics = ["fashion_train", "fashion_infer_b1000", "fashion_epoch_seconds", "fashion_peak_mib"]
+        print(f"\nconfigs/fashion.cfg / Fashion-MNIST (batch {FASHION_BATCH}), medians of {args.rounds} rounds, {cores} cores")
+        fashion_systems = [s for s in systems if s != "dlib"]
+        print(f"{'metric':<22}" + "".join(f"{s:>18}" for s in fashion_systems))
+        for m in fashion_metrics:
+            row = f"{m:<22}"
+            for s in fashion_systems:
+                v = medians.get(f"{s}/{m}")
+                row += f"{'' if v is None else format(v, ',.3f' if 'seconds' in m else ',.0f'):>18}"
+            print(row)
+        if not args.skip_torch:
+            print("\ncnn / PyTorch on configs/fashion.cfg (PyTorch's best setting per metric; > 1 means cnn is better)")
+            for m, higher_better in [("fashion_train", True), ("fashion_infer_b1000", True),
+                                     ("fashion_epoch_seconds", False), ("fashion_peak_mib", False)]:
+                torch_values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS if f"{s}/{m}" in medians]
+                best = max(torch_values) if higher_better else min(torch_values)
+                ratio = medians[f"cnn/{m}"] / best if higher_better else best / medians[f"cnn/{m}"]
+                ratios[m] = ratio
+                print(f"{m:<22}{ratio:>10.2f}x")
+    scaling, per_round = None, []
+    if not args.skip_lenet:
+        scaling = medians["cnn/train_b32_1thread"] / medians["cnn/train_b32"]
+        print(f"\ncnn scaling: 1 thread gives {scaling:.2f} of the {cores}-thread training throughput")
+        # The two runs of a round are back to back, so their ratio shows how much of the spread is
+        # the machine's (two threads suffer more from a busy neighbour than one).
+        per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
+        print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
     with open(args.out, "w") as fh:
         json.dump({"rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
                    "medians": medians, "ratios": ratios, "one_thread_share": scaling,

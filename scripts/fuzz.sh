@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
-if [ ${#TARGETS[@]} -eq 0 ]; then TARGETS=(idx config model image); fi
+if [ ${#TARGETS[@]} -eq 0 ]; then TARGETS=(idx config model image data); fi
 
 CNN_EXTRA_PACKAGES="clang-14 libclang-rt-14-dev" CNN_SKIP_BUILD=1 bash scripts/setup.sh
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCNN_FUZZ=ON \

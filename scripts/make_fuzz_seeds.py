@@ -95,9 +95,20 @@ def image_seeds():
     put("image", "bar.bmp", header + info + pixels)
 
 
+def data_seeds():
+    # fuzz_data: the first byte picks the reader (0 CIFAR-10 records, 1 class names, 2 header "data").
+    record = bytes([3]) + bytes(range(256)) * 12
+    put("data", "cifar-2-records.bin", b"\x00" + record + bytes([9]) + bytes(3072))
+    put("data", "class-names.txt", b"\x01airplane\nautomobile\r\nbird\n\n")
+    description = {"format": "folder", "classes": ["a cat", "dog"], "channels": 3, "preparation": "resize",
+                   "normalization": {"mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]}}
+    put("data", "description.json", b"\x02" + json.dumps(description).encode())
+
+
 if __name__ == "__main__":
     idx_seeds()
     config_seeds()
     model_seeds()
     image_seeds()
+    data_seeds()
     print("seeds written under", CORPUS)

@@ -87,7 +87,7 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
   expect_config_error(replace(kMinimal, "filters: 2, kernel: 3", "filters: 2"), "model.layers[0].conv.kernel: missing required key");
   expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3, activation: swish}"), "unknown activation 'swish'");
   expect_config_error(replace(kMinimal, "kernel: 3}", "kernel: 3, padding: full}"), "padding");
-  expect_config_error(replace(kMinimal, "- flatten", "- dropout"), "test.cfg:5: model.layers[1]: unknown layer 'dropout'");
+  expect_config_error(replace(kMinimal, "- flatten", "- lstm"), "test.cfg:5: model.layers[1]: unknown layer 'lstm'");  // dropout is a layer now
   expect_config_error(replace(kMinimal, "    - softmax\n", ""), "the last layer must be softmax");
   expect_config_error(replace(kMinimal, "- flatten", "- softmax\n    - flatten"), "softmax must be the last layer");
   expect_config_error(replace(kMinimal, "input: [1, 28, 28]", "input: [1, 28]"), "model.input: expected [channels, height, width]");

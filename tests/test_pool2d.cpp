@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "gradcheck.hpp"
@@ -248,4 +250,69 @@ TEST_CASE("2x2 max pool: every method routes each gradient to its window's maxim
     }
   }
   CHECK(vector_trials >= 20);  // the vector method was compared often enough
+}
+
+TEST_CASE("same-padded pooling: TensorFlow's output size, gradients by central differences, odd sizes and stride > 1", "[pool][gradcheck]") {
+  struct Case {
+    Pool2dConfig config;
+    Shape x, out;
+  } cases[] = {
+      {{PoolType::kMax, 3, 3, 2, 2, Padding::kSame}, {2, 2, 7, 9}, {2, 4, 5}},
+      {{PoolType::kAvg, 3, 3, 2, 2, Padding::kSame}, {2, 2, 7, 9}, {2, 4, 5}},
+      {{PoolType::kMax, 2, 2, 2, 2, Padding::kSame}, {1, 3, 5, 7}, {3, 3, 4}},  // padded: not the 2x2 fast paths
+      {{PoolType::kAvg, 2, 3, 3, 2, Padding::kSame}, {2, 1, 8, 5}, {1, 3, 3}},
+      {{PoolType::kMax, 4, 4, 3, 3, Padding::kSame}, {1, 2, 5, 5}, {2, 2, 2}},
+      {{PoolType::kAvg, 3, 3, 1, 1, Padding::kSame}, {1, 2, 2, 3}, {2, 2, 3}},  // window larger than the input
+  };
+  Rng rng(26);
+  for (auto& c : cases) {
+    for (PoolMethod m : methods_for(c.config, c.x.without_batch())) {
+      Pool2d pool(c.config, m);
+      INFO(pool.describe() << " on " << c.x.str() << ", method " << pool_method_name(m));
+      REQUIRE(pool.setup(c.x.without_batch()) == c.out);
+      CHECK_FALSE(pool.is_max_pool_2x2());
+      Tensor x(c.x);
+      test::fill_distinct(x, rng);
+      test::check_layer_gradients(pool, x, rng);
+    }
+  }
+  // Same padding that pads nothing (2x2 stride 2 on an even size) is valid padding: the fast paths.
+  Pool2d even(Pool2dConfig{PoolType::kMax, 2, 2, 2, 2, Padding::kSame});
+  CHECK(even.setup(Shape{6, 28, 28}) == Shape{6, 14, 14});
+  CHECK(even.is_max_pool_2x2());
+  CHECK(even.method() == PoolMethod::kMax2x2Vectors);
+}
+
+TEST_CASE("same-padded pooling matches PyTorch's fixture", "[pool][fixture]") {
+  // tests/fixtures/batch_norm_pool_same.json comes from scripts/make_modern_layers_fixture.py:
+  // TensorFlow's padding applied by hand, -inf for max, real-element counts for avg.
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/batch_norm_pool_same.json");
+  REQUIRE(in.good());
+  const auto fixture = nlohmann::json::parse(in);
+  REQUIRE(fixture["pool_same"].size() == 6);
+  auto to_tensor = [](const nlohmann::json& values, const Shape& shape) {
+    Tensor t(shape);
+    REQUIRE(values.size() == t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = values[i].get<float>();
+    return t;
+  };
+  for (const auto& c : fixture["pool_same"]) {
+    const Shape x_shape(c["x_shape"].get<std::vector<int>>());
+    PoolType type = PoolType::kMax;
+    REQUIRE(kPoolTypeNames.parse(c["type"].get<std::string>(), &type));
+    const Pool2dConfig config{type, c["kernel"][0].get<int>(), c["kernel"][1].get<int>(), c["stride"][0].get<int>(),
+                              c["stride"][1].get<int>(), Padding::kSame};
+    for (PoolMethod m : methods_for(config, x_shape.without_batch())) {
+      INFO(c["name"].get<std::string>() << ", method " << pool_method_name(m));
+      Pool2d pool(config, m);
+      REQUIRE(pool.setup(x_shape.without_batch()).with_batch(x_shape[0]) == Shape(c["y_shape"].get<std::vector<int>>()));
+      const Tensor x = to_tensor(c["x"], x_shape);
+      const Tensor& y = pool.forward(x, Mode::kTrain);
+      const Tensor expected_y = to_tensor(c["y"], y.shape());
+      for (std::size_t i = 0; i < y.size(); ++i) REQUIRE(y[i] == Approx(expected_y[i]).epsilon(1e-6).margin(1e-6));
+      const Tensor& dx = pool.backward(to_tensor(c["dy"], y.shape()));
+      const Tensor expected_dx = to_tensor(c["dx"], x_shape);
+      for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(dx[i] == Approx(expected_dx[i]).epsilon(1e-6).margin(1e-6));
+    }
+  }
 }

@@ -6,11 +6,13 @@
 
 #include <chrono>
 
+#include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "config/config.hpp"
 #include "ops/blas.hpp"
 #include "train/batch.hpp"
 #include "train/checkpoint.hpp"
+#include "train/data_source.hpp"
 #include "train/evaluate.hpp"
 #include "train/trainer.hpp"
 
@@ -19,7 +21,9 @@ namespace cnn {
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
   CLI::App* cmd = parent.add_subcommand("eval", "Evaluate a model file on a test set");
   cmd->add_option("-w,--weights", o.weights_path, "Model file written by cnn train")->required();
-  cmd->add_option("--data", o.data_dir, "Folder with the t10k-images/t10k-labels IDX files (default: data/mnist)");
+  cmd->add_option("--data", o.data_dir,
+                  "Data folder of the model's kind: t10k-* IDX files (default: data/mnist), CIFAR-10's test_batch.bin, or a "
+                  "folder whose test/<class>/* is evaluated");
   cmd->add_option("--images", o.images_path, "An IDX image file to evaluate on (with --labels)");
   cmd->add_option("--labels", o.labels_path, "An IDX label file to evaluate on (with --images)");
   cmd->add_option("--format", o.format, "Output format")->check(CLI::IsMember({"text", "json"}));
@@ -31,11 +35,22 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
 
 namespace {
 
-// The test set: --images/--labels, else t10k-* in --data (default data/mnist). A model file is
-// untrusted input, so the data folder named in its embedded config is only mentioned, never opened.
-Dataset load_test_set(const EvalOptions& o, const LoadedModel& model) {
+// The test set: --images/--labels (an IDX pair), else the model's kind of data in --data: IDX
+// t10k-* files (default data/mnist), CIFAR-10's test_batch.bin, or a folder's DIR/test/<class>/*.
+// A model file is untrusted input, so the data folder named in its embedded config is only
+// mentioned, never opened.
+Dataset load_test_set(const EvalOptions& o, const LoadedModel& model, int threads) {
   CNN_CHECK_CODE(o.images_path.empty() == o.labels_path.empty(), ExitCode::kUsage, "--images and --labels go together");
-  if (!o.images_path.empty()) return load_dataset(o.images_path, o.labels_path);
+  if (!o.images_path.empty()) {
+    Dataset d = load_dataset(o.images_path, o.labels_path);
+    if (model.data.transpose) transpose_images(d.images);
+    d.class_names = model.data.class_names;
+    return d;
+  }
+  const bool idx = model.data.format == DataFormat::kIdx;
+  CNN_CHECK_CODE(idx || o.data_dir.has_value(), ExitCode::kUsage,
+                 "{}: a model trained on {} data needs --data DIR ({})", o.weights_path, kDataFormatNames.name(model.data.format),
+                 model.data.format == DataFormat::kFolder ? "it evaluates on DIR/test/<class>/*" : "the folder of test_batch.bin");
   const std::string dir = o.data_dir.value_or("data/mnist");
   if (!o.data_dir && !model.config_text.empty()) {
     try {
@@ -44,18 +59,20 @@ Dataset load_test_set(const EvalOptions& o, const LoadedModel& model) {
     } catch (const Error&) {
     }
   }
-  return load_split(dir, false);
+  return load_data_logged([&](const DataLoadOptions& load) { return load_test_data(model.data, dir, model.spec.input, load); },
+                          threads);
 }
 
-void print_text(const EvalResult& r, const std::string& weights) {
+void print_text(const EvalResult& r, const std::string& weights, const std::vector<std::string>& names) {
   fmt::print("model:    {}\n", weights);
   fmt::print("images:   {}\n", r.count);
   fmt::print("accuracy: {:.4f} ({} of {} correct, {:.2f}%)\n", r.accuracy(), r.correct, r.count, 100.0 * r.accuracy());
   fmt::print("loss:     {:.6f}\n\n", r.loss);
-  fmt::print("class  precision  recall  support\n");
+  fmt::print("class  precision  recall  support  name\n");
   for (int c = 0; c < r.classes(); ++c) {
     const std::int64_t support = r.support(c);
-    fmt::print("{:>5}  {:>9.4f}  {:>6.4f}  {:>7}\n", c, r.precision(c), r.recall(c), support);
+    fmt::print("{:>5}  {:>9.4f}  {:>6.4f}  {:>7}  {}\n", c, r.precision(c), r.recall(c), support,
+               names[static_cast<std::size_t>(c)]);
   }
   fmt::print("\nconfusion matrix (rows: true class, columns: predicted)\n      ");
   for (int p = 0; p < r.classes(); ++p) fmt::print("{:>6}", p);
@@ -67,9 +84,11 @@ void print_text(const EvalResult& r, const std::string& weights) {
   }
 }
 
-void print_json(const EvalResult& r, const std::string& weights, bool with_predictions, double seconds) {
+void print_json(const EvalResult& r, const std::string& weights, const std::vector<std::string>& names, bool with_predictions,
+                double seconds) {
   nlohmann::json j;
   j["model"] = weights;
+  j["classes"] = names;
   j["count"] = r.count;
   j["correct"] = r.correct;
   j["accuracy"] = r.accuracy();
@@ -77,7 +96,7 @@ void print_json(const EvalResult& r, const std::string& weights, bool with_predi
   j["per_class"] = nlohmann::json::array();
   for (int c = 0; c < r.classes(); ++c) {
     const std::int64_t support = r.support(c);
-    j["per_class"].push_back({{"class", c}, {"precision", r.precision(c)}, {"recall", r.recall(c)}, {"support", support}});
+    j["per_class"].push_back({{"class", c}, {"class_name", names[static_cast<std::size_t>(c)]}, {"precision", r.precision(c)}, {"recall", r.recall(c)}, {"support", support}});
   }
   j["confusion"] = r.confusion;
   j["seconds"] = seconds;  // forward passes only, without loading
@@ -91,7 +110,8 @@ int run_eval(const EvalOptions& o) {
   LoadedModel model = load_model(o.weights_path);
   CNN_CHECK_CODE(model.net->output_shape().rank() == 1, ExitCode::kModel, "{}: the model's output {} is not one score per class",
                  o.weights_path, model.net->output_shape().str());
-  const Dataset test = load_test_set(o, model);
+  const int threads = o.threads ? *o.threads : default_thread_count();
+  const Dataset test = load_test_set(o, model, threads);
   check_labels(test.labels, model.net->output_shape()[0], o.images_path.empty() ? "the test set" : o.labels_path);
   try {
     check_images_fit(test.images, model.spec.input);
@@ -99,16 +119,16 @@ int run_eval(const EvalOptions& o) {
     CNN_FAIL(ExitCode::kData, "{}", e.what());
   }
   spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
-  ReplicaSet replicas(*model.net, model.spec, o.threads ? *o.threads : default_thread_count());
+  ReplicaSet replicas(*model.net, model.spec, threads);
   const auto start = std::chrono::steady_clock::now();
-  const EvalResult result = evaluate(replicas, test.images, test.labels, 0, test.size(), o.batch_size);
+  const EvalResult result = evaluate(replicas, test.images, test.labels, 0, test.size(), o.batch_size, model.data.normalization);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("evaluated {} images in {:.3f} s ({:.0f} images/s, batch {}, {} threads)", test.size(), seconds,
                test.size() / seconds, o.batch_size, replicas.size());
   if (o.format == "json") {
-    print_json(result, o.weights_path, o.predictions, seconds);
+    print_json(result, o.weights_path, model.data.class_names, o.predictions, seconds);
   } else {
-    print_text(result, o.weights_path);
+    print_text(result, o.weights_path, model.data.class_names);
     if (o.predictions) {
       fmt::print("\npredictions:");
       for (const Label p : result.predictions) fmt::print(" {}", p);

@@ -13,7 +13,7 @@ struct PredictOptions {
   std::string weights_path;  // default: the latest run's model (see latest_model_pointer())
   int top_k = 3;
   std::string format = "text";
-  bool raw = false;            // skip the MNIST-style preparation (image already 28x28)
+  bool raw = false;            // skip the preparation (digit: already 28x28 MNIST-style; resize: already the input size)
   std::string save_prepared;   // folder to write what the network saw, as PNG
   bool show = false;           // draw what the network saw on stderr as ASCII art
   std::optional<int> threads;

@@ -75,4 +75,30 @@ void ConsoleProgress::on_epoch(const EpochReport& r) {
   }
 }
 
+Dataset load_data_logged(const std::function<LoadedData(const DataLoadOptions&)>& load, int threads) {
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  const auto start = std::chrono::steady_clock::now();
+  bool drawn = false;
+  DataLoadOptions options;
+  options.threads = threads > 0 ? threads : 1;
+  options.progress = [&](int done, int total) {
+    if (!terminal) return;
+    std::fprintf(stderr, "\r\x1b[Kdecoding images %d/%d (%.0f%%)", done, total, total > 0 ? 100.0 * done / total : 100.0);
+    std::fflush(stderr);
+    drawn = true;
+  };
+  LoadedData loaded = load(options);
+  if (drawn) std::fprintf(stderr, "\r\x1b[K");
+  const Dataset& d = loaded.data;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info("{} images of {}x{}x{}, {} classes, loaded in {:.1f} s", d.size(), d.images.channels, d.images.height,
+               d.images.width, d.classes, seconds);
+  if (loaded.ignored > 0) spdlog::info("ignored {} files that are not images (.png, .jpg, .jpeg, .bmp)", loaded.ignored);
+  if (!loaded.skipped.empty()) {
+    spdlog::warn("skipped {} images that could not be decoded (data.skip_bad_images), the first: {}", loaded.skipped.size(),
+                 loaded.skipped.front());
+  }
+  return std::move(loaded.data);
+}
+
 }  // namespace cnn

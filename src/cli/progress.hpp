@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "train/data_source.hpp"
 #include "train/trainer.hpp"
 
 namespace cnn {
@@ -21,5 +22,9 @@ class ConsoleProgress : public TrainingObserver {
   std::int64_t next_line_batch_ = 0;
   bool bar_visible_ = false;
 };
+
+// Runs `load` with `threads` decoding threads and, for image folders, a progress line on a terminal
+// (a bar of files decoded) or a log line at the end otherwise; logs what was skipped or ignored.
+Dataset load_data_logged(const std::function<LoadedData(const DataLoadOptions&)>& load, int threads);
 
 }  // namespace cnn

@@ -15,6 +15,7 @@
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
+#include "train/data_source.hpp"
 #include "core/error.hpp"
 #include "net/builder.hpp"
 #include "cli/resume_plan.hpp"
@@ -34,7 +35,7 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   cmd->add_option("--seed", o.seed, "Random seed for initialisation and shuffling (overrides train.seed)");
   cmd->add_option("--threads", o.threads, "Threads for all parallel work (default: all cores)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--data", o.data_dir, "Folder with the four IDX files (overrides data.dir)");
+  cmd->add_option("--data", o.data_dir, "Data folder: the IDX files, CIFAR-10 batches or class folders (overrides data.dir)");
   cmd->add_option("--out", o.out_dir, "Run folder for checkpoints and metrics (overrides output)");
   cmd->add_option("--validation", o.validation, "Training images held out for validation (overrides data.validation)")
       ->check(CLI::Range(0, 100000000));
@@ -83,6 +84,7 @@ RunConfig new_run_config(const TrainOptions& o) {
 nlohmann::json recorded_settings(const RunConfig& config) {
   RunConfig recorded = config;
   recorded.data.dir = absolute_path(config.data.dir);
+  if (!config.data.class_names_file.empty()) recorded.data.class_names_file = absolute_path(config.data.class_names_file);
   recorded.output = absolute_path(config.output);
   return settings_to_json(recorded);
 }
@@ -124,8 +126,10 @@ int run_train(const TrainOptions& options) {
   }
   request.settings = recorded_settings(request.config);
   const RunConfig& config = request.config;
-  spdlog::info("loading training data from {}", config.data.dir);
-  const Dataset data = load_split(config.data.dir, true);
+  spdlog::info("loading training data ({}) from {}", kDataFormatNames.name(config.data.format), config.data.dir);
+  const Dataset data = load_data_logged(
+      [&](const DataLoadOptions& load) { return load_training_data(config.data, config.model.input, load); },
+      config.train.threads);
 
   ConsoleProgress progress;
   run_training(request, data, progress, g_stop_requested);

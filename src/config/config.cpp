@@ -241,6 +241,7 @@ class YamlLayerOptions : public LayerOptions {
   std::pair<int, int> int_pair(const char* key, int lo, int hi) const override {
     return r_.get_pair(node(key), path(key), lo, hi);
   }
+  double number(const char* key, double lo, double hi) const override { return r_.get_number(node(key), path(key), lo, hi); }
   std::string word(const char* key) const override { return r_.get_string(node(key), path(key)); }
   bool is_word(const char* key) const override {
     if (!has(key)) return false;
@@ -352,10 +353,74 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
 }
 
+bool get_bool(const Reader& r, const YAML::Node& node, const std::string& key) {
+  if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
+  r.fail(node, key, "expected true or false");
+}
+
+std::vector<float> get_channel_values(const Reader& r, const YAML::Node& node, const std::string& key, double lo, double hi) {
+  if (!node.IsSequence() || node.size() == 0 || node.size() > 4096) r.fail(node, key, "expected a list of numbers, one per channel");
+  std::vector<float> values;
+  for (std::size_t i = 0; i < node.size(); ++i) values.push_back(static_cast<float>(r.get_number(node[i], key, lo, hi)));
+  return values;
+}
+
+void parse_normalize(const Reader& r, const YAML::Node& n, DataConfig& data) {
+  if (n.IsScalar()) {
+    if (n.Scalar() == "auto") data.normalize = NormalizeMode::kAuto;
+    else if (n.Scalar() == "none") data.normalize = NormalizeMode::kNone;
+    else r.fail(n, "data.normalize", "expected auto, none, or {mean: [...], std: [...]} (one value per channel, [0, 1] scale)");
+    return;
+  }
+  r.check_map(n, "data.normalize", {"mean", "std"}, {"mean", "std"});
+  data.normalize = NormalizeMode::kGiven;
+  data.normalization.mean = get_channel_values(r, n["mean"], "data.normalize.mean", -1e6, 1e6);
+  data.normalization.std = get_channel_values(r, n["std"], "data.normalize.std", 1e-6, 1e6);
+  if (data.normalization.mean.size() != data.normalization.std.size())
+    r.fail(n, "data.normalize", fmt::format("mean has {} values but std has {}", data.normalization.mean.size(),
+                                            data.normalization.std.size()));
+}
+
 void parse_data(const Reader& r, const YAML::Node& d, DataConfig& data) {
-  r.check_map(d, "data", {"dir", "validation"});
+  r.check_map(d, "data", {"dir", "validation", "format", "transpose", "class_names", "normalize", "skip_bad_images"});
   if (d["dir"]) data.dir = r.get_string(d["dir"], "data.dir");
   if (d["validation"]) data.validation = static_cast<int>(r.get_int(d["validation"], "data.validation", 0, 100000000));
+  if (d["format"]) {
+    const std::string format = r.get_string(d["format"], "data.format");
+    if (!kDataFormatNames.parse(format, &data.format))
+      r.fail(d["format"], "data.format", "unknown format '" + shorten(format) + "' (expected " + kDataFormatNames.names() + ")");
+  }
+  if (d["transpose"]) {
+    data.transpose = get_bool(r, d["transpose"], "data.transpose");
+    if (data.format != DataFormat::kIdx) r.fail(d["transpose"], "data.transpose", "only IDX data (format: idx) can be transposed");
+  }
+  if (d["class_names"]) {
+    const YAML::Node names = d["class_names"];
+    if (data.format != DataFormat::kIdx)
+      r.fail(names, "data.class_names",
+             "only IDX data takes class names here (a folder's are its folder names, CIFAR-10's are in batches.meta.txt)");
+    if (names.IsSequence()) {
+      if (names.size() == 0 || names.size() > static_cast<std::size_t>(kMaxClasses))
+        r.fail(names, "data.class_names", fmt::format("expected 1 to {} names", kMaxClasses));
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string key = fmt::format("data.class_names[{}]", i);
+        data.class_names.push_back(r.get_string(names[i], key));
+        try {
+          check_class_name(data.class_names.back(), key, ExitCode::kUsage);
+        } catch (const Error& e) {
+          r.fail(names[i], key, e.what());
+        }
+      }
+    } else {
+      data.class_names_file = r.get_string(names, "data.class_names");
+    }
+  }
+  if (d["normalize"]) parse_normalize(r, d["normalize"], data);
+  if (d["skip_bad_images"]) {
+    data.skip_bad_images = get_bool(r, d["skip_bad_images"], "data.skip_bad_images");
+    if (data.format != DataFormat::kFolder)
+      r.fail(d["skip_bad_images"], "data.skip_bad_images", "only folder data (format: folder) decodes image files");
+  }
 }
 
 // The shortest decimal that reads back as the same float ("0.9", not 0.8999999761581421).
@@ -386,8 +451,35 @@ RunConfig parse_config(const std::string& text, const std::string& name) {
   parse_model(r, root["model"], config.model);
   if (root["train"]) parse_train(r, root["train"], config.train);
   if (root["output"]) config.output = r.get_string(root["output"], "output");
+  const int channels = config.model.input[0];
+  if (config.data.normalize == NormalizeMode::kGiven && config.data.normalization.mean.size() != static_cast<std::size_t>(channels))
+    r.fail(root["data"]["normalize"], "data.normalize",
+           fmt::format("{} values per list, but the model input has {} channels", config.data.normalization.mean.size(), channels));
   return config;
 }
+
+namespace {
+
+// The data section in the config's own schema; keys at their defaults are left out, so that
+// settings recorded before they existed and after read the same.
+nlohmann::json data_settings_to_json(const DataConfig& d) {
+  nlohmann::json data = {{"dir", d.dir}, {"validation", d.validation}};
+  if (d.format != DataFormat::kIdx) data["format"] = kDataFormatNames.name(d.format);
+  if (d.transpose) data["transpose"] = true;
+  if (!d.class_names.empty()) data["class_names"] = d.class_names;
+  if (!d.class_names_file.empty()) data["class_names"] = d.class_names_file;
+  if (d.normalize == NormalizeMode::kAuto) data["normalize"] = "auto";
+  if (d.normalize == NormalizeMode::kGiven) {
+    std::vector<double> mean, std;
+    for (float v : d.normalization.mean) mean.push_back(readable(v));
+    for (float v : d.normalization.std) std.push_back(readable(v));
+    data["normalize"] = {{"mean", mean}, {"std", std}};
+  }
+  if (d.skip_bad_images) data["skip_bad_images"] = true;
+  return data;
+}
+
+}  // namespace
 
 nlohmann::json settings_to_json(const RunConfig& config) {
   using nlohmann::json;
@@ -410,7 +502,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
                 {"optimizer", optimizer},      {"schedule", schedule},
                 {"weight_decay", readable(t.optimizer.weight_decay)}, {"seed", t.seed}};
   if (t.threads > 0) train["threads"] = t.threads;
-  return {{"data", {{"dir", config.data.dir}, {"validation", config.data.validation}}},
+  return {{"data", data_settings_to_json(config.data)},
           {"train", train},
           {"output", config.output}};
 }

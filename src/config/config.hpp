@@ -1,7 +1,8 @@
 // The config reader: a YAML file (yaml-cpp) with a closed schema, SPEC.md section 3, into the
 // RunConfig of train/run_config.hpp. It sits above everything it configures (docs/architecture.md).
 //
-//   data:   {dir: data/mnist, validation: 5000}
+//   data:   {dir: data/mnist, validation: 5000, format: idx | cifar10 | folder, transpose: false,
+//            class_names: [..] | FILE, normalize: auto | {mean: [..], std: [..]}, skip_bad_images: false}
 //   model:  {input: [1, 28, 28], layers: [...], init: he_normal}
 //   train:  {epochs, batch_size, optimizer: {type, lr, ...}, schedule: {...}, weight_decay, seed, threads}
 //   output: runs/lenet5
@@ -24,7 +25,7 @@ RunConfig parse_config(const std::string& text, const std::string& name);
 
 // A run's effective settings (data, train and output after every command-line override; the
 // model is stored separately as the architecture), as checkpoints record them:
-//   {"data": {"dir", "validation"}, "train": {"epochs", "batch_size", "optimizer": {...},
+//   {"data": {"dir", "validation", and the other data keys when not at their defaults}, "train": {"epochs", "batch_size", "optimizer": {...},
 //    "schedule": {...}, "weight_decay", "seed", "threads"}, "output"}
 // Floats round-trip exactly. parse_settings reads them back through the config's own schema
 // (unknown keys, types and ranges are errors naming `name`); its RunConfig has no model.

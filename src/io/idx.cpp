@@ -288,11 +288,26 @@ std::string find_idx_file(const std::string& dir, const std::string& stem) {
            dir, stem, stem);
 }
 
-Dataset load_split(const std::string& dir, bool train) {
+Dataset load_split(const std::string& dir, bool train, bool transpose) {
   const std::string prefix = train ? "train" : "t10k";
   const std::string images = find_idx_file(dir, prefix + "-images-idx3-ubyte");
   const std::string labels = find_idx_file(dir, prefix + "-labels-idx1-ubyte");
-  return load_dataset(images, labels);
+  Dataset d = load_dataset(images, labels);
+  if (transpose) transpose_images(d.images);
+  return d;
+}
+
+void transpose_images(ImageSet& images) {
+  const std::size_t rows = static_cast<std::size_t>(images.height), cols = static_cast<std::size_t>(images.width);
+  const std::size_t plane = rows * cols;
+  std::vector<std::uint8_t> turned(plane);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(images.count) * images.channels; ++p) {
+    std::uint8_t* image = images.pixels.data() + p * plane;
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) turned[c * rows + r] = image[r * cols + c];
+    std::copy(turned.begin(), turned.end(), image);
+  }
+  std::swap(images.height, images.width);
 }
 
 }  // namespace cnn

@@ -28,8 +28,12 @@ IdxLabels read_idx_labels(const std::string& path);
 Dataset load_dataset(const std::string& images_path, const std::string& labels_path);
 // "<dir>/<stem>" or "<dir>/<stem>.gz", whichever exists; kData error naming both when neither does.
 std::string find_idx_file(const std::string& dir, const std::string& stem);
-// The training or test split (stems train-images-idx3-ubyte / t10k-...) found in dir.
-Dataset load_split(const std::string& dir, bool train);
+// The training or test split (stems train-images-idx3-ubyte / t10k-...) found in dir; transpose
+// turns every image over its diagonal (EMNIST stores its images transposed).
+Dataset load_split(const std::string& dir, bool train, bool transpose = false);
+
+// Swaps rows and columns of every image (height and width swap too).
+void transpose_images(ImageSet& images);
 
 constexpr int kMaxIdxSide = 1024;  // rows and cols above this are refused as absurd
 

@@ -49,9 +49,10 @@ void check_png_chunks(const unsigned char* bytes, std::size_t size, const std::s
   }
 }
 
-}  // namespace
 
-GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const std::string& name) {
+// The checks every decode makes before stb_image allocates anything: size, PNG chunk structure,
+// and dimensions read from the header.
+void check_before_decode(const unsigned char* bytes, std::size_t size, const std::string& name) {
   CNN_CHECK_CODE(size > 0, ExitCode::kIo, "{}: empty file, not an image", name);
   CNN_CHECK_CODE(size <= (std::size_t{1} << 30), ExitCode::kIo, "{}: file too large for an image", name);
   if (size >= 8 && std::memcmp(bytes, "\x89PNG\r\n\x1a\n", 8) == 0) check_png_chunks(bytes, size, name);
@@ -62,6 +63,13 @@ GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const 
                      static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) <= kMaxImagePixels,
                  ExitCode::kIo, "{}: image dimensions {}x{} are outside 1 to {} pixels per side or {} pixels in all", name, w, h,
                  kMaxImageSide, kMaxImagePixels);
+}
+
+}  // namespace
+
+GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const std::string& name) {
+  check_before_decode(bytes, size, name);
+  int w = 0, h = 0, channels = 0;
   // Two channels (gray + alpha) keep the transparency, which is composited onto white below.
   std::unique_ptr<unsigned char, void (*)(void*)> data(
       stbi_load_from_memory(bytes, static_cast<int>(size), &w, &h, &channels, 2), stbi_image_free);
@@ -78,13 +86,42 @@ GrayImage decode_gray_image(const unsigned char* bytes, std::size_t size, const 
   return image;
 }
 
-GrayImage load_gray_image(const std::string& path) {
+RgbaImage decode_rgba_image(const unsigned char* bytes, std::size_t size, const std::string& name) {
+  check_before_decode(bytes, size, name);
+  int w = 0, h = 0, channels = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> data(
+      stbi_load_from_memory(bytes, static_cast<int>(size), &w, &h, &channels, 4), stbi_image_free);
+  CNN_CHECK_CODE(data != nullptr, ExitCode::kIo, "{}: cannot decode the image: {}", name, stbi_failure_reason());
+  RgbaImage image;
+  image.width = w;
+  image.height = h;
+  image.pixels.assign(data.get(), data.get() + static_cast<std::size_t>(w) * h * 4);
+  return image;
+}
+
+std::vector<unsigned char> read_image_file(const std::string& path) {
   std::error_code ec;
   CNN_CHECK_CODE(std::filesystem::is_regular_file(path, ec), ExitCode::kIo, "{}: image not found or not a regular file", path);
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  CNN_CHECK_CODE(!ec && size <= (std::uintmax_t{1} << 30), ExitCode::kIo, "{}: file too large for an image", path);
   std::ifstream in(path, std::ios::binary);
   CNN_CHECK_CODE(in.good(), ExitCode::kIo, "{}: cannot open the image", path);
-  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::vector<unsigned char>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+GrayImage load_gray_image(const std::string& path) {
+  const std::vector<unsigned char> bytes = read_image_file(path);
   return decode_gray_image(bytes.data(), bytes.size(), path);
+}
+
+void write_planar_png(const std::string& path, const std::uint8_t* planes, int channels, int height, int width) {
+  CNN_CHECK(channels == 1 || channels == 3, "write_planar_png: {} channels", channels);
+  const std::size_t plane = static_cast<std::size_t>(height) * width;
+  std::vector<unsigned char> bytes(plane * static_cast<std::size_t>(channels));
+  for (std::size_t i = 0; i < plane; ++i)
+    for (int c = 0; c < channels; ++c) bytes[i * channels + c] = planes[c * plane + i];
+  CNN_CHECK_CODE(stbi_write_png(path.c_str(), width, height, channels, bytes.data(), width * channels) != 0, ExitCode::kIo,
+                 "{}: cannot write the PNG", path);
 }
 
 void write_gray_png(const std::string& path, const GrayImage& image) {

@@ -13,6 +13,10 @@
 //   set_step(step)   called before each training forward: a layer that needs randomness (dropout)
 //                    derives it from the run's seed, the step and the global index of each sample,
 //                    so it is independent of the thread count and a resumed run replays it exactly.
+//   set_batch_reducer(r)  for layers whose training forward/backward needs sums over the whole
+//                    batch (batch norm): r combines them across the replicas that each hold a slice
+//                    of the batch (core/batch_reducer.hpp); null (the default) means this replica
+//                    holds the whole batch.
 //
 // Buffers are sized on the first call for a batch size and reused after, so a training step on a
 // fixed batch size allocates nothing.
@@ -23,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/batch_reducer.hpp"
 #include "core/tensor.hpp"
 
 namespace cnn {
@@ -50,6 +55,7 @@ struct Param {
   int fan_in = 0;       // inputs feeding one output unit (C*kh*kw for a conv): for initializers
   int fan_out = 0;      // outputs fed by one input unit (F*kh*kw for a conv)
   ParamFill fill = ParamFill::kInitializer;
+  bool weight_decay = true;  // L2 weight decay applies (not to batch norm's gamma and beta)
 };
 
 // What set_step tells a layer about the training step to come.
@@ -57,6 +63,7 @@ struct StepContext {
   std::uint64_t seed = 0;        // the run's seed
   std::int64_t step = 0;         // the global step (0-based)
   std::int64_t first_sample = 0;  // the global index, within the step's batch, of this forward's first sample
+  std::int64_t layer = 0;        // the layer's position in the network (set by Net): two dropout layers differ
 };
 
 class Layer {
@@ -70,6 +77,7 @@ class Layer {
   virtual std::vector<Param> params() { return {}; }
   virtual std::vector<Param> state() { return {}; }
   virtual void set_step(const StepContext& /*step*/) {}
+  virtual void set_batch_reducer(BatchReducer* /*reducer*/) {}
   // Multiply-accumulates of the layer's products per image (conv and dense; 0 for the rest), for
   // `cnn summary`. Valid after setup.
   virtual std::uint64_t macs_per_sample() const { return 0; }

@@ -19,8 +19,20 @@ Pool2d::Pool2d(const Pool2dConfig& config) : config_(config) {
 Pool2d::Pool2d(const Pool2dConfig& config, PoolMethod forced) : Pool2d(config) { forced_ = forced; }
 
 std::string Pool2d::describe() const {
-  return fmt::format("{} {}x{} stride {}x{}", kPoolTypeNames.name(config_.type), config_.kernel_h,
-                     config_.kernel_w, config_.stride_h, config_.stride_w);
+  return fmt::format("{} {}x{} stride {}x{}{}", kPoolTypeNames.name(config_.type), config_.kernel_h, config_.kernel_w,
+                     config_.stride_h, config_.stride_w, config_.padding == Padding::kSame ? " same" : "");
+}
+
+Pool2d::Window Pool2d::window(int oh, int ow) const {
+  Window w;
+  w.h0 = oh * config_.stride_h - pad_top_;
+  w.w0 = ow * config_.stride_w - pad_left_;
+  w.i0 = std::max(0, -w.h0);
+  w.i1 = std::min(config_.kernel_h, height_ - w.h0);
+  w.j0 = std::max(0, -w.w0);
+  w.j1 = std::min(config_.kernel_w, width_ - w.w0);
+  w.inv_count = 1.0f / static_cast<float>((w.i1 - w.i0) * (w.j1 - w.j0));
+  return w;
 }
 
 namespace {
@@ -55,10 +67,23 @@ Shape Pool2d::setup(const Shape& in) {
   channels_ = in[0];
   height_ = in[1];
   width_ = in[2];
-  CNN_CHECK_CODE(height_ >= config_.kernel_h && width_ >= config_.kernel_w, ExitCode::kUsage,
-                 "pool window {}x{} larger than its input {}x{}", config_.kernel_h, config_.kernel_w, height_, width_);
-  out_h_ = (height_ - config_.kernel_h) / config_.stride_h + 1;
-  out_w_ = (width_ - config_.kernel_w) / config_.stride_w + 1;
+  if (config_.padding == Padding::kSame) {
+    // TensorFlow's rule, as for conv: out = ceil(in / stride), the odd extra row/column of padding
+    // at the bottom/right. Every window keeps at least one real element (padding < window).
+    out_h_ = (height_ + config_.stride_h - 1) / config_.stride_h;
+    out_w_ = (width_ + config_.stride_w - 1) / config_.stride_w;
+    pad_top_ = std::max((out_h_ - 1) * config_.stride_h + config_.kernel_h - height_, 0) / 2;
+    pad_left_ = std::max((out_w_ - 1) * config_.stride_w + config_.kernel_w - width_, 0) / 2;
+    padded_ = (out_h_ - 1) * config_.stride_h + config_.kernel_h > height_ ||
+              (out_w_ - 1) * config_.stride_w + config_.kernel_w > width_;
+  } else {
+    CNN_CHECK_CODE(height_ >= config_.kernel_h && width_ >= config_.kernel_w, ExitCode::kUsage,
+                   "pool window {}x{} larger than its input {}x{}", config_.kernel_h, config_.kernel_w, height_, width_);
+    out_h_ = (height_ - config_.kernel_h) / config_.stride_h + 1;
+    out_w_ = (width_ - config_.kernel_w) / config_.stride_w + 1;
+    pad_top_ = pad_left_ = 0;
+    padded_ = false;
+  }
   method_ = forced_ ? *forced_ : choose_pool_method(is_max_pool_2x2(), out_w_);
   CNN_CHECK(pool_method_applies(method_, is_max_pool_2x2(), out_w_), "pool: method {} does not apply to {} on input {}",
             pool_method_name(method_), describe(), in.str());
@@ -251,7 +276,6 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
     }
     return y_;
   }
-  const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
   const int plane = height_ * width_;
   std::size_t o = 0;
   for (int s = 0; s < n; ++s) {
@@ -260,13 +284,14 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
       const int base = c * plane;
       for (int oh = 0; oh < out_h_; ++oh) {
         for (int ow = 0; ow < out_w_; ++ow, ++o) {
-          const int h0 = oh * config_.stride_h, w0 = ow * config_.stride_w;
+          // The window's real rows [i0, i1) and columns [j0, j1): same padding cuts it at the edges.
+          const Window win = window(oh, ow);
           if (is_max) {
-            int best = base + h0 * width_ + w0;
+            int best = base + (win.h0 + win.i0) * width_ + win.w0 + win.j0;
             float best_value = xs[best];
-            for (int i = 0; i < config_.kernel_h; ++i) {
-              for (int j = 0; j < config_.kernel_w; ++j) {
-                const int idx = base + (h0 + i) * width_ + w0 + j;
+            for (int i = win.i0; i < win.i1; ++i) {
+              for (int j = win.j0; j < win.j1; ++j) {
+                const int idx = base + (win.h0 + i) * width_ + win.w0 + j;
                 if (xs[idx] > best_value) {  // strict: ties keep the first maximum
                   best_value = xs[idx];
                   best = idx;
@@ -277,9 +302,9 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
             argmax_[o] = best;
           } else {
             float sum = 0.0f;
-            for (int i = 0; i < config_.kernel_h; ++i)
-              for (int j = 0; j < config_.kernel_w; ++j) sum += xs[base + (h0 + i) * width_ + w0 + j];
-            y_[o] = sum * inv_area;
+            for (int i = win.i0; i < win.i1; ++i)
+              for (int j = win.j0; j < win.j1; ++j) sum += xs[base + (win.h0 + i) * width_ + win.w0 + j];
+            y_[o] = sum * win.inv_count;
           }
         }
       }
@@ -305,7 +330,6 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
     return dx_;
   }
   dx_.fill(0.0f);
-  const float inv_area = 1.0f / static_cast<float>(config_.kernel_h * config_.kernel_w);
   for (int s = 0; s < n; ++s) {
     float* dxs = dx_.data() + static_cast<std::size_t>(s) * channels_ * plane;
     const std::size_t first = static_cast<std::size_t>(s) * channels_ * out_plane;
@@ -316,10 +340,10 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
     for (int c = 0; c < channels_; ++c) {
       for (int oh = 0; oh < out_h_; ++oh) {
         for (int ow = 0; ow < out_w_; ++ow) {
-          const float g = dy[first + static_cast<std::size_t>(c) * out_plane + oh * out_w_ + ow] * inv_area;
-          const int h0 = oh * config_.stride_h, w0 = ow * config_.stride_w;
-          for (int i = 0; i < config_.kernel_h; ++i)
-            for (int j = 0; j < config_.kernel_w; ++j) dxs[c * plane + (h0 + i) * width_ + w0 + j] += g;
+          const Window win = window(oh, ow);
+          const float g = dy[first + static_cast<std::size_t>(c) * out_plane + oh * out_w_ + ow] * win.inv_count;
+          for (int i = win.i0; i < win.i1; ++i)
+            for (int j = win.j0; j < win.j1; ++j) dxs[c * plane + (win.h0 + i) * width_ + win.w0 + j] += g;
         }
       }
     }

@@ -1,9 +1,13 @@
-// Pool2d: max or average pooling over (kh, kw) windows with stride (sh, sw), valid padding.
+// Pool2d: max or average pooling over (kh, kw) windows with stride (sh, sw), valid or same padding.
 //
-//   x (N, C, H, W) -> y (N, C, OH, OW), OH = floor((H - kh) / sh) + 1
-//   max  y = max over the window; backward routes dy to exactly one input, the first maximum in
-//        the window's row-major order (its flat index is kept from forward in argmax_).
-//   avg  y = mean over the window; backward spreads dy / (kh kw) over every window element.
+//   x (N, C, H, W) -> y (N, C, OH, OW), OH = floor((H - kh) / sh) + 1 (valid)
+//                                       OH = ceil(H / sh) (same: TensorFlow's rule, as for conv;
+//                                       the odd extra padding row/column at the bottom/right)
+//   max  y = max over the window's real elements (padding never wins); backward routes dy to
+//        exactly one input, the first maximum in the window's row-major order (its flat index is
+//        kept from forward in argmax_).
+//   avg  y = mean over the window's real elements (same padding: the count excludes the padding,
+//        as TensorFlow's AveragePooling2D); backward spreads dy / count over them.
 // Overlapping windows (stride < window) accumulate into dx.
 //
 // Three methods, picked by setup from the shape (choose_pool_method in pool2d.cpp; tests can force
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "core/enum_table.hpp"
+#include "layers/conv2d_config.hpp"
 #include "layers/layer.hpp"
 #include "layers/layer_kind.hpp"
 
@@ -34,6 +39,7 @@ struct Pool2dConfig {
   PoolType type = PoolType::kMax;
   int kernel_h = 2, kernel_w = 2;
   int stride_h = 2, stride_w = 2;
+  Padding padding = Padding::kValid;  // valid or same (not explicit)
 };
 
 enum class PoolMethod { kGeneric, kMax2x2Windows, kMax2x2Vectors };
@@ -56,13 +62,23 @@ class Pool2d : public Layer {
   const Tensor& backward(const Tensor& dy) override;
   bool is_max_pool_2x2() const override {
     return config_.type == PoolType::kMax && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 &&
-           config_.stride_w == 2;
+           config_.stride_w == 2 && !padded_;
   }
   PoolMethod method() const { return method_; }  // set by setup
 
  private:
+  // One output's window: it starts at input row h0 and column w0 (negative in the top/left
+  // padding); its real elements are rows h0 + [i0, i1) and columns w0 + [j0, j1).
+  struct Window {
+    int h0, w0, i0, i1, j0, j1;
+    float inv_count;  // 1 / the number of real elements
+  };
+  Window window(int oh, int ow) const;
+
   Pool2dConfig config_;
   std::optional<PoolMethod> forced_;
+  int pad_top_ = 0, pad_left_ = 0;  // same padding's rows above and columns left of the input
+  bool padded_ = false;             // same padding added any row or column (set by setup)
   PoolMethod method_ = PoolMethod::kGeneric;  // set by setup
   int channels_ = 0, height_ = 0, width_ = 0, out_h_ = 0, out_w_ = 0;
   Tensor y_;                          // (N, C, OH, OW)

@@ -52,6 +52,14 @@ std::pair<int, int> JsonLayerOptions::int_pair(const char* key, int lo, int hi) 
   return {checked(v[0], key, lo, hi), checked(v[1], key, lo, hi)};
 }
 
+double JsonLayerOptions::number(const char* key, double lo, double hi) const {
+  const nlohmann::json& v = at(key);
+  if (!v.is_number()) fail(key, "not a number");
+  const double x = v.get<double>();
+  if (!(x >= lo && x <= hi)) fail(key, fmt::format("{} is outside [{}, {}]", x, lo, hi));  // NaN fails too
+  return x;
+}
+
 std::string JsonLayerOptions::word(const char* key) const {
   const nlohmann::json& v = at(key);
   if (!v.is_string()) fail(key, "must be a string");

@@ -18,6 +18,7 @@ class JsonLayerOptions : public LayerOptions {
   bool has(const char* key) const override;
   int integer(const char* key, int lo, int hi) const override;
   std::pair<int, int> int_pair(const char* key, int lo, int hi) const override;
+  double number(const char* key, double lo, double hi) const override;
   std::string word(const char* key) const override;
   bool is_word(const char* key) const override;
   [[noreturn]] void fail(const char* key, const std::string& what) const override;

@@ -5,9 +5,13 @@
 #include <vector>
 
 #include "layers/activation_layer.hpp"
+#include "layers/batch_norm.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
+#include "layers/dropout.hpp"
 #include "layers/flatten.hpp"
+#include "layers/global_avg_pool.hpp"
+#include "layers/leaky_relu.hpp"
 #include "layers/pool2d.hpp"
 
 namespace cnn {
@@ -23,6 +27,10 @@ const std::vector<const LayerKind*>& layer_kinds() {
       &tanh_layer_kind(),
       &sigmoid_layer_kind(),
       &scaled_tanh_layer_kind(),
+      &leaky_relu_layer_kind(),
+      &batch_norm_layer_kind(),
+      &dropout_layer_kind(),
+      &global_avg_pool_layer_kind(),
   };
   return kinds;
 }

@@ -69,7 +69,15 @@ const Tensor& Net::backward(const Tensor& dlogits) {
 }
 
 void Net::set_step(const StepContext& step) {
-  for (auto& layer : layers_) layer->set_step(step);
+  StepContext at = step;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    at.layer = static_cast<std::int64_t>(i);
+    layers_[i]->set_step(at);
+  }
+}
+
+void Net::set_batch_reducer(BatchReducer* reducer) {
+  for (auto& layer : layers_) layer->set_batch_reducer(reducer);
 }
 
 void Net::zero_grad() {

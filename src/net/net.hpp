@@ -31,6 +31,8 @@ class Net {
   const std::vector<Param>& state() const { return state_; }
   // Tells every layer about the training step to come (layers that draw random numbers need it).
   void set_step(const StepContext& step);
+  // Gives every layer the reducer that combines whole-batch sums across replicas (null: none).
+  void set_batch_reducer(BatchReducer* reducer);
   std::size_t parameter_count() const;
   std::size_t layer_count() const { return layers_.size(); }
   Layer& layer(std::size_t i) { return *layers_[i]; }

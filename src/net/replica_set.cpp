@@ -8,14 +8,31 @@
 
 namespace cnn {
 
-ReplicaSet::ReplicaSet(Net& master, const ModelSpec& spec, int threads) : master_(master), team_(threads) {
+ReplicaSet::ReplicaSet(Net& master, const ModelSpec& spec, int threads, BatchReducer* across_processes)
+    : master_(master), reducers_(threads, across_processes), team_(threads) {
   set_blas_threads(1);
   for (int m = 1; m < threads; ++m) replicas_.push_back(build_net(spec));
+  // One replica and one process: a layer's local sums already cover the whole batch.
+  if (threads > 1 || across_processes != nullptr)
+    for (int m = 0; m < threads; ++m) net(m).set_batch_reducer(reducers_.endpoint(m));
   sync_weights();
 }
 
+ReplicaSet::~ReplicaSet() { master_.set_batch_reducer(nullptr); }  // the master outlives the endpoints
+
 void ReplicaSet::run(const std::function<void(int, Net&)>& task) {
-  team_.run([&](int member) { task(member, net(member)); });
+  reducers_.reset();
+  team_.run([&](int member) {
+    try {
+      task(member, net(member));
+    } catch (...) {
+      // Members waiting for this one's batch sums would wait forever: release them. Their own
+      // error ("another thread failed") is only the consequence, so the cause is what is rethrown.
+      const bool consequence = reducers_.aborted();
+      reducers_.abort();
+      if (!consequence) throw;
+    }
+  });
 }
 
 namespace {

@@ -5,12 +5,18 @@
 // BLAS. Member 0 computes on the master network; every other member on a replica built from the
 // same spec, whose weights are copied from the master after each update. Gradients are summed
 // into the master in member order, so a given thread count always gives the same numbers.
+//
+// Layers that need sums over the whole batch in the middle of forward or backward (batch norm)
+// get one endpoint each of a ThreadBatchReducers (core/thread_batch_reducer.hpp): the members meet
+// at a barrier there and add their partial sums in member order. A batch with fewer images than
+// members leaves the last members idle: set_active_members says how many take part.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <vector>
 
+#include "core/thread_batch_reducer.hpp"
 #include "core/worker_team.hpp"
 #include "net/model_spec.hpp"
 #include "net/net.hpp"
@@ -19,13 +25,18 @@ namespace cnn {
 
 class ReplicaSet {
  public:
-  // threads >= 1; sets OpenBLAS to one thread (the team is the parallelism).
-  ReplicaSet(Net& master, const ModelSpec& spec, int threads);
+  // threads >= 1; sets OpenBLAS to one thread (the team is the parallelism). `across_processes`
+  // (may be null) combines the whole-batch sums with other processes (the scale-out issue).
+  ReplicaSet(Net& master, const ModelSpec& spec, int threads, BatchReducer* across_processes = nullptr);
+  ~ReplicaSet();
 
   int size() const { return team_.size(); }
   Net& net(int member) { return member == 0 ? master_ : *replicas_[static_cast<std::size_t>(member - 1)]; }
-  // Runs task(member, net) on every member at once and waits.
+  // Runs task(member, net) on every member at once and waits. A member that throws releases the
+  // others from the batch-statistics barrier (they fail too); the first error is rethrown.
   void run(const std::function<void(int member, Net& net)>& task);
+  // Members 0 .. active-1 run the network in the coming run (the others have no images).
+  void set_active_members(int active) { reducers_.set_active(active); }
   // Copies the master's weights and layer state into every replica (after the optimizer has
   // changed them).
   void sync_weights() { sync_weights(0, 1); }
@@ -38,6 +49,7 @@ class ReplicaSet {
  private:
   Net& master_;
   std::vector<std::unique_ptr<Net>> replicas_;
+  ThreadBatchReducers reducers_;
   WorkerTeam team_;
 };
 

@@ -32,7 +32,9 @@ void check_labels(const std::vector<Label>& labels, int outputs, const std::stri
 }
 
 void fill_batch(const ImageSet& images, const std::vector<Label>& labels, const std::uint32_t* indices, int count,
-                const Shape& input, Tensor& x, std::vector<Label>* labels_out) {
+                const Shape& input, Tensor& x, std::vector<Label>* labels_out, const Normalization& normalization) {
+  CNN_CHECK(!normalization.enabled() || normalization.mean.size() == static_cast<std::size_t>(input[0]),
+            "fill_batch: normalisation for {} channels, input {}", normalization.mean.size(), input.str());
   CNN_CHECK(images.channels == input[0] && images_fit(images.height, images.width, input),
             "fill_batch: {}x{}x{} images for input {} (check_images_fit first)", images.channels, images.height, images.width,
             input.str());
@@ -52,9 +54,28 @@ void fill_batch(const ImageSet& images, const std::vector<Label>& labels, const 
       float* dst = x.data() + (static_cast<std::size_t>(s) * channels + c) * h * w;
       for (int r = 0; r < rows; ++r)
         for (int col = 0; col < cols; ++col) dst[(top + r) * w + left + col] = static_cast<float>(src[r * cols + col]) * kScale;
+      if (normalization.enabled())
+        normalize_plane(dst, static_cast<std::size_t>(h) * w, normalization.mean[static_cast<std::size_t>(c)],
+                        normalization.std[static_cast<std::size_t>(c)]);
     }
     if (labels_out) (*labels_out)[static_cast<std::size_t>(s)] = labels[index];
   }
+}
+
+void normalize_plane(float* plane, std::size_t n, float mean, float std) {
+  for (std::size_t i = 0; i < n; ++i) plane[i] = (plane[i] - mean) / std;
+}
+
+void apply_normalization(Tensor& x, const Normalization& normalization) {
+  if (!normalization.enabled()) return;
+  const Shape& s = x.shape();
+  CNN_CHECK(s.rank() == 4 && normalization.mean.size() == static_cast<std::size_t>(s[1]),
+            "apply_normalization: {} channels for {}", normalization.mean.size(), s.str());
+  const std::size_t plane = static_cast<std::size_t>(s[2]) * s[3];
+  for (int n = 0; n < s[0]; ++n)
+    for (int c = 0; c < s[1]; ++c)
+      normalize_plane(x.data() + (static_cast<std::size_t>(n) * s[1] + c) * plane, plane,
+                      normalization.mean[static_cast<std::size_t>(c)], normalization.std[static_cast<std::size_t>(c)]);
 }
 
 }  // namespace cnn

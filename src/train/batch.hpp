@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "io/data_description.hpp"
 #include "io/image_set.hpp"
 
 namespace cnn {
@@ -29,7 +30,15 @@ void check_images_fit(const ImageSet& images, const Shape& input);
 void check_labels(const std::vector<Label>& labels, int outputs, const std::string& source);
 
 // x becomes (count, C, H, W); labels_out (if not null) receives the labels of the same images.
+// With a normalisation (io/data_description.hpp), each channel plane, border included, then goes
+// through normalize_plane: the one place where (v - mean) / std is computed, for training,
+// evaluation and predict alike.
 void fill_batch(const ImageSet& images, const std::vector<Label>& labels, const std::uint32_t* indices, int count,
-                const Shape& input, Tensor& x, std::vector<Label>* labels_out);
+                const Shape& input, Tensor& x, std::vector<Label>* labels_out, const Normalization& normalization = {});
+
+// v = (v - mean) / std over n values.
+void normalize_plane(float* plane, std::size_t n, float mean, float std);
+// Every channel plane of x (N, C, H, W) by the channel's mean and std; nothing when disabled.
+void apply_normalization(Tensor& x, const Normalization& normalization);
 
 }  // namespace cnn

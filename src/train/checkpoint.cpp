@@ -47,12 +47,14 @@ T field(const json& j, const char* key, const std::string& path) {
 }  // namespace
 
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
-                     Optimizer* optimizer, const TrainingProgress* progress, const nlohmann::json& settings) {
+                     Optimizer* optimizer, const TrainingProgress* progress, const nlohmann::json& settings,
+                     const DataDescription* data) {
   json header = {{"format", "cnn-model"},
                  {"created_by", std::string("cnn ") + CNN_VERSION},
                  {"architecture", to_json(spec)},
                  {"config", config_text}};
   if (!settings.is_null()) header["settings"] = settings;
+  if (data) header["data"] = data_description_to_json(*data);
   std::vector<std::pair<std::string, const Tensor*>> tensors;
   for (const Param& p : net.params()) tensors.emplace_back(p.name, p.value);
   for (const Param& s : net.state()) tensors.emplace_back(s.name, s.value);
@@ -93,6 +95,18 @@ LoadedModel model_from_contents(ModelFileContents contents, const std::string& p
   }
   if (h.contains("config") && h["config"].is_string()) m.config_text = h["config"].get<std::string>();
   if (h.contains("settings")) m.settings = h["settings"];
+  // The data description, checked against the network it feeds.
+  const Shape& out = m.net->output_shape();
+  const int outputs = static_cast<int>(out.numel());
+  if (h.contains("data")) {
+    m.data = data_description_from_json(h["data"], path);
+    CNN_CHECK_CODE(m.data.classes() == outputs, ExitCode::kModel,
+                   "{}: header data names {} classes but the network has {} outputs", path, m.data.classes(), outputs);
+    CNN_CHECK_CODE(m.data.channels == m.spec.input[0], ExitCode::kModel,
+                   "{}: header data says {} channels but the network's input is {}", path, m.data.channels, m.spec.input.str());
+  } else {
+    m.data = legacy_data_description(outputs, m.spec.input[0]);
+  }
   std::vector<Param> expected = m.net->params();
   for (const Param& s : m.net->state()) expected.push_back(s);
   const std::size_t expected_params = expected.size();

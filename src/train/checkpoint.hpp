@@ -3,7 +3,8 @@
 //
 //   header JSON: {"format": "cnn-model", "created_by": "cnn X.Y.Z", "architecture": {...},
 //                 "config": "<YAML text>", "settings": {...} (the run's effective settings,
-//                 io/config.hpp), "training": {...} (checkpoints only)}
+//                 io/config.hpp), "data": {...} (io/data_description.hpp: class names, channels,
+//                 image preparation, normalisation), "training": {...} (checkpoints only)}
 //   tensors:     every parameter by name ("conv1.weight"), every layer's state tensor
 //                ("bn1.running_mean"), then optimizer state
 //                ("adam.m/conv1.weight", "adam.v/...", "velocity/...") in checkpoints.
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "core/rng.hpp"
+#include "io/data_description.hpp"
 #include "io/model_file.hpp"
 #include "net/model_spec.hpp"
 #include "net/net.hpp"
@@ -38,15 +40,16 @@ struct TrainingProgress {
 };
 
 // `settings` (null: none) is the run's effective settings; files written before they existed
-// have none.
+// have none. `data` (null: none, which loads as MNIST-style digits) describes the model's data.
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
                      Optimizer* optimizer, const TrainingProgress* progress,
-                     const nlohmann::json& settings = nlohmann::json());
+                     const nlohmann::json& settings = nlohmann::json(), const DataDescription* data = nullptr);
 
 struct LoadedModel {
   ModelSpec spec;
   std::string config_text;
   nlohmann::json settings;  // null in files without recorded settings
+  DataDescription data;     // the header's "data"; without one, legacy_data_description (digits)
   std::unique_ptr<Net> net;
   ModelFileContents contents;
   bool has_training_state() const { return contents.header.contains("training"); }

@@ -33,7 +33,7 @@ double EvalResult::recall(int cls) const {
 }
 
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size) {
+                    int count, int batch_size, const Normalization& normalization) {
   const Shape& out = replicas.net(0).output_shape();
   CNN_CHECK(out.rank() == 1, "evaluate needs a network with one output per class, not {}", out.str());
   const int classes = out[0];
@@ -59,7 +59,8 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
       // way to the next layer; a whole slice of 500 streams megabytes through memory per layer.
       for (int chunk = begin; chunk < end; chunk += kEvalChunk) {
         const int images_here = std::min(kEvalChunk, end - chunk);
-        fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels);
+        fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels,
+                   normalization);
         const Tensor& logits = net.forward(me.x, Mode::kInfer);
         me.loss_sum += me.loss.forward(logits, me.labels.data()) * images_here;
         for (int s = 0; s < images_here; ++s)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "io/data_description.hpp"
 #include "io/image_set.hpp"
 #include "net/replica_set.hpp"
 
@@ -27,7 +28,8 @@ struct EvalResult {
 // Evaluates images [first, first + count) in batches of batch_size, each batch split over the
 // replicas' threads.
 // The network's output size is the class count; every label must lie below it (check_labels).
+// `normalization` is the model's (io/data_description.hpp), applied as in training.
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size);
+                    int count, int batch_size, const Normalization& normalization = {});
 
 }  // namespace cnn

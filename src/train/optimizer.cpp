@@ -22,7 +22,7 @@ void Optimizer::step(float lr) {
 }
 
 void Optimizer::update(float lr, int part, int parts) {
-  const float wd = config_.weight_decay;
+  const float decay = config_.weight_decay;
   const float mu = config_.momentum;
   const float b1 = config_.beta1, b2 = config_.beta2;
   // Bias corrections in double: b^t underflows gracefully and 1 - b^t keeps its precision.
@@ -34,6 +34,7 @@ void Optimizer::update(float lr, int part, int parts) {
     float* w = params_[i].value->data() + first;
     const float* dw = params_[i].grad->data() + first;
     const std::size_t n = static_cast<std::size_t>(last - first);
+    const float wd = params_[i].weight_decay ? decay : 0.0f;  // not batch norm's gamma and beta
     switch (config_.type) {
       case OptimizerType::kSgd:
         for (std::size_t j = 0; j < n; ++j) w[j] -= lr * (dw[j] + wd * w[j]);

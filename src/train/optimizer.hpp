@@ -1,4 +1,5 @@
-// Optimizers over a network's parameter views. With g = dL/dw + weight_decay * w (L2):
+// Optimizers over a network's parameter views. With g = dL/dw + weight_decay * w (L2; a parameter
+// whose Param::weight_decay is false, batch norm's gamma and beta, gets g = dL/dw):
 //
 //   sgd       w -= lr g
 //   momentum  v = mu v + g;  w -= lr v                     (PyTorch's form)

@@ -4,16 +4,29 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "io/data_description.hpp"
 #include "net/model_spec.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
 
 namespace cnn {
 
+// How the data's per-channel normalisation is chosen (io/data_description.hpp Normalization).
+enum class NormalizeMode { kNone, kAuto, kGiven };
+
 struct DataConfig {
-  std::string dir = "data/mnist";  // the four IDX files, raw or .gz
+  std::string dir = "data/mnist";  // idx: the four IDX files, raw or .gz; cifar10: the .bin batches;
+                                   // folder: <dir>/train/<class>/* (io/image_folder.hpp)
   int validation = 5000;           // training images held out (the last ones)
+  DataFormat format = DataFormat::kIdx;
+  bool transpose = false;                // idx: images stored transposed (EMNIST)
+  std::vector<std::string> class_names;  // idx: class names given in the config
+  std::string class_names_file;          // idx: or read from this file, one per line
+  NormalizeMode normalize = NormalizeMode::kNone;  // kAuto: mean/std of the training images
+  Normalization normalization;                     // kGiven: the values
+  bool skip_bad_images = false;                    // folder: skip undecodable files (counted)
 };
 
 struct TrainSettings {

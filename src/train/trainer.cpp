@@ -14,6 +14,7 @@
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"
 #include "train/batch.hpp"
+#include "train/data_source.hpp"
 #include "train/evaluate.hpp"
 #include "net/initializer.hpp"
 #include "train/schedule.hpp"
@@ -62,6 +63,20 @@ struct Member {
   int correct = 0;
 };
 
+// Which parts of two data descriptions differ, for a message.
+std::string differing_fields(const DataDescription& a, const DataDescription& b) {
+  std::string out;
+  auto note = [&](bool differs, const char* what) {
+    if (differs) out += (out.empty() ? "" : ", ") + std::string(what);
+  };
+  note(a.format != b.format || a.transpose != b.transpose, "format");
+  note(a.class_names != b.class_names, "class names");
+  note(a.channels != b.channels, "channels");
+  note(a.preparation != b.preparation, "preparation");
+  note(!(a.normalization == b.normalization), "normalisation");
+  return out;
+}
+
 // Everything one training run holds between steps.
 class TrainingRun {
  public:
@@ -93,6 +108,7 @@ class TrainingRun {
   std::unique_ptr<ReplicaSet> replicas_;
   std::vector<Member> members_;
   TrainingProgress progress_;
+  DataDescription data_description_;  // what the model files record; its normalisation feeds every batch
   Rng shuffle_rng_;
   std::vector<std::uint32_t> order_;  // (n_train): this epoch's shuffled training indices
   int first_epoch_ = 0;
@@ -119,6 +135,7 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
                  "layer {} units",
                  net_->output_shape().str(), data.classes, data.classes - 1, data.classes);
   check_images_fit(data.images, config_.model.input);
+  data_description_ = describe_data(config_.data, data, n_train_, config_.model.input);
   optimizer_ = std::make_unique<Optimizer>(settings_.optimizer, net_->params());
   progress_.epoch_rng = shuffle_rng_.state();
 
@@ -126,6 +143,8 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
     const LoadedModel& saved = *request.resume;
     CNN_CHECK_CODE(to_json(saved.spec) == to_json(config_.model), ExitCode::kModel,
                    "{}: its architecture differs from the config's", request.resume_path);
+    CNN_CHECK_CODE(saved.data == data_description_, ExitCode::kData, "{}: the data changed since the checkpoint ({} differ)",
+                   request.resume_path, differing_fields(saved.data, data_description_));
     copy_weights(*saved.net, *net_);
     progress_ = restore_training(saved, *optimizer_, request.resume_path);
     CNN_CHECK_CODE(progress_.batch < batches_, ExitCode::kModel,
@@ -181,6 +200,7 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
 void TrainingRun::train_step(int epoch, std::int64_t b) {
   const int start = static_cast<int>(b * settings_.batch_size);
   const int n = std::min(settings_.batch_size, n_train_ - start);
+  replicas_->set_active_members(std::min(n, replicas_->size()));  // the members that get images (slice_of)
   replicas_->run([&](int m, Net& replica) {
     Member& me = members_[static_cast<std::size_t>(m)];
     const auto [begin, end] = slice_of(n, replicas_->size(), m);
@@ -189,7 +209,8 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
     me.correct = 0;
     if (begin == end) return;
     replica.set_step({settings_.seed, progress_.global_step, begin});
-    fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels);
+    fill_batch(data_.images, data_.labels, order_.data() + start + begin, end - begin, config_.model.input, me.x, &me.labels,
+               data_description_.normalization);
     me.loss_sum = me.loss.forward(replica.forward(me.x, Mode::kTrain), me.labels.data()) * (end - begin);
     me.correct = me.loss.correct();
     replica.backward(me.loss.backward(1.0f / static_cast<float>(n)));
@@ -225,8 +246,10 @@ void TrainingRun::train_step(int epoch, std::int64_t b) {
 
 void TrainingRun::save(bool best) const {
   save_checkpoint(checkpoint_path(config_.output), config_.model, config_.text, *net_, optimizer_.get(), &progress_,
-                  request_.settings);
-  if (best) save_checkpoint(best_path(config_.output), config_.model, config_.text, *net_, nullptr, nullptr, request_.settings);
+                  request_.settings, &data_description_);
+  if (best)
+    save_checkpoint(best_path(config_.output), config_.model, config_.text, *net_, nullptr, nullptr, request_.settings,
+                    &data_description_);
 }
 
 void TrainingRun::checkpoint_and_stop(int epoch, std::int64_t b) {
@@ -251,7 +274,8 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
       progress_.seen > 0 ? static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen) : 0.0;
   report.lr = lr_;
   if (n_val_ > 0) {
-    const EvalResult val = evaluate(*replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch);
+    const EvalResult val = evaluate(*replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
+                                    data_description_.normalization);
     report.validation_loss = val.loss;
     report.validation_accuracy = val.accuracy();
     if (val.accuracy() > progress_.best_validation) {
