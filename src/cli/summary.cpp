@@ -51,13 +51,13 @@ Summarised summarise(const std::string& path) {
   if (s.is_model) {
     LoadedModel model = load_model(path);
     s.net = summarize(*model.net);
-    s.data = model_data_info(model.spec, static_cast<int>(model.net->output_shape().numel()), model.contents.header);
+    s.data = model_data_info(model.spec, model.data);
     s.file_bytes = std::filesystem::file_size(path);
   } else {
     const RunConfig config = load_config(path);
     auto net = build_net(config.model);
     s.net = summarize(*net);
-    s.data = model_data_info(config.model, static_cast<int>(net->output_shape().numel()), nlohmann::json());
+    s.data = model_data_info(config.model, legacy_data_description(static_cast<int>(net->output_shape().numel()), config.model.input[0]));
   }
   s.weights_bytes = sizeof(float) * s.net.parameters();
   return s;

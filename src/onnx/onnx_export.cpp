@@ -84,6 +84,20 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
   const Shape& out = net.output_shape();
   const std::size_t classes = out.numel();
   std::string x = "input";
+  // The model's normalisation, as cnn applies it to [0, 1] pixels: (x - mean[c]) / std[c].
+  const ModelDataInfo data = model_data_info(spec, model.data);
+  if (data.normalization.enabled()) {
+    const int channels = net.input_shape()[0];
+    CNN_CHECK_CODE(static_cast<int>(data.normalization.mean.size()) == channels && static_cast<int>(data.normalization.std.size()) == channels,
+                   ExitCode::kModel, "{}: its normalisation has not one mean and std per input channel", o.source_name);
+    Tensor mean(Shape{1, channels, 1, 1}), std(Shape{1, channels, 1, 1});
+    std::copy(data.normalization.mean.begin(), data.normalization.mean.end(), mean.data());
+    std::copy(data.normalization.std.begin(), data.normalization.std.end(), std.data());
+    const std::string centred = g.fresh_name("normalize.centred");
+    g.add_node("Sub", {x, g.add_initializer("normalize.mean", mean)}, centred);
+    g.add_node("Div", {centred, g.add_initializer("normalize.std", std)}, "normalized");
+    x = "normalized";
+  }
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
     const std::string& kind = spec.layers[i].kind;
     const LayerExport write = find_layer_export(kind);
@@ -112,7 +126,7 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
     x = "probabilities";
   }
   set_tensor_type(*graph.add_output(), x, Shape{static_cast<int>(classes)});
-  add_onnx_metadata(proto, model_data_info(spec, static_cast<int>(classes), model.contents.header), o.probabilities);
+  add_onnx_metadata(proto, data, o.probabilities);
 
   // protobuf cannot write a message over 2 GiB; cnn's limits allow such a network in principle.
   CNN_CHECK_CODE(proto.ByteSizeLong() < static_cast<std::size_t>(INT_MAX), ExitCode::kModel,

@@ -148,6 +148,37 @@ void export_flatten(OnnxGraph& g, const LayerExportContext& c) {
   OnnxGraph::set_int(g.add_node("Flatten", {c.input}, c.output), "axis", 1);
 }
 
+// Inference form: the running statistics (ONNX's BatchNormalization in opset 13 is inference-only).
+// Over channels (axis 1) after a conv, (N, C, H, W), and over features after a dense layer, (N, C).
+void export_batch_norm(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {"momentum", "eps"});  // momentum only shapes training
+  onnx::NodeProto& node = g.add_node("BatchNormalization",
+                                     {c.input, add_param(g, c, "weight"), add_param(g, c, "bias"),
+                                      add_param(g, c, "running_mean"), add_param(g, c, "running_var")},
+                                     c.output);
+  OnnxGraph::set_float(node, "epsilon", c.options.at("eps").get<float>());
+}
+
+// Inverted dropout is the identity at inference: no node, the output is the input under the
+// layer's name (an Identity keeps the graph's names one per layer).
+void export_dropout(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {"rate"});
+  g.add_node("Identity", {c.input}, c.output);
+}
+
+// GlobalAveragePool gives (N, C, 1, 1); cnn's layer gives (N, C).
+void export_global_avg_pool(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {});
+  const std::string pooled = g.fresh_name(c.name + ".pool");
+  g.add_node("GlobalAveragePool", {c.input}, pooled);
+  OnnxGraph::set_int(g.add_node("Flatten", {pooled}, c.output), "axis", 1);
+}
+
+void export_leaky_relu(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {"slope"});
+  OnnxGraph::set_float(g.add_node("LeakyRelu", {c.input}, c.output), "alpha", c.options.at("slope").get<float>());
+}
+
 template <Activation kActivation>
 void export_activation(OnnxGraph& g, const LayerExportContext& c) {
   allow_only(c, {});
@@ -164,6 +195,10 @@ const std::map<std::string, LayerExport>& layer_exports() {
       {"tanh", export_activation<Activation::kTanh>},
       {"sigmoid", export_activation<Activation::kSigmoid>},
       {"scaled_tanh", export_activation<Activation::kScaledTanh>},
+      {"batch_norm", export_batch_norm},
+      {"dropout", export_dropout},
+      {"global_avg_pool", export_global_avg_pool},
+      {"leaky_relu", export_leaky_relu},
   };
   return table;
 }

@@ -5,11 +5,18 @@
 //
 //   conv         Conv (explicit pads [top, left, bottom, right]: TensorFlow's `same` is
 //                asymmetric for even kernels and strides > 1), then the activation
-//   pool         MaxPool / AveragePool, no padding (cnn's pools are valid)
+//   pool         MaxPool / AveragePool (valid: no pads)
 //   dense        Flatten (when its input is not flat yet), Gemm (transB = 1), then the activation
 //   flatten      Flatten (axis 1)
 //   relu, tanh, sigmoid   Relu, Tanh, Sigmoid
 //   scaled_tanh  Mul(2/3), Tanh, Mul(1.7159): the constants cnn computes with
+// and, for the layers of the modern-layers issue (written against that branch's option and tensor
+// names; exercised once it is merged):
+//   batch_norm   BatchNormalization (inference form: gamma, beta, running mean and variance, eps)
+//   dropout      Identity (inverted dropout is the identity at inference)
+//   global_avg_pool  GlobalAveragePool, then Flatten: cnn's output is (N, C)
+//   leaky_relu   LeakyRelu (alpha = slope)
+//   pool         with `padding: same`: explicit pads, count_include_pad 0 for avg
 #pragma once
 
 #include <nlohmann/json.hpp>

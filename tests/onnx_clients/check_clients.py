@@ -2,7 +2,8 @@
 """ONNX export proven in clients cnn did not write (issue 16), run by ctest as `onnx_clients`.
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
-tanh, average pooling) and a network with every layer kind cnn has (written below), this script:
+tanh, average pooling) and two networks that together hold every layer kind cnn has (written
+below), this script:
   1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
      CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
      that its probabilities are those of a network that classifies, not of random weights;
@@ -72,6 +73,38 @@ train:
   epochs: 8                 # its sigmoid and tanh layers learn slowly: 8 epochs (0.3 s) to classify well
   batch_size: 32
   optimizer: {type: adam, lr: 0.01}
+  seed: 1
+"""
+
+
+# The layers of a modern small CNN (conv-BN-activation blocks, same-padded pooling whose TensorFlow
+# pads are asymmetric here, dropout, global average pooling, batch norm after a dense layer):
+# with EVERY_KIND_CONFIG, every layer kind cnn has.
+MODERN_CONFIG = """\
+model:
+  input: [1, 28, 28]
+  layers:
+    - conv:    {filters: 8, kernel: 3, padding: same}
+    - batch_norm
+    - leaky_relu: {slope: 0.1}
+    - pool:    {type: max, size: 3, stride: 2, padding: same}                   # 14x14, pads 0/1
+    - conv:    {filters: 12, kernel: 3, padding: same}
+    - batch_norm: {momentum: 0.1, eps: 0.001}
+    - relu
+    - dropout: {rate: 0.25}
+    - pool:    {type: avg, size: 3, stride: 2, padding: same}                   # 7x7, pads 0/1
+    - conv:    {filters: 16, kernel: 3, padding: same, activation: relu}
+    - global_avg_pool
+    - dense:   {units: 32}
+    - batch_norm
+    - relu
+    - dense:   {units: 10}
+    - softmax
+  init: he_normal
+train:
+  epochs: 4
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.003}
   seed: 1
 """
 
@@ -340,12 +373,16 @@ def main():
         every_kind = os.path.join(work, "every-kind.cfg")
         with open(every_kind, "w") as f:
             f.write(EVERY_KIND_CONFIG)
+        modern = os.path.join(work, "modern.cfg")
+        with open(modern, "w") as f:
+            f.write(MODERN_CONFIG)
         print(f"check_clients: {len(train_x)} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
 
         # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
         networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1),
                     ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1),
-                    ("every-kind", every_kind, 28, None)]
+                    ("every-kind", every_kind, 28, None),
+                    ("modern", modern, 28, None)]
         for name, config, size, epochs in networks:
             model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
             paths = write_pngs(cv2, test_x, os.path.join(work, "images", str(size)), size)
