@@ -5,23 +5,9 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/spin_wait.hpp"
 
 namespace cnn {
-namespace {
-
-// Like the worker team (core/worker_team.hpp): a batch-norm layer's sums are ready within
-// microseconds of each other on every member, so spin briefly before sleeping on the mutex.
-constexpr int kSpinRounds = 20000;
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
-
-}  // namespace
 
 class ThreadBatchReducers::Endpoint : public BatchReducer {
  public:

@@ -3,21 +3,9 @@
 
 #include "core/error.hpp"
 #include "core/float_mode.hpp"
+#include "core/spin_wait.hpp"
 
 namespace cnn {
-namespace {
-
-constexpr int kSpinRounds = 20000;
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
-
-}  // namespace
 
 std::pair<int, int> slice_of(int count, int members, int m) {
   const int base = count / members, extra = count % members;
