@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
+#include "io/cifar10.hpp"
 #include "png_writer.hpp"
 #include "report/canvas.hpp"
 #include "report/charts.hpp"
@@ -301,4 +302,40 @@ TEST_CASE("a folder run's report names its classes and shows its colour images",
   }
   CHECK(html.find("fig-feature-maps-0-conv1") != std::string::npos);
   CHECK(std::filesystem::file_size(dir.file("run/figures/filters.png")) > 100);  // 3-channel filters in colour
+}
+
+TEST_CASE("a CIFAR-10 run's report names the CIFAR classes", "[report][e2e][cifar]") {
+  ScratchDir dir("report-cifar");
+  // Full-size batches (the reader accepts nothing else): each record's class is a bright block
+  // in the red plane at a place of its own, so one epoch learns something.
+  auto batch = [](int salt) {
+    std::string b(static_cast<std::size_t>(kCifarFileBytes), '\0');
+    for (int r = 0; r < kCifarRecordsPerFile; ++r) {
+      const int label = (r + salt) % 10;
+      char* record = &b[static_cast<std::size_t>(r) * kCifarRecordBytes];
+      record[0] = static_cast<char>(label);
+      for (int y = 3 * label / 2; y < 3 * label / 2 + 12; ++y)
+        for (int x = 8; x < 24; ++x) record[1 + y * 32 + x] = static_cast<char>(200);
+    }
+    return b;
+  };
+  for (int i = 1; i <= 5; ++i) write_bytes(dir.file("data_batch_" + std::to_string(i) + ".bin"), batch(i));
+  write_bytes(dir.file("test_batch.bin"), batch(7));
+  write_text(dir.file("batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n");
+  write_text(dir.file("cifar.cfg"), "data: {format: cifar10, dir: '" + dir.path() + "', validation: 1000}\n"
+                                     "model:\n  input: [3, 32, 32]\n  layers:\n"
+                                     "    - conv: {filters: 2, kernel: 4, stride: 4, activation: relu}\n"
+                                     "    - flatten\n    - dense: {units: 10}\n    - softmax\n"
+                                     "train: {epochs: 1, batch_size: 100, seed: 3, optimizer: {type: adam, lr: 0.01}}\n"
+                                     "output: '" + dir.file("run") + "'\n");
+  const RunResult r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
+                                "' train --config '" + dir.file("cifar.cfg") + "' --threads 2");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string html = read_text(dir.file("run/report.html"));
+  CHECK(html_nesting_problem(html).empty());
+  CHECK(html.find("(cifar10)") != std::string::npos);
+  CHECK(html.find("of 10000 test images classified correctly") != std::string::npos);
+  CHECK(html.find("<th>truck</th>") != std::string::npos);
+  CHECK(html.find("fig-feature-maps-0-conv1") != std::string::npos);
 }
