@@ -229,8 +229,11 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
 void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>& stop) {
   const int start = static_cast<int>(b * settings_.batch_size);
   const int n = std::min(settings_.batch_size, n_train_ - start);
-  const auto [rank_begin, rank_end] = slice_of(n, comm_.size(), comm_.rank());
-  const int n_rank = rank_end - rank_begin;  // >= 1: check_last_batch_fits_ranks
+  // Plain ints, not a structured binding: the lambda below captures them, which C++17 allows only
+  // for variables (clang refuses a captured binding; GCC accepts it as an extension).
+  const std::pair<int, int> rank_slice = slice_of(n, comm_.size(), comm_.rank());
+  const int rank_begin = rank_slice.first;
+  const int n_rank = rank_slice.second - rank_slice.first;  // >= 1: check_last_batch_fits_ranks
   replicas_->set_active_members(std::min(n_rank, replicas_->size()));  // the members that get images (slice_of)
   replicas_->run([&](int m, Net& replica) {
     Member& me = members_[static_cast<std::size_t>(m)];
