@@ -322,6 +322,10 @@ def main():
 
     cores = os.cpu_count() or 1
     samples = {}  # (system, metric) -> list of values
+    # The machine, the build's vector width and the BLAS kernels (issue 18): a table is only
+    # comparable with another from the same instruction set.
+    machine = run_child([args.cnn, "--version", "-v"])[0].strip()
+    print(machine, file=sys.stderr)
 
     def add(system, metric, value):
         samples.setdefault((system, metric), []).append(value)
@@ -391,6 +395,7 @@ def main():
     metrics = ["train_b32", "train_b128", "infer_b1000", "infer_b1", "epoch_seconds", "peak_mib", "startup_seconds",
                "train_b32_1thread"]
     ratios = {}
+    print("\n" + machine)
     if not args.skip_lenet:
         print(f"\nLeNet-5 / MNIST, medians of {args.rounds} rounds, {cores} cores")
         print(f"{'metric':<20}" + "".join(f"{s:>18}" for s in systems))
@@ -445,7 +450,7 @@ def main():
         per_round = [one / many for one, many in zip(samples[("cnn", "train_b32_1thread")], samples[("cnn", "train_b32")])]
         print("  per round: " + ", ".join(f"{r:.2f}" for r in per_round))
     with open(args.out, "w") as fh:
-        json.dump({"rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
+        json.dump({"machine": machine, "rounds": args.rounds, "cores": cores, "samples": {f"{s}/{m}": v for (s, m), v in samples.items()},
                    "medians": medians, "ratios": ratios, "one_thread_share": scaling,
                    "one_thread_share_per_round": per_round}, fh, indent=1)
     print(f"results written to {args.out}")

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/augment_preview.hpp"
+#include "cli/blas_relaunch.hpp"
 #include "cli/eval.hpp"
 #include "cli/export.hpp"
 #include "cli/import.hpp"
@@ -15,6 +16,8 @@
 #include "cli/predict.hpp"
 #include "cli/summary.hpp"
 #include "cli/train.hpp"
+#include "cli/version.hpp"
+#include "core/cpu_info.hpp"
 #include "core/error.hpp"
 #include "core/float_mode.hpp"
 #include "dist/make_communicator.hpp"
@@ -34,6 +37,9 @@ void setup_logging(bool verbose, bool quiet, int rank) {
 
 int main(int argc, char** argv) {
   using cnn::ExitCode;
+  // OpenBLAS chose its kernels as it loaded, from the CPU's model number; where that choice is
+  // older than the CPU's instruction set, start again with the right one (cli/blas_relaunch.hpp).
+  cnn::relaunch_for_blas_core(argv);
   // Denormal floats take a slow path on many x86 cores (about 25x for a model with denormal
   // weights): flush them to zero on this thread; the worker threads do the same (core/float_mode.hpp).
   cnn::enable_flush_to_zero();
@@ -42,7 +48,11 @@ int main(int argc, char** argv) {
   cnn::set_blas_threads(1);
   CLI::App app{"cnn: train, evaluate and run small convolutional networks (LeNet-5 on MNIST and friends)",
                "cnn"};
-  app.set_version_flag("--version", std::string("cnn ") + CNN_VERSION + "\n" + cnn::mpi_support());
+  if (cnn::asks_verbose_version(argc, argv)) {
+    std::cout << cnn::verbose_version_text() << "\n";
+    return 0;
+  }
+  app.set_version_flag("--version", cnn::version_text());
   app.require_subcommand(1);
   bool verbose = false;
   bool quiet = false;
@@ -98,6 +108,7 @@ int main(int argc, char** argv) {
     return cnn::to_int(e.code());
   }
   setup_logging(verbose, quiet, comm->rank());
+  spdlog::debug("BLAS kernels: {}", cnn::blas_kernels_line(cnn::detect_cpu()));
   // A failure on one rank that the others cannot see (a file, memory, a bug) would leave them
   // waiting in their next collective: it ends the whole run (MPI_Abort) with its exit code. An
   // interruption or a divergence is decided by all ranks together, so each rank simply exits.

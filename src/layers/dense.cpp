@@ -5,7 +5,8 @@
 
 #include "core/error.hpp"
 #include "ops/activation.hpp"
-#include "ops/blas.hpp"
+#include "ops/small_gemm.hpp"
+#include "ops/transpose.hpp"
 
 namespace cnn {
 
@@ -40,7 +41,7 @@ const Tensor& Dense::forward(const Tensor& x, Mode) {
   x_ = &x;
   y_.resize(Shape{n, u});
   for (int s = 0; s < n; ++s) std::copy(bias_.data(), bias_.data() + u, y_.data() + static_cast<std::size_t>(s) * u);
-  sgemm(Trans::kNo, Trans::kYes, n, u, d, 1.0f, x.data(), d, weight_.data(), d, 1.0f, y_.data(), u);
+  gemm_nt(n, u, d, x.data(), d, weight_.data(), d, y_.data(), u);
   activation_forward(config_.activation, y_.data(), y_.size());
   return y_;
 }
@@ -52,11 +53,13 @@ const Tensor& Dense::backward(const Tensor& dy) {
   const int u = config_.units, d = in_features_;
   dz_.resize(y_.shape());
   activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
-  sgemm(Trans::kYes, Trans::kNo, u, d, n, 1.0f, dz_.data(), u, x_->data(), d, 1.0f, dweight_.data(), d);
+  dz_t_.resize(Shape{u, n});
+  transpose_block(dz_.data(), u, n, u, dz_t_.data(), n);
+  gemm_nn(u, d, n, dz_t_.data(), n, x_->data(), d, dweight_.data(), d, /*accumulate=*/true);
   for (int s = 0; s < n; ++s)
     for (int o = 0; o < u; ++o) dbias_[o] += dz_[static_cast<std::size_t>(s) * u + o];
   dx_.resize(in_shape_.with_batch(n));
-  if (input_gradient_) sgemm(Trans::kNo, Trans::kNo, n, d, u, 1.0f, dz_.data(), u, weight_.data(), d, 0.0f, dx_.data(), d);
+  if (input_gradient_) gemm_nn(n, d, u, dz_.data(), u, weight_.data(), d, dx_.data(), d, /*accumulate=*/false);
   return dx_;
 }
 

@@ -4,6 +4,10 @@
 //   weight (U, D) [PyTorch layout], bias (U), y (N, U)
 //   forward   y(N x U) = x(N x D) Wᵀ(D x U) + b
 //   backward  dz = dy * act'(y); dW(U x D) += dzᵀ x; db += Σ_N dz; dx(N x D) = dz W
+//
+// The products run on cnn's own kernels (ops/small_gemm.hpp), not OpenBLAS: at a thread's slice of
+// a batch (16 rows) OpenBLAS spends much of its time packing, and its speed would rest on the core
+// it guessed (ops/blas_core.hpp).
 #pragma once
 
 #include "layers/layer.hpp"
@@ -39,6 +43,7 @@ class Dense : public Layer {
   Tensor dbias_;    // (U)
   Tensor y_;        // (N, U)
   Tensor dz_;       // (N, U)
+  Tensor dz_t_;     // (U, N): dz transposed, the left operand of dW += dzᵀ x
   Tensor dx_;       // (N, in_shape...)
 };
 

@@ -11,7 +11,13 @@
 
 namespace cnn {
 
-#if defined(__AVX512F__)
+#if defined(CNN_VECTOR_LANES)
+// A width other than the target's native one (CMake: -DCNN_VECTOR_LANES=16): GCC and clang split
+// such vectors into native registers, so an AVX2 machine runs the 16-lane code paths of an AVX-512
+// build (tiles, tails, the choices that depend on kLanes) and its tests check them
+// (scripts/test_widths.sh). For testing, not for speed.
+constexpr int kLanes = CNN_VECTOR_LANES;
+#elif defined(__AVX512F__)
 constexpr int kLanes = 16;
 #elif defined(__AVX__)
 constexpr int kLanes = 8;
@@ -45,7 +51,11 @@ inline void store(float* p, Vec v) { std::memcpy(p, &v, sizeof(Vec)); }
 // A broadcast, by intrinsic: `Vec{} + x` costs an addition the compiler must keep without
 // -ffast-math (0 + -0 is +0), and a loop over the lanes is not always recognised.
 inline Vec splat(float x) {
-#if defined(__AVX512F__)
+#if defined(CNN_VECTOR_LANES)
+  Vec v;
+  for (int i = 0; i < kLanes; ++i) v[i] = x;
+  return v;
+#elif defined(__AVX512F__)
   return _mm512_set1_ps(x);
 #elif defined(__AVX__)
   return _mm256_set1_ps(x);
