@@ -217,3 +217,23 @@ TEST_CASE("eval under mpirun splits the test set and prints what one process pri
   require_ok(ranks);
   CHECK(ranks.out == alone.out);  // counts, confusion matrix and every prediction; printed once
 }
+
+TEST_CASE("cnn loads Open MPI only under mpirun, from the plugin beside it", "[mpi]") {
+  if (mpi_unavailable()) return;
+  // Not linked: a plain start loads no MPI library (3 ms and 3 MiB of every start, issue 18).
+  const RunResult libraries = run_shell("ldd " CNN_EXE);
+  REQUIRE(libraries.exit_code == 0);
+  CHECK(libraries.out.find("libmpi") == std::string::npos);
+  // `--version -v` asks the plugin for the library's version.
+  const RunResult version = run_cnn("--version -v");
+  REQUIRE(version.exit_code == 0);
+  CHECK(version.out.find("MPI library: Open MPI v") != std::string::npos);
+  // A cnn copied without its plugin, started as a rank: a clear usage error, not a crash.
+  ScratchDir alone("mpi-no-plugin");
+  fs::copy_file(CNN_EXE, alone.file("cnn"));
+  fs::permissions(alone.file("cnn"), fs::perms::owner_exec, fs::perm_options::add);
+  const RunResult rank = run_shell("OMPI_COMM_WORLD_SIZE=2 OMPI_COMM_WORLD_RANK=0 " + alone.file("cnn") + " summary " +
+                                   CNN_SOURCE_DIR "/configs/lenet5.cfg");
+  CHECK(rank.exit_code == 2);
+  CHECK(rank.err.find("cannot load cnn's MPI plugin " + alone.file("libcnn_mpi.so")) != std::string::npos);
+}

@@ -25,6 +25,8 @@ std::string verbose_version_text() {
   if (cpu.level() == IsaLevel::kV4) text += " (this CPU has AVX-512: a build made here, CNN_NATIVE=ON, uses 16)";
 #endif
   text += "\n";
+  const std::string mpi = mpi_library_version();
+  if (!mpi.empty()) text += fmt::format("MPI library: {}\n", mpi);
   const std::string config = blas_config();
   text += fmt::format("BLAS: {}\n", config.empty() ? "a CBLAS other than OpenBLAS" : config);
   text += fmt::format("BLAS kernels: {}", blas_kernels_line(cpu));

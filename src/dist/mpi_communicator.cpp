@@ -1,15 +1,20 @@
-// make_communicator of a build with MPI: MpiCommunicator over MPI_COMM_WORLD.
+// The MPI plugin, libcnn_mpi.so (dist/mpi_plugin_abi.hpp): MpiCommunicator over MPI_COMM_WORLD.
+// The only file that includes <mpi.h>; cnn loads it only under mpirun (dist/mpi_loader.cpp).
 //
 // Errors: MPI_COMM_WORLD keeps Open MPI's default MPI_ERRORS_ARE_FATAL, and mpirun ends the whole
 // job when one process dies, so a killed rank never leaves the others waiting in a collective.
 #include <mpi.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.hpp"
 #include "dist/make_communicator.hpp"
+#include "dist/mpi_plugin_abi.hpp"
 
 namespace cnn {
 namespace {
@@ -131,26 +136,30 @@ std::vector<double>& MpiCommunicator::gathered<double>() { return gathered_doubl
 
 }  // namespace
 
-std::unique_ptr<Communicator> make_communicator(int* argc, char*** argv, Reduction reduction) {
-  // Not started by a launcher: no MPI_Init (a singleton MPI process would start Open MPI's
-  // runtime for nothing and print its warnings when no launcher is installed).
-  if (launched_world_size() <= 1 && std::getenv("OMPI_COMM_WORLD_RANK") == nullptr) return std::make_unique<SingleProcess>();
-  // A rank waiting in a collective busy-polls by default. Its threads already fill the cores, so
-  // the poller steals time from the rank that still computes (measured on 2 loaded cores: an epoch
-  // of 10,000 images in 19.5 s instead of 8.1 s). Yield instead, unless the user chose otherwise
-  // (--mca mpi_yield_when_idle 0 on mpirun sets this variable for the ranks).
-  setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
-  return std::make_unique<MpiCommunicator>(argc, argv, reduction);
+}  // namespace cnn
+
+extern "C" {
+
+// The plugin's two entry points (dist/mpi_plugin_abi.hpp): checked against the declared types.
+cnn::Communicator* cnn_mpi_create(int* argc, char*** argv, int reduction, char* error, std::size_t error_size) {
+  static_assert(std::is_same_v<decltype(&cnn_mpi_create), cnn::MpiCreateFunction>);
+  try {
+    return new cnn::MpiCommunicator(argc, argv, reduction == 1 ? cnn::Reduction::kNative : cnn::Reduction::kOrdered);
+  } catch (const std::exception& e) {
+    std::snprintf(error, error_size, "%s", e.what());
+    return nullptr;
+  }
 }
 
-std::string mpi_support() {
+void cnn_mpi_library_version(char* text, std::size_t size) {
+  static_assert(std::is_same_v<decltype(&cnn_mpi_library_version), cnn::MpiLibraryVersionFunction>);
   char version[MPI_MAX_LIBRARY_VERSION_STRING];
   int length = 0;
-  MPI_Get_library_version(version, &length);
-  std::string text(version, static_cast<std::size_t>(length));
-  if (const auto comma = text.find(','); comma != std::string::npos) text.resize(comma);  // "Open MPI v4.1.4"
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
-  return "MPI: " + text + " (run with mpirun -np N cnn train ...)";
+  MPI_Get_library_version(version, &length);  // allowed before MPI_Init
+  std::string line(version, static_cast<std::size_t>(length));
+  if (const auto comma = line.find(','); comma != std::string::npos) line.resize(comma);  // "Open MPI v4.1.4"
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\0')) line.pop_back();
+  std::snprintf(text, size, "%s", line.c_str());
 }
 
-}  // namespace cnn
+}  // extern "C"

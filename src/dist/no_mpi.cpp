@@ -18,4 +18,6 @@ std::unique_ptr<Communicator> make_communicator(int*, char***, Reduction) {
 
 std::string mpi_support() { return "MPI: not built in (install libopenmpi-dev and rebuild for mpirun)"; }
 
+std::string mpi_library_version() { return ""; }
+
 }  // namespace cnn
