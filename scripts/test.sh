@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds cnn and its tests, and runs the whole test suite twice:
-# the Release build, then a build under AddressSanitizer + UndefinedBehaviorSanitizer; then each
-# libFuzzer target briefly (CNN_FUZZ_SECONDS, default 30).
+# Installs what is missing, builds cnn and its tests, and runs the whole test suite: the Release
+# build, the build of the other vector width (scripts/test_widths.sh), then a build under
+# AddressSanitizer + UndefinedBehaviorSanitizer; then each libFuzzer target briefly
+# (CNN_FUZZ_SECONDS, default 30).
 # Tests that can use real MNIST look in $MNIST_MIRROR when it names a local folder.
-#   CNN_SKIP_SANITIZERS=1 CNN_SKIP_FUZZ=1 bash scripts/test.sh    # Release tests only
+#   CNN_SKIP_WIDTHS=1 CNN_SKIP_SANITIZERS=1 CNN_SKIP_FUZZ=1 bash scripts/test.sh    # Release tests only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,11 @@ CNN_EXTRA_PACKAGES="curl ca-certificates python3 python3-opencv python3-onnx chr
 bash scripts/install_node_packages.sh
 export CNN_REQUIRE_BROWSER=1  # here the browser check must run, not skip
 ctest --test-dir build --output-on-failure -j "$JOBS"
+
+# The other vector width (AVX2 / AVX-512 kernels), issue 18: scripts/test_widths.sh.
+if [ "${CNN_SKIP_WIDTHS:-0}" != "1" ]; then
+  bash scripts/test_widths.sh
+fi
 
 if [ "${CNN_SKIP_SANITIZERS:-0}" != "1" ]; then
   BUILD_DIR=build-asan CNN_BUILD_TYPE=RelWithDebInfo CNN_CMAKE_ARGS="-DCNN_WERROR=ON -DCNN_SANITIZE=ON" \

@@ -133,7 +133,18 @@ std::string isa_level_short_name(IsaLevel level) {
 }
 
 std::string build_vector_isa() {
+#if defined(CNN_VECTOR_LANES)
+  // ops/vec.hpp: a forced width, split over the target's registers (a test build).
+  return std::to_string(CNN_VECTOR_LANES) + " floats per vector, forced by CNN_VECTOR_LANES (split over " +
 #if defined(__AVX512F__)
+         "AVX-512" +
+#elif defined(__AVX__)
+         "AVX" +
+#else
+         "SSE" +
+#endif
+         std::string(" registers: a test build)");
+#elif defined(__AVX512F__)
   return "AVX-512, 16 floats per vector";
 #elif defined(__AVX2__) && defined(__FMA__)
   return "AVX2 + FMA, 8 floats per vector";
