@@ -1,5 +1,6 @@
 // The cnn executable: CLI11 wiring only. Parses the command line, runs one command and maps
-// errors to the exit codes of core/exit_code.hpp (documented in README.md).
+// errors to the exit codes of core/exit_code.hpp (documented in README.md). Built twice: as cnn,
+// and with CNN_WITH_ONNX as cnn-onnx, to which cnn hands `export` and `import` (cli/onnx_helper.hpp).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +13,7 @@
 #include "cli/eval.hpp"
 #include "cli/export.hpp"
 #include "cli/import.hpp"
+#include "cli/onnx_helper.hpp"
 #include "cli/report.hpp"
 #include "cli/predict.hpp"
 #include "cli/summary.hpp"
@@ -99,6 +101,19 @@ int main(int argc, char** argv) {
     return cnn::to_int(ExitCode::kUsage);
   }
 
+#if !defined(CNN_WITH_ONNX)
+  // ONNX lives in the cnn-onnx executable beside this one (cli/onnx_helper.hpp): hand over.
+  if (*export_command || *import_command) {
+    try {
+      cnn::run_onnx_helper(argv);
+    } catch (const cnn::Error& e) {
+      setup_logging(verbose, quiet, 0);
+      spdlog::error("{}", e.what());
+      return cnn::to_int(e.code());
+    }
+  }
+#endif
+
   std::unique_ptr<cnn::Communicator> comm;
   try {
     comm = cnn::make_communicator(&argc, &argv, reduction == "native" ? cnn::Reduction::kNative : cnn::Reduction::kOrdered);
@@ -124,8 +139,10 @@ int main(int argc, char** argv) {
     if (comm->size() > 1 && comm->rank() != 0) return 0;
     if (*predict) return cnn::run_predict(predict_options);
     if (*summary) return cnn::run_summary(summary_options);
+#if defined(CNN_WITH_ONNX)
     if (*export_command) return cnn::run_export(export_options);
     if (*import_command) return cnn::run_import(import_options);
+#endif
     if (*report) return cnn::run_report(report_options);
     if (*preview) return cnn::run_augment_preview(preview_options);
   } catch (const cnn::Error& e) {

@@ -1,4 +1,5 @@
-// `cnn export` command line and entry point.
+// `cnn export`: the entry point (linked with ONNX, in the cnn-onnx executable; the options are in
+// export_options.cpp).
 #include "cli/export.hpp"
 
 #include <spdlog/spdlog.h>
@@ -11,15 +12,6 @@
 #include "train/checkpoint.hpp"
 
 namespace cnn {
-
-CLI::App* add_export_command(CLI::App& parent, ExportOptions& o) {
-  CLI::App* cmd = parent.add_subcommand("export", "Write a model file as ONNX (opset 13) for onnxruntime, OpenCV and others");
-  cmd->add_option("model", o.model_path, "Model file written by cnn train")->required();
-  cmd->add_option("-o,--output", o.output_path, "The .onnx file to write")->required();
-  cmd->add_flag("--probabilities", o.probabilities,
-                "End the graph in a softmax: output 'probabilities' instead of 'logits'");
-  return cmd;
-}
 
 int run_export(const ExportOptions& o) {
   namespace fs = std::filesystem;

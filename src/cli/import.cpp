@@ -1,4 +1,5 @@
-// `cnn import` command line and entry point.
+// `cnn import`: the entry point (linked with ONNX, in the cnn-onnx executable; the options are in
+// import_options.cpp).
 #include "cli/import.hpp"
 
 #include <spdlog/spdlog.h>
@@ -12,13 +13,6 @@
 #include "train/checkpoint.hpp"
 
 namespace cnn {
-
-CLI::App* add_import_command(CLI::App& parent, ImportOptions& o) {
-  CLI::App* cmd = parent.add_subcommand("import", "Read an ONNX model (the subset cnn exports) into a cnn model file");
-  cmd->add_option("model", o.onnx_path, "The .onnx file")->required();
-  cmd->add_option("-o,--output", o.output_path, "The cnn model file to write")->required();
-  return cmd;
-}
 
 int run_import(const ImportOptions& o) {
   namespace fs = std::filesystem;

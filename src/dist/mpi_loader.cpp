@@ -17,21 +17,27 @@ namespace {
 
 constexpr const char* kPluginFile = "libcnn_mpi.so";
 
-// The plugin sits beside the executable (the build folder, or wherever both were copied).
+// The plugin sits beside the executable (the build folder, or wherever both were copied), or
+// where `cmake --install` puts it: PREFIX/lib/cnn/ for PREFIX/bin/cnn.
 std::string plugin_path() {
   char exe[PATH_MAX];
   const ssize_t length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if (length <= 0) return kPluginFile;  // no /proc: the loader's search path
-  std::string path(exe, static_cast<std::size_t>(length));
-  const auto slash = path.rfind('/');
-  return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + kPluginFile;
+  std::string folder(exe, static_cast<std::size_t>(length));
+  folder = folder.substr(0, folder.rfind('/') + 1);
+  const std::string beside = folder + kPluginFile;
+  if (access(beside.c_str(), F_OK) == 0) return beside;
+  const std::string installed = folder + "../lib/cnn/" + kPluginFile;
+  return access(installed.c_str(), F_OK) == 0 ? installed : beside;
 }
 
 // The plugin's entry point `name`, loading it once; fails with the loader's reason.
 void* plugin_symbol(const char* name) {
   static void* handle = nullptr;
   const std::string path = plugin_path();
-  if (handle == nullptr) handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // RTLD_GLOBAL: Open MPI loads its own components (mca_*.so) with dlopen, and they find libmpi's
+  // symbols only in the global scope; loaded locally, some fail and a rank's Ctrl-C went unhandled.
+  if (handle == nullptr) handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
   if (handle == nullptr) {
     const char* why = dlerror();
     CNN_FAIL(ExitCode::kUsage, "cannot load cnn's MPI plugin {}: {} (it is built beside cnn; copy both together)", path,
