@@ -175,13 +175,38 @@ def torch_worker(mode, batch, data, network="lenet5"):
         def forward(self, x):
             return self.features(x)
 
+    class Rgb(nn.Module):
+        """configs/cifar-small.cfg: conv-ReLU-pool with 32 and 64 filters, dense 128, dense 10."""
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(
+                nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                nn.Linear(64 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10))
+            for m in self.modules():
+                if isinstance(m, (nn.Conv2d, nn.Linear)):
+                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                    nn.init.zeros_(m.bias)
+
+        def forward(self, x):
+            return self.features(x)
+
     torch.manual_seed(1)
-    model = LeNet5() if network == "lenet5" else Fashion()
-    lr = 1e-3 if network == "lenet5" else 2e-3
-    train_count = None if network == "lenet5" else FASHION_TRAIN_IMAGES
+    model = {"lenet5": LeNet5, "fashion": Fashion, "rgb": Rgb}[network]()
+    lr = {"lenet5": 1e-3, "fashion": 2e-3, "rgb": 1e-3}[network]
+    train_count = FASHION_TRAIN_IMAGES if network == "fashion" else None
     startup_seconds = time.perf_counter() - t0
 
+    def load_cifar(prefix):
+        """CIFAR-10's binary records: a label byte, then 3 x 32 x 32 bytes (R, G, B planes)."""
+        names = [f"data_batch_{i}.bin" for i in range(1, 6)] if prefix == "train" else ["test_batch.bin"]
+        raw = b"".join(open(os.path.join(data, name), "rb").read() for name in names)
+        records = torch.frombuffer(bytearray(raw), dtype=torch.uint8).view(-1, 3073)
+        return records[:, 1:].reshape(-1, 3, 32, 32).contiguous(), records[:, 0].long()
+
     def load(prefix):
+        if network == "rgb":
+            return load_cifar(prefix)
         with gzip.open(os.path.join(data, f"{prefix}-images-idx3-ubyte.gz")) as fh:
             images = torch.frombuffer(bytearray(fh.read()[16:]), dtype=torch.uint8).view(-1, 1, 28, 28)
         with gzip.open(os.path.join(data, f"{prefix}-labels-idx1-ubyte.gz")) as fh:
@@ -206,7 +231,7 @@ def torch_worker(mode, batch, data, network="lenet5"):
         seconds = time.perf_counter() - start
         count = images.shape[0]
     else:
-        images, labels = load(inference_set(batch))
+        images, labels = load("test" if network == "rgb" else inference_set(batch))  # rgb: test_batch, as cnn eval
         x_all = images.float() / 255.0
         model.eval()
         with torch.inference_mode():
@@ -289,6 +314,72 @@ def augment_cost(args):
     print(f"results written to {args.out}")
 
 
+RGB_CONFIG = "configs/cifar-small.cfg"
+RGB_TRAIN_IMAGES = 50000
+RGB_BATCH = 64
+
+
+def write_synthetic_cifar(folder):
+    """CIFAR-10's binary format with random pixels and labels (seeded): the five training batches and
+    the test batch, 10,000 records each. Speed does not depend on what the pixels show."""
+    import numpy as np
+    rng = np.random.default_rng(18)
+    os.makedirs(folder, exist_ok=True)
+    for name in [f"data_batch_{i}.bin" for i in range(1, 6)] + ["test_batch.bin"]:
+        records = rng.integers(0, 256, size=(10000, 3073), dtype=np.uint8)
+        records[:, 0] = rng.integers(0, 10, size=10000, dtype=np.uint8)
+        records.tofile(os.path.join(folder, name))
+
+
+def rgb_workload(args):
+    """--rgb: configs/cifar-small.cfg (3 x 32 x 32, 32 and 64 filters), one training epoch of 50,000
+    synthetic CIFAR-10-format images at batch 64 and inference at batch 1000 over 10,000, cnn
+    against PyTorch running the same network, alternating order each round; medians and ratios."""
+    cores = os.cpu_count() or 1
+    samples = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        data = os.path.join(workdir, "cifar")
+        write_synthetic_cifar(data)
+        for r in range(args.rounds):
+            print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
+            for system in (["cnn", "torch"] if r % 2 == 0 else ["torch", "cnn"]):
+                if system == "cnn":
+                    out = os.path.join(workdir, "rgb-run")
+                    cmd = [args.cnn, "-q", "train", "--config", os.path.join(ROOT, RGB_CONFIG), "--data", data, "--epochs",
+                           "1", "--validation", "0", "--threads", str(cores), "--out", out, "--overwrite", "--no-report"]
+                    run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
+                    with open(os.path.join(out, "metrics.csv")) as fh:
+                        seconds = float(fh.read().strip().splitlines()[-1].split(",")[-1])
+                    samples.setdefault("cnn/train", []).append(RGB_TRAIN_IMAGES / seconds)
+                    result = json.loads(run_child([args.cnn, "-q", "eval", "--weights", os.path.join(out, "model.bin"),
+                                                   "--data", data, "--batch-size", "1000", "--threads", str(cores),
+                                                   "--format", "json"])[0])
+                    samples.setdefault("cnn/infer_b1000", []).append(result["count"] / result["seconds"])
+                elif not args.skip_torch:
+                    for setting in TORCH_SETTINGS:
+                        t = torch_run(setting, "train", RGB_BATCH, data, "rgb")
+                        samples.setdefault(f"{setting}/train", []).append(t["images_per_second"])
+                        t = torch_run(setting, "infer", 1000, data, "rgb")
+                        samples.setdefault(f"{setting}/infer_b1000", []).append(t["images_per_second"])
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS))
+    print(f"\n{RGB_CONFIG} (3x32x32, batch {RGB_BATCH}), synthetic CIFAR-10 files, medians of {args.rounds} rounds, "
+          f"{cores} cores, images/s")
+    print(f"{'metric':<16}" + "".join(f"{s:>18}" for s in systems))
+    for m in ("train", "infer_b1000"):
+        print(f"{m:<16}" + "".join(f"{medians.get(f'{s}/{m}', 0):>18,.0f}" for s in systems))
+    ratios = {}
+    if not args.skip_torch:
+        print("\ncnn / PyTorch (PyTorch's best setting per metric)")
+        for m in ("train", "infer_b1000"):
+            ratios[m] = medians[f"cnn/{m}"] / max(medians[f"{s}/{m}"] for s in TORCH_SETTINGS)
+            print(f"{m:<16}{ratios[m]:>10.2f}x")
+    with open(args.out, "w") as fh:
+        json.dump({"mode": "rgb", "rounds": args.rounds, "cores": cores, "samples": samples, "medians": medians,
+                   "ratios": ratios}, fh, indent=1)
+    print(f"results written to {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
@@ -299,6 +390,8 @@ def main():
     parser.add_argument("--skip-dlib", action="store_true")
     parser.add_argument("--augment", action="store_true",
                         help="measure only the epoch time with and without augmentation (" + AUGMENTED_CONFIG + ")")
+    parser.add_argument("--rgb", action="store_true",
+                        help="only: the RGB network of configs/cifar-small.cfg on synthetic CIFAR-10 files, cnn against PyTorch")
     parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
     parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
@@ -318,6 +411,10 @@ def main():
         return
     if args.augment:
         augment_cost(args)
+        return
+    if args.rgb:
+        print(run_child([args.cnn, "--version", "-v"])[0].strip(), file=sys.stderr)
+        rgb_workload(args)
         return
 
     cores = os.cpu_count() or 1
