@@ -138,6 +138,14 @@ def torch_worker(mode, batch, data, network="lenet5"):
     if threads:
         torch.set_num_threads(int(threads))
 
+    def he_normal(model):
+        """He-normal weights and zero biases (cnn's init: he_normal)."""
+        for m in model.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                nn.init.zeros_(m.bias)
+        return model
+
     class LeNet5(nn.Module):
         def __init__(self):
             super().__init__()
@@ -146,10 +154,7 @@ def torch_worker(mode, batch, data, network="lenet5"):
             self.fc1 = nn.Linear(400, 120)
             self.fc2 = nn.Linear(120, 84)
             self.fc3 = nn.Linear(84, 10)
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-                    nn.init.zeros_(m.bias)
+            he_normal(self)
 
         def forward(self, x):
             x = F.max_pool2d(F.relu(self.conv1(x)), 2)
@@ -157,39 +162,21 @@ def torch_worker(mode, batch, data, network="lenet5"):
             x = torch.flatten(x, 1)
             return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
-    class Fashion(nn.Module):
+    def Fashion():
         """configs/fashion.cfg: conv-BN-ReLU, max pool, twice; dropout; dense-BN-ReLU; dropout; dense."""
-        def __init__(self):
-            super().__init__()
-            self.features = nn.Sequential(
-                nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-                nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-                nn.Dropout(0.25), nn.Flatten(),
-                nn.Linear(64 * 7 * 7, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Dropout(0.4),
-                nn.Linear(128, 10))
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-                    nn.init.zeros_(m.bias)
+        return he_normal(nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Dropout(0.25), nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 128), nn.BatchNorm1d(128), nn.ReLU(), nn.Dropout(0.4),
+            nn.Linear(128, 10)))
 
-        def forward(self, x):
-            return self.features(x)
-
-    class Rgb(nn.Module):
+    def Rgb():
         """configs/cifar-small.cfg: conv-ReLU-pool with 32 and 64 filters, dense 128, dense 10."""
-        def __init__(self):
-            super().__init__()
-            self.features = nn.Sequential(
-                nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                nn.Linear(64 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10))
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
-                    nn.init.zeros_(m.bias)
-
-        def forward(self, x):
-            return self.features(x)
+        return he_normal(nn.Sequential(
+            nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+            nn.Linear(64 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10)))
 
     torch.manual_seed(1)
     model = {"lenet5": LeNet5, "fashion": Fashion, "rgb": Rgb}[network]()
