@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     return cnn::to_int(e.code());
   }
   setup_logging(verbose, quiet, comm->rank());
-  spdlog::debug("BLAS kernels: {}", cnn::blas_kernels_line(cnn::detect_cpu()));
+  if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("BLAS kernels: {}", cnn::blas_kernels_line(cnn::detect_cpu()));
   // A failure on one rank that the others cannot see (a file, memory, a bug) would leave them
   // waiting in their next collective: it ends the whole run (MPI_Abort) with its exit code. An
   // interruption or a divergence is decided by all ranks together, so each rank simply exits.

@@ -2,13 +2,13 @@
 // the MpiCommunicator of the plugin libcnn_mpi.so, loaded from the folder of the cnn executable
 // (dist/mpi_plugin_abi.hpp says why it is a plugin).
 #include <dlfcn.h>
-#include <limits.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
 #include "core/error.hpp"
+#include "core/executable_folder.hpp"
 #include "dist/make_communicator.hpp"
 #include "dist/mpi_plugin_abi.hpp"
 
@@ -20,11 +20,8 @@ constexpr const char* kPluginFile = "libcnn_mpi.so";
 // The plugin sits beside the executable (the build folder, or wherever both were copied), or
 // where `cmake --install` puts it: PREFIX/lib/cnn/ for PREFIX/bin/cnn.
 std::string plugin_path() {
-  char exe[PATH_MAX];
-  const ssize_t length = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-  if (length <= 0) return kPluginFile;  // no /proc: the loader's search path
-  std::string folder(exe, static_cast<std::size_t>(length));
-  folder = folder.substr(0, folder.rfind('/') + 1);
+  const std::string folder = executable_folder();
+  if (folder.empty()) return kPluginFile;  // no /proc: the loader's search path
   const std::string beside = folder + kPluginFile;
   if (access(beside.c_str(), F_OK) == 0) return beside;
   const std::string installed = folder + "../lib/cnn/" + kPluginFile;
