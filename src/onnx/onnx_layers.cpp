@@ -14,9 +14,13 @@ namespace {
 // A layer option that would change what the layer computes, but that this exporter does not know,
 // must stop the export rather than be dropped: a newer model file, or a kind that grew an option.
 void allow_only(const LayerExportContext& c, std::initializer_list<const char*> keys) {
-  for (const auto& [key, value] : c.options.items())
+  // A plain variable, not a structured binding: C++17 lets a lambda capture only variables (clang
+  // refuses a captured binding; GCC accepts it as an extension).
+  for (const auto& item : c.options.items()) {
+    const std::string& key = item.key();
     CNN_CHECK_CODE(std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) != keys.end(),
                    ExitCode::kModel, "{}: its option '{}' has no ONNX form in this version of cnn", c.name, key);
+  }
 }
 
 std::pair<int, int> int_pair(const LayerExportContext& c, const char* key) {
