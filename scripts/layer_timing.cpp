@@ -8,6 +8,8 @@
 //
 // The default batch of 16 is what each of two threads runs at the reference batch size of 32.
 // Data are synthetic (the timing of these layers does not depend on the values' meaning).
+// A conv layer that Net fuses with the 2x2 max pool after it is timed with it, as one row
+// ("conv1+pool1"); --unfused times them one by one, as Net ran them before the fusion.
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "run config whose model is timed")->check(CLI::ExistingFile);
   app.add_option("--batch", batch, "images per step")->check(CLI::Range(1, 4096));
   app.add_option("--steps", steps, "steps to take the minimum over")->check(CLI::Range(1, 1000000));
+  bool unfused = false;
+  app.add_flag("--unfused", unfused, "time conv and the max pool after it one by one, not fused as Net runs them");
   CLI11_PARSE(app, argc, argv);
 
   cnn::set_blas_threads(1);
@@ -54,39 +58,62 @@ int main(int argc, char** argv) {
   cnn::Tensor dlogits(net->output_shape().with_batch(batch));
   for (std::size_t i = 0; i < dlogits.size(); ++i) dlogits[i] = (rng.uniform() - 0.5f) * 0.1f;
 
-  const std::size_t layers = net->layer_count();
+  // The rows: a layer alone, or a layer with the pool it absorbs, found as Net::forward finds
+  // them (the layer's fused forward answers) in a first pass.
+  struct Row {
+    std::size_t layer;
+    bool fused;
+    std::string name;
+  };
+  std::vector<Row> rows;
+  {
+    const cnn::Tensor* h = &x;
+    for (std::size_t i = 0; i < net->layer_count(); ++i) {
+      const bool pool_next = !unfused && i + 1 < net->layer_count() && net->layer(i + 1).is_max_pool_2x2();
+      if (const cnn::Tensor* pooled = pool_next ? net->layer(i).forward_max_pooled_2x2(*h, cnn::Mode::kTrain) : nullptr) {
+        rows.push_back({i, true, net->layer_name(i) + "+" + net->layer_name(i + 1)});
+        h = pooled;
+        ++i;
+      } else {
+        rows.push_back({i, false, net->layer_name(i)});
+        h = &net->layer(i).forward(*h, cnn::Mode::kTrain);
+      }
+    }
+  }
+
   constexpr double kNever = std::numeric_limits<double>::infinity();
-  std::vector<double> forward(layers, kNever), backward(layers, kNever);
+  std::vector<double> forward(rows.size(), kNever), backward(rows.size(), kNever);
   double zero_grad = kNever;
-  std::vector<const cnn::Tensor*> outputs(layers + 1);
-  outputs[0] = &x;
   for (int step = 0; step < steps; ++step) {
     auto start = Clock::now();
     net->zero_grad();
     zero_grad = std::min(zero_grad, seconds_since(start));
-    for (std::size_t i = 0; i < layers; ++i) {
+    const cnn::Tensor* h = &x;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      cnn::Layer& layer = net->layer(rows[r].layer);
       start = Clock::now();
-      outputs[i + 1] = &net->layer(i).forward(*outputs[i], cnn::Mode::kTrain);
-      forward[i] = std::min(forward[i], seconds_since(start));
+      h = rows[r].fused ? layer.forward_max_pooled_2x2(*h, cnn::Mode::kTrain) : &layer.forward(*h, cnn::Mode::kTrain);
+      forward[r] = std::min(forward[r], seconds_since(start));
     }
     const cnn::Tensor* gradient = &dlogits;
-    for (std::size_t i = layers; i-- > 0;) {
+    for (std::size_t r = rows.size(); r-- > 0;) {
+      cnn::Layer& layer = net->layer(rows[r].layer);
       start = Clock::now();
-      gradient = &net->layer(i).backward(*gradient);
-      backward[i] = std::min(backward[i], seconds_since(start));
+      gradient = rows[r].fused ? &layer.backward_max_pooled_2x2(*gradient) : &layer.backward(*gradient);
+      backward[r] = std::min(backward[r], seconds_since(start));
     }
   }
 
   double total = zero_grad;
-  for (std::size_t i = 0; i < layers; ++i) total += forward[i] + backward[i];
-  fmt::print("{:<10} {:>12} {:>12} {:>10}   (microseconds per image; minimum over {} steps of {})\n", "layer", "forward",
+  for (std::size_t r = 0; r < rows.size(); ++r) total += forward[r] + backward[r];
+  fmt::print("{:<12} {:>10} {:>12} {:>10}   (microseconds per image; minimum over {} steps of {})\n", "layer", "forward",
              "backward", "share", steps, batch);
   const double per_image = 1e6 / batch;
-  for (std::size_t i = 0; i < layers; ++i)
-    fmt::print("{:<10} {:>12.2f} {:>12.2f} {:>9.1f}%\n", net->layer_name(i), forward[i] * per_image, backward[i] * per_image,
-               100.0 * (forward[i] + backward[i]) / total);
-  fmt::print("{:<10} {:>12.2f} {:>12} {:>9.1f}%\n", "zero_grad", zero_grad * per_image, "", 100.0 * zero_grad / total);
-  fmt::print("{:<10} {:>12.2f} us per image, one thread: {:.0f} images/s before the optimizer and data\n", "total",
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    fmt::print("{:<12} {:>10.2f} {:>12.2f} {:>9.1f}%\n", rows[r].name, forward[r] * per_image, backward[r] * per_image,
+               100.0 * (forward[r] + backward[r]) / total);
+  fmt::print("{:<12} {:>10.2f} {:>12} {:>9.1f}%\n", "zero_grad", zero_grad * per_image, "", 100.0 * zero_grad / total);
+  fmt::print("{:<12} {:>10.2f} us per image, one thread: {:.0f} images/s before the optimizer and data\n", "total",
              total * per_image, batch / total);
   return 0;
 }

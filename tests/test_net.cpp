@@ -1,6 +1,7 @@
 // Tests of the sequential Net on LeNet-5: parameter count and names, output shape, whole-network
 // gradient check, allocation-free steady state, and overfitting a small random set.
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "gradcheck.hpp"
 #include "layers/conv2d.hpp"
@@ -80,11 +81,11 @@ TEST_CASE("LeNet-5 overfits 64 random images with random labels", "[net][train]"
   CHECK(loss.correct() == 64);
 }
 
-TEST_CASE("inference fuses conv and 2x2 max pool without changing a single output", "[net]") {
-  // Net::forward in Mode::kInfer lets a stride-1 conv with ReLU (or no activation) compute the
-  // pooled output directly. Each network is run in both modes on the same batch: logits must be
-  // bit-identical. Odd conv outputs (a pool that drops a row/column), few and many filters (both
-  // stride-1 methods), ReLU, none and tanh (not fused) are covered.
+namespace {
+
+// Networks where Net fuses conv and 2x2 max pool: LeNet-5, odd conv outputs (a pool that drops a
+// row/column), few and many filters (both stride-1 methods), ReLU, none and tanh (not fused).
+std::vector<ModelSpec> fusable_specs() {
   auto conv = [](int filters, int kernel, Padding padding, Activation act) {
     return LayerSpec{"conv", {{"filters", filters},
                               {"kernel", kernel},
@@ -98,13 +99,29 @@ TEST_CASE("inference fuses conv and 2x2 max pool without changing a single outpu
   specs.push_back({Shape{2, 15, 13}, {conv(5, 3, Padding::kValid, Activation::kRelu), pool, conv(12, 2, Padding::kSame, Activation::kNone), pool, flatten, dense}, Init::kHeNormal});
   specs.push_back({Shape{3, 9, 11}, {conv(16, 3, Padding::kSame, Activation::kTanh), pool, flatten, dense}, Init::kHeNormal});
   specs.push_back({Shape{1, 11, 12}, {conv(4, 3, Padding::kSame, Activation::kNone), pool, conv(9, 2, Padding::kValid, Activation::kRelu), pool, flatten, dense}, Init::kHeNormal});
+  return specs;
+}
+
+// The network of `spec`, initialised from rng, with random biases (initializers zero them; the
+// fused passes add them).
+std::unique_ptr<Net> random_net(const ModelSpec& spec, Rng& rng) {
+  auto net = build_net(spec);
+  initialize(net->params(), Init::kHeNormal, rng);
+  for (const Param& p : net->params())
+    if (p.fill == ParamFill::kZeros)
+      for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.5f, 0.5f);
+  return net;
+}
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof(float)) == 0; }
+
+}  // namespace
+
+TEST_CASE("inference fuses conv and 2x2 max pool without changing a single output", "[net]") {
+  // Each network is run in both modes on the same batch: logits must be bit-identical.
   Rng rng(31);
-  for (const ModelSpec& spec : specs) {
-    auto net = build_net(spec);
-    initialize(net->params(), Init::kHeNormal, rng);
-    for (const Param& p : net->params())  // initializers zero the biases; the fused path adds them
-      if (p.fill == ParamFill::kZeros)
-        for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = rng.uniform(-0.5f, 0.5f);
+  for (const ModelSpec& spec : fusable_specs()) {
+    auto net = random_net(spec, rng);
     const Tensor x = test::random_tensor(spec.input.with_batch(5), rng, -1.0f, 1.0f);
     const Tensor trained = net->forward(x, Mode::kTrain);
     const Tensor& inferred = net->forward(x, Mode::kInfer);
@@ -114,5 +131,40 @@ TEST_CASE("inference fuses conv and 2x2 max pool without changing a single outpu
     // A training pass after an inference pass works as before.
     REQUIRE(net->forward(x, Mode::kTrain)[0] == trained[0]);
     net->backward(Tensor(trained.shape()));
+  }
+}
+
+TEST_CASE("training fuses conv and 2x2 max pool without changing a single gradient", "[net]") {
+  // Net::forward/backward in training (fused) against the same layers run one by one (each its
+  // own forward and backward, never fused): logits, every parameter gradient and dL/dx bit for
+  // bit.
+  Rng rng(37);
+  for (const ModelSpec& spec : fusable_specs()) {
+    auto net = random_net(spec, rng);
+    INFO(net->summary());
+    net->set_input_gradient(true);
+    const Tensor x = test::random_tensor(spec.input.with_batch(6), rng, -1.0f, 1.0f);
+    net->zero_grad();
+    const Tensor logits = net->forward(x, Mode::kTrain);
+    const Tensor dlogits = test::random_tensor(logits.shape(), rng, -1.0f, 1.0f);
+    const Tensor dx = net->backward(dlogits);
+    std::vector<Tensor> grads;
+    for (const Param& p : net->params()) grads.push_back(*p.grad);
+
+    net->zero_grad();
+    const Tensor* h = &x;
+    for (std::size_t i = 0; i < net->layer_count(); ++i) h = &net->layer(i).forward(*h, Mode::kTrain);
+    const Tensor* g = &dlogits;
+    for (std::size_t i = net->layer_count(); i-- > 0;) g = &net->layer(i).backward(*g);
+
+    REQUIRE(h->shape() == logits.shape());
+    for (std::size_t i = 0; i < logits.size(); ++i) REQUIRE((*h)[i] == logits[i]);
+    REQUIRE(g->shape() == dx.shape());
+    for (std::size_t i = 0; i < dx.size(); ++i) REQUIRE(same_bits((*g)[i], dx[i]));
+    for (std::size_t p = 0; p < grads.size(); ++p) {
+      const Tensor& plain = *net->params()[p].grad;
+      INFO(net->params()[p].name);
+      for (std::size_t i = 0; i < plain.size(); ++i) REQUIRE(same_bits(plain[i], grads[p][i]));
+    }
   }
 }

@@ -96,6 +96,7 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
             x.shape().str());
   x_ = &x;
   backward_ready_ = mode == Mode::kTrain;  // inference keeps one padded sample, not the batch
+  pooled_backward_ready_ = false;
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
   impl_->forward(x, weight_, bias_, mode, y_);
   return y_;
@@ -109,15 +110,28 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   return dx_;
 }
 
-const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x) {
+const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
   if (impl_ == nullptr || !impl_->has_max_pooled_2x2()) return nullptr;
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
+  const bool train = mode == Mode::kTrain;
+  x_ = &x;
   backward_ready_ = false;
+  pooled_backward_ready_ = train;
   pooled_.resize(Shape{n, config_.filters, geom_.out_h / 2, geom_.out_w / 2});
-  impl_->forward_max_pooled_2x2(x, weight_, bias_, pooled_);
+  if (train) pool_choice_.resize(pooled_.size());
+  impl_->forward_max_pooled_2x2(x, weight_, bias_, mode, pooled_, train ? pool_choice_.data() : nullptr);
   return &pooled_;
+}
+
+const Tensor& Conv2d::backward_max_pooled_2x2(const Tensor& dpooled) {
+  CNN_CHECK(x_ != nullptr && pooled_backward_ready_, "conv: the pooled backward needs a pooled forward in training mode first");
+  CNN_CHECK(dpooled.shape() == pooled_.shape(), "conv: gradient {} does not match the pooled output {}",
+            dpooled.shape().str(), pooled_.shape().str());
+  dx_.resize(Shape{pooled_.shape()[0], geom_.channels, geom_.height, geom_.width});
+  impl_->backward_max_pooled_2x2(dpooled, pool_choice_.data(), weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
+  return dx_;
 }
 
 std::uint64_t Conv2d::macs_per_sample() const {

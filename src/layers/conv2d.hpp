@@ -49,8 +49,10 @@ class Conv2d : public Layer {
   std::vector<Param> params() override;
   std::uint64_t macs_per_sample() const override;  // F C kh kw OH OW
   // Stride-1 methods with ReLU or no activation: conv, bias, activation and 2x2 max pool in one
-  // pass per sample, out of the product's own buffer; nullptr elsewhere.
-  const Tensor* forward_max_pooled_2x2(const Tensor& x) override;
+  // pass per sample, out of the product's own buffer (y is not written); nullptr elsewhere. Its
+  // backward puts each pooled gradient straight back where the pool took its value from.
+  const Tensor* forward_max_pooled_2x2(const Tensor& x, Mode mode) override;
+  const Tensor& backward_max_pooled_2x2(const Tensor& dpooled) override;
 
   const ConvGeometry& geometry() const { return geom_; }
   ConvMethod method() const { return method_; }  // set by setup
@@ -66,9 +68,11 @@ class Conv2d : public Layer {
   Tensor dweight_;  // (F, C, kh, kw)
   Tensor dbias_;    // (F)
   const Tensor* x_ = nullptr;    // the last forward's input, read again by backward
-  bool backward_ready_ = false;  // the last forward was in training mode (not inference, not the pooled one)
-  Tensor y_;                     // (N, F, OH, OW)
-  Tensor pooled_;                // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
+  bool backward_ready_ = false;         // the last forward was forward, in training mode
+  bool pooled_backward_ready_ = false;  // the last forward was forward_max_pooled_2x2, in training mode
+  Tensor y_;                            // (N, F, OH, OW)
+  Tensor pooled_;                       // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
+  std::vector<std::int32_t> pool_choice_;  // (N, F, OH / 2, OW / 2): which input each window took (training)
   Tensor dx_;                    // (N, C, H, W)
 };
 

@@ -47,11 +47,14 @@ Shape Net::setup(const Shape& input) {
 }
 
 const Tensor& Net::forward(const Tensor& x, Mode mode) {
+  fused_with_next_.assign(layers_.size(), false);
   const Tensor* h = &x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    // At inference a conv layer may absorb the max pool after it (identical numbers, one pass less).
-    if (mode == Mode::kInfer && i + 1 < layers_.size() && layers_[i + 1]->is_max_pool_2x2()) {
-      if (const Tensor* pooled = layers_[i]->forward_max_pooled_2x2(*h)) {
+    // A conv layer may absorb the max pool after it (identical numbers, passes and a layer less);
+    // backward then skips the pool too.
+    if (i + 1 < layers_.size() && layers_[i + 1]->is_max_pool_2x2()) {
+      if (const Tensor* pooled = layers_[i]->forward_max_pooled_2x2(*h, mode)) {
+        fused_with_next_[i] = true;
         h = pooled;
         ++i;
         continue;
@@ -64,7 +67,14 @@ const Tensor& Net::forward(const Tensor& x, Mode mode) {
 
 const Tensor& Net::backward(const Tensor& dlogits) {
   const Tensor* g = &dlogits;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) g = &(*it)->backward(*g);
+  for (std::size_t i = layers_.size(); i-- > 0;) {
+    if (i > 0 && i - 1 < fused_with_next_.size() && fused_with_next_[i - 1]) {
+      --i;
+      g = &layers_[i]->backward_max_pooled_2x2(*g);
+    } else {
+      g = &layers_[i]->backward(*g);
+    }
+  }
   return *g;
 }
 

@@ -51,6 +51,7 @@ class Net {
   std::vector<Param> params_;   // full names, in layer order
   std::vector<Param> state_;    // full names, in layer order
   Shape input_shape_, output_shape_;
+  std::vector<bool> fused_with_next_;  // per layer: the last forward ran it fused with the pool after it
 };
 
 }  // namespace cnn

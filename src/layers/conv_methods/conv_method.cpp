@@ -52,7 +52,13 @@ std::unique_ptr<ConvMethodImpl> make_conv_method(ConvMethod method, const ConvPr
 }
 
 void ConvMethodImpl::forward_max_pooled_2x2(const Tensor& /*x*/, const Tensor& /*weight*/, const Tensor& /*bias*/,
-                                            Tensor& /*pooled*/) {
+                                            Mode /*mode*/, Tensor& /*pooled*/, std::int32_t* /*choice*/) {
+  CNN_FAIL(ExitCode::kInternal, "conv: this method has no fused max-pool pass (has_max_pooled_2x2 is false)");
+}
+
+void ConvMethodImpl::backward_max_pooled_2x2(const Tensor& /*dpooled*/, const std::int32_t* /*choice*/,
+                                             const Tensor& /*weight*/, Tensor& /*dweight*/, Tensor& /*dbias*/,
+                                             Tensor* /*dx*/) {
   CNN_FAIL(ExitCode::kInternal, "conv: this method has no fused max-pool pass (has_max_pooled_2x2 is false)");
 }
 

@@ -12,6 +12,7 @@
 // gives the activation's exact numbers.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "core/tensor.hpp"
@@ -38,12 +39,20 @@ class ConvMethodImpl {
   // upstream gradient dy; with dx not null, dx (N, C, H, W), already sized, = dL/dx.
   virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
                         Tensor& dbias, Tensor* dx) = 0;
-  // Whether forward_max_pooled_2x2 runs here, for this activation.
+  // Whether the passes fused with a 2x2 max pool run here, for this activation.
   virtual bool has_max_pooled_2x2() const { return false; }
-  // Inference only, where has_max_pooled_2x2: pooled (N, F, OH / 2, OW / 2), already sized, =
-  // forward's y through a 2x2, stride-2 max pool, bit for bit, in one pass per sample out of the
-  // product's own buffer. Elsewhere it throws.
-  virtual void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled);
+  // Where has_max_pooled_2x2: pooled (N, F, OH / 2, OW / 2), already sized, = forward's y through
+  // a 2x2, stride-2 max pool, bit for bit, in one pass per sample out of the product's own buffer;
+  // y itself is not written. In Mode::kTrain `choice` (one byte per pooled element) receives each
+  // window's choice (ops/pool_choice.hpp) and the method keeps what backward_max_pooled_2x2
+  // needs, as forward does for backward; in Mode::kInfer choice is null. Elsewhere it throws.
+  virtual void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
+                                      std::int32_t* choice);
+  // After a Mode::kTrain forward_max_pooled_2x2 that gave `choice`: what backward does, for the
+  // gradient dpooled of the pooled output instead of dy (bit for bit Pool2d's backward, then
+  // backward). Elsewhere it throws.
+  virtual void backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
+                                       Tensor& dweight, Tensor& dbias, Tensor* dx);
 };
 
 // Whether `method` can run `problem` at all (the stride-1 methods need stride 1 and buffers of

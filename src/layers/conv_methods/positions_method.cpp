@@ -1,18 +1,16 @@
 // ConvMethod::kPositions; formulas in positions_method.hpp.
 #include "layers/conv_methods/positions_method.hpp"
 
+#include <algorithm>
+
 #include "ops/activation.hpp"
 #include "ops/conv_positions.hpp"
+#include "ops/pool_choice.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/transpose.hpp"
+#include "ops/vec.hpp"
 
 namespace cnn {
-
-namespace {
-
-inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
-
-}  // namespace
 
 PositionsMethod::PositionsMethod(const ConvProblem& p) : Stride1Method(p) {
   const int fp = padded_filters(filters_);
@@ -22,17 +20,18 @@ PositionsMethod::PositionsMethod(const ConvProblem& p) : Stride1Method(p) {
   y_t_ = Tensor(Shape{g_.col_cols(), fp});
   dz_t_ = Tensor(y_t_.shape());
   dweight_t_ = Tensor(weight_t_.shape());
+  bias_t_ = Tensor(Shape{fp});
 }
 
 // weight_t_ = Wᵀ (K x fp; the extra columns keep their zeros).
-void PositionsMethod::transpose_weight(const Tensor& weight) {
+void PositionsMethod::prepare_weight(const Tensor& weight) {
   const int f = filters_, k = g_.col_rows(), ld = fp();
   for (int o = 0; o < f; ++o)
     for (int i = 0; i < k; ++i) weight_t_[static_cast<std::size_t>(i) * ld + o] = weight[static_cast<std::size_t>(o) * k + i];
 }
 
-// x (C, H, W) padded into `padded`, then y_t_ = colᵀ Wᵀ, without bias or activation.
-void PositionsMethod::product_sample(const float* x, float* padded) {
+// x (C, H, W) padded into `padded`, then y_t_ = colᵀ Wᵀ (prepare_weight's), without bias or activation.
+void PositionsMethod::product_sample(const float* x, const Tensor& /*weight*/, float* padded) {
   fill_padded_interior(g_, x, padded);
   conv_forward_positions(g_, row_starts_.data(), wide_places_.data(), padded, weight_t_.data(), fp(), y_t_.data());
 }
@@ -40,10 +39,10 @@ void PositionsMethod::product_sample(const float* x, float* padded) {
 // y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the padded sample stays
 // in `padded` for backward. ReLU (LeNet's case) is applied with the bias, the other activations
 // after it, while the sample's output is still in cache.
-void PositionsMethod::forward_sample(const float* x, const float* bias, float* y, float* padded) {
+void PositionsMethod::forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded) {
   const int f = filters_, p = g_.col_cols();
   const bool relu = activation_ == Activation::kRelu;
-  product_sample(x, padded);
+  product_sample(x, weight, padded);
   transpose_block(y_t_.data(), fp(), p, f, y, p);
   for (int o = 0; o < f; ++o) {
     const float b = bias[o];
@@ -61,39 +60,39 @@ void PositionsMethod::forward(const Tensor& x, const Tensor& weight, const Tenso
   const int n = x.shape()[0];
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
   const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
-  transpose_weight(weight);
+  prepare_weight(weight);
   // Training keeps every padded sample for backward's dW; inference reuses one.
   const bool train = mode == Mode::kTrain;
   if (train) reserve_padded(n);
   for (int s = 0; s < n; ++s)
-    forward_sample(x.data() + s * in_stride, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
+    forward_sample(x.data() + s * in_stride, weight, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
 }
 
-void PositionsMethod::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight,
-                               Tensor& dweight, Tensor& dbias, Tensor* dx) {
-  const int n = y.shape()[0], f = filters_, k = g_.col_rows(), fp = this->fp();
-  const int wp = padded_width(g_), ws = wide_stride(g_);
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  begin_backward(y, dy, weight, dx != nullptr);
-  dweight_t_.fill(0.0f);
-  for (int s = 0; s < n; ++s) {
-    stage_dz_sample(s, y, dy, dbias);
-    // Output row oh of every filter becomes positions oh * OW .. of dz_t_.
-    for (int oh = 0; oh < g_.out_h; ++oh)
-      transpose_block(wide_dz_.data() + oh * wp, ws, f, g_.out_w, dz_t_.data() + static_cast<std::size_t>(oh) * g_.out_w * fp,
-                      fp);
-    // dWᵀ += col dz_t, over the padded sample kept by forward.
-    conv_dweight_positions(g_, row_starts_.data(), wide_places_.data(), padded_sample(s), dz_t_.data(), fp,
-                           dweight_t_.data());
-    if (dx != nullptr) input_gradient_sample(dx->data() + s * in_stride);
-  }
+void PositionsMethod::begin_weight_gradient() { dweight_t_.fill(0.0f); }
+
+void PositionsMethod::end_weight_gradient(Tensor& dweight) {
+  const int f = filters_, k = g_.col_rows(), fp = this->fp();
   for (int o = 0; o < f; ++o)
     for (int i = 0; i < k; ++i) dweight[static_cast<std::size_t>(o) * k + i] += dweight_t_[static_cast<std::size_t>(i) * fp + o];
 }
 
-// Bias, activation and pool of one sample out of y_t_ (P, fp), filters contiguous: vectorised
-// along the filters, the comparisons in Pool2d's order.
-void PositionsMethod::pool_sample(const Tensor& bias, float* out) {
+void PositionsMethod::backward_staged_sample(int s, Tensor& /*dweight*/, float* dx) {
+  const int f = filters_, fp = this->fp(), wp = padded_width(g_), ws = wide_stride(g_);
+  // Output row oh of every filter becomes positions oh * OW .. of dz_t_.
+  for (int oh = 0; oh < g_.out_h; ++oh)
+    transpose_block(wide_dz_.data() + oh * wp, ws, f, g_.out_w, dz_t_.data() + static_cast<std::size_t>(oh) * g_.out_w * fp, fp);
+  // dWᵀ += col dz_t, over the padded sample kept by forward.
+  conv_dweight_positions(g_, row_starts_.data(), wide_places_.data(), padded_sample(s), dz_t_.data(), fp, dweight_t_.data());
+  if (dx != nullptr) input_gradient_sample(dx);
+}
+
+// Bias, activation and pool of one sample out of y_t_ (P, fp), filters contiguous, the
+// comparisons in Pool2d's order; with `choice`, vectorised along the filters.
+void PositionsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* choice) {
+  if (choice != nullptr) {
+    pool_choice_sample(bias, out, choice);
+    return;
+  }
   const bool relu = activation_ == Activation::kRelu;
   const int f = filters_, fp = this->fp(), ow = g_.out_w;
   const int ph = g_.out_h / 2, pw = g_.out_w / 2, pooled_plane = ph * pw;
@@ -112,15 +111,54 @@ void PositionsMethod::pool_sample(const Tensor& bias, float* out) {
     }
 }
 
-void PositionsMethod::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) {
-  const int n = x.shape()[0];
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
-  transpose_weight(weight);
-  for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride, padded_sample(0));
-    pool_sample(bias, pooled.data() + s * out_stride);
-  }
+namespace {
+
+inline Vec biased_vec(Vec v, Vec b, bool relu) {
+  v += b;
+  return relu ? (v > Vec{} ? v : Vec{}) : v;
+}
+
+}  // namespace
+
+// The training pool: each window's four positions are whole rows of y_t_, so a vector of filters
+// is compared at a time (max4_choice's selects, lane by lane); the results go to their filters'
+// planes one lane at a time.
+void PositionsMethod::pool_choice_sample(const Tensor& bias, float* out, std::int32_t* choice) {
+  const bool relu = activation_ == Activation::kRelu;
+  const int f = filters_, fp = this->fp(), ow = g_.out_w;
+  const int ph = g_.out_h / 2, pw = g_.out_w / 2, pooled_plane = ph * pw;
+  for (int o = 0; o < f; ++o) bias_t_[o] = bias[o];  // the extra filters keep bias 0
+  for (int i = 0; i < ph; ++i)
+    for (int j = 0; j < pw; ++j) {
+      const float* q00 = y_t_.data() + static_cast<std::size_t>(2 * i * ow + 2 * j) * fp;
+      const float* q01 = q00 + fp;
+      const float* q10 = q00 + static_cast<std::size_t>(ow) * fp;
+      const float* q11 = q10 + fp;
+      const int at = i * pw + j;
+      for (int o0 = 0; o0 < f; o0 += kLanes) {
+        const Vec b = load(bias_t_.data() + o0);
+        const Vec top_right = biased_vec(load(q01 + o0), b, relu);
+        const Vec bottom_left = biased_vec(load(q10 + o0), b, relu);
+        const Vec bottom_right = biased_vec(load(q11 + o0), b, relu);
+        Vec v = biased_vec(load(q00 + o0), b, relu);
+        VecInt k{};
+        VecInt later = top_right > v;
+        v = later ? top_right : v;
+        k = later ? VecInt{} + 1 : k;
+        later = bottom_left > v;
+        v = later ? bottom_left : v;
+        k = later ? VecInt{} + 2 : k;
+        later = bottom_right > v;
+        v = later ? bottom_right : v;
+        k = later ? VecInt{} + 3 : k;
+        if (relu) k = v > Vec{} ? k : VecInt{} + kPoolNoGradient;
+        const int lanes = std::min(kLanes, f - o0);
+        for (int l = 0; l < lanes; ++l) {
+          out[(o0 + l) * pooled_plane + at] = v[l];
+          choice[(o0 + l) * pooled_plane + at] = k[l];
+        }
+      }
+    }
 }
 
 }  // namespace cnn

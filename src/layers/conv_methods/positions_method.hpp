@@ -20,22 +20,24 @@ class PositionsMethod : public Stride1Method {
   static bool applies(const ConvProblem& p) { return Stride1Method::applies(p); }
   explicit PositionsMethod(const ConvProblem& p);
   void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) override;
-  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight, Tensor& dbias,
-                Tensor* dx) override;
-  void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) override;
 
  private:
   int fp() const { return weight_t_.shape()[1]; }
-  void transpose_weight(const Tensor& weight);
-  void product_sample(const float* x, float* padded);
-  void forward_sample(const float* x, const float* bias, float* y, float* padded);
-  void pool_sample(const Tensor& bias, float* out);
+  void prepare_weight(const Tensor& weight) override;  // weight_t_ = Wᵀ
+  void product_sample(const float* x, const Tensor& weight, float* padded) override;
+  void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
+  void pool_choice_sample(const Tensor& bias, float* pooled, std::int32_t* choice);
+  void begin_weight_gradient() override;
+  void end_weight_gradient(Tensor& dweight) override;
+  void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
+  void forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded);
 
   std::vector<int> wide_places_;  // (P): each output position's place on the wide grid
   Tensor weight_t_;               // (K, fp): Wᵀ; the extra filter columns stay zero
   Tensor y_t_;                    // (P, fp): one sample's product, filter-minor, without bias
   Tensor dz_t_;                   // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
   Tensor dweight_t_;              // (K, fp): the batch's dWᵀ
+  Tensor bias_t_;                 // (fp): the bias, the extra filters' 0, for the training pool
 };
 
 }  // namespace cnn

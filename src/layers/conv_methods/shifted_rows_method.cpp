@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ops/activation.hpp"
+#include "ops/pool_choice.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
 
@@ -55,26 +56,20 @@ void ShiftedRowsMethod::forward(const Tensor& x, const Tensor& weight, const Ten
     forward_sample(x.data() + s * in_stride, weight, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
 }
 
-void ShiftedRowsMethod::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight,
-                                 Tensor& dweight, Tensor& dbias, Tensor* dx) {
-  const int n = y.shape()[0], f = filters_, k = g_.col_rows();
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  begin_backward(y, dy, weight, dx != nullptr);
-  for (int s = 0; s < n; ++s) {
-    stage_dz_sample(s, y, dy, dbias);
-    // dW += dz_wide rowsᵀ, over the padded sample kept by forward.
-    gemm_nt_rows(f, k, wide_size(g_), wide_dz_.data(), wide_stride(g_), padded_sample(s), row_starts_.data(),
-                 dweight.data(), k);
-    if (dx != nullptr) input_gradient_sample(dx->data() + s * in_stride);
-  }
+// dW += dz_wide rowsᵀ, over the padded sample kept by forward; then dx.
+void ShiftedRowsMethod::backward_staged_sample(int s, Tensor& dweight, float* dx) {
+  const int k = g_.col_rows();
+  gemm_nt_rows(filters_, k, wide_size(g_), wide_dz_.data(), wide_stride(g_), padded_sample(s), row_starts_.data(),
+               dweight.data(), k);
+  if (dx != nullptr) input_gradient_sample(dx);
 }
 
 // Bias, activation and pool of one sample out of wide_, vectorised along a row of the output.
-// With ReLU every value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way maximum
-// does not depend on the order of comparisons: the two rows are combined first (plain contiguous
-// vectors), then neighbouring columns. Without an activation NaN and -0 can occur, so Pool2d's
-// order is kept.
-void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out) {
+// Inference: with ReLU every value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way
+// maximum does not depend on the order of comparisons: the two rows are combined first (plain
+// contiguous vectors), then neighbouring columns. Without an activation NaN and -0 can occur, so
+// Pool2d's order is kept; and in training, whose choices must be Pool2d's first maximum.
+void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* choice) {
   const bool relu = activation_ == Activation::kRelu;
   const int wp = padded_width(g_), wide = wide_size(g_), ph = g_.out_h / 2, pw = g_.out_w / 2;
   float* rows_max = rows_max_.data();  // (2 * pw)
@@ -83,7 +78,10 @@ void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out) {
     for (int i = 0; i < ph; ++i, out += pw) {
       const float* r0 = wide_.data() + static_cast<std::size_t>(o) * wide + 2 * i * wp;
       const float* r1 = r0 + wp;
-      if (relu) {
+      if (choice != nullptr) {
+        max_pool_2x2_choice_row(r0, r1, pw, b, relu, out, choice);
+        choice += pw;
+      } else if (relu) {
         for (int w = 0; w < 2 * pw; ++w) {
           const float a = relu_of(r0[w] + b), c = relu_of(r1[w] + b);
           rows_max[w] = c > a ? c : a;
@@ -94,16 +92,6 @@ void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out) {
           out[j] = max4(r0[2 * j] + b, r0[2 * j + 1] + b, r1[2 * j] + b, r1[2 * j + 1] + b);
       }
     }
-  }
-}
-
-void ShiftedRowsMethod::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) {
-  const int n = x.shape()[0];
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
-  for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride, weight, padded_sample(0));
-    pool_sample(bias, pooled.data() + s * out_stride);
   }
 }
 

@@ -18,14 +18,12 @@ class ShiftedRowsMethod : public Stride1Method {
   static bool applies(const ConvProblem& p) { return Stride1Method::applies(p); }
   explicit ShiftedRowsMethod(const ConvProblem& p);
   void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) override;
-  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight, Tensor& dbias,
-                Tensor* dx) override;
-  void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Tensor& pooled) override;
 
  private:
-  void product_sample(const float* x, const Tensor& weight, float* padded);
+  void product_sample(const float* x, const Tensor& weight, float* padded) override;
+  void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
+  void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
   void forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded);
-  void pool_sample(const Tensor& bias, float* out);
 
   Tensor wide_;      // (F, OH * WP): one sample's product on the wide grid, without bias
   Tensor rows_max_;  // (2 * (OW / 2)): pool_sample's scratch row

@@ -1,7 +1,11 @@
 // The stride-1 methods' shared buffers and backward steps; see stride1_method.hpp.
 #include "layers/conv_methods/stride1_method.hpp"
 
+#include <algorithm>
+
+#include "core/error.hpp"
 #include "ops/activation.hpp"
+#include "ops/pool_choice.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
 #include "ops/vec.hpp"
@@ -87,6 +91,67 @@ void Stride1Method::stage_dz_rows(const float* y, const float* dz, float* dbias)
       }
     }
     // The extra positions are zero, so the whole wide row sums to the sum over the output.
+    dbias[o] += sum_of(wide, ws);
+  }
+}
+
+void Stride1Method::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
+                             Tensor& dbias, Tensor* dx) {
+  const int n = y.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  begin_backward(y, dy, weight, dx != nullptr);
+  begin_weight_gradient();
+  for (int s = 0; s < n; ++s) {
+    stage_dz_sample(s, y, dy, dbias);
+    backward_staged_sample(s, dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
+  }
+  end_weight_gradient(dweight);
+}
+
+void Stride1Method::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode,
+                                           Tensor& pooled, std::int32_t* choice) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
+  const bool train = mode == Mode::kTrain;
+  CNN_CHECK(train == (choice != nullptr), "conv: the fused pool keeps its choices in training, and only there");
+  prepare_weight(weight);
+  // Training keeps every padded sample for backward's dW; inference reuses one.
+  if (train) reserve_padded(n);
+  for (int s = 0; s < n; ++s) {
+    product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
+    pool_sample(bias, pooled.data() + s * out_stride, train ? choice + s * out_stride : nullptr);
+  }
+}
+
+void Stride1Method::backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
+                                            Tensor& dweight, Tensor& dbias, Tensor* dx) {
+  const int n = dpooled.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
+  if (dx != nullptr) order_weight_for_input_gradient(weight);
+  begin_weight_gradient();
+  for (int s = 0; s < n; ++s) {
+    stage_pooled_dz_sample(dpooled.data() + s * out_stride, choice + s * out_stride, dbias);
+    backward_staged_sample(s, dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
+  }
+  end_weight_gradient(dweight);
+}
+
+// Each window's gradient goes to the input it chose, the rest of wide_dz_ is zero: what Pool2d's
+// backward and then ReLU's mask (or no activation) leave there. The sums are those of
+// stage_dz_rows over the same values.
+void Stride1Method::stage_pooled_dz_sample(const float* dpooled, const std::int32_t* choice, Tensor& dbias) {
+  const int ws = wide_stride(g_), wp = padded_width(g_), ph = g_.out_h / 2, pw = g_.out_w / 2;
+  for (int o = 0; o < filters_; ++o) {
+    float* wide = wide_dz_.data() + static_cast<std::size_t>(o) * ws;
+    for (int i = 0; i < ph; ++i, dpooled += pw, choice += pw)
+      unpool_2x2_choice_row(dpooled, choice, pw, wide + 2 * i * wp, wide + (2 * i + 1) * wp);
+    // The positions no window covers stay zero: the wide grid's extra ones (nothing writes them)
+    // and an odd last row or column, which stage_dz_rows may have written.
+    if (g_.out_w % 2 != 0)
+      for (int i = 0; i < 2 * ph; ++i) wide[i * wp + g_.out_w - 1] = 0.0f;
+    if (g_.out_h % 2 != 0) std::fill(wide + (g_.out_h - 1) * wp, wide + g_.out_h * wp, 0.0f);
     dbias[o] += sum_of(wide, ws);
   }
 }

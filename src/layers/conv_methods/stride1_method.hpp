@@ -7,12 +7,23 @@
 //   dz_wide(F x WS) = dz on the wide grid (extra positions zero);  db += Σ dz_wide
 //   dpadded[start(p) + q] += (Wᵀ dz_wide)[p][q];  dx = the image inside dpadded
 //
-// The forward product and dW differ by method (the derived classes).
+// The forward product and dW differ by method (the derived classes); the loops over the batch are
+// written here once, for the plain passes and for the passes fused with a 2x2 max pool.
+//
+// Fused with a following 2x2, stride-2 max pool (Net fuses them in training as at inference), the
+// layer's own output y is never written: forward pools straight out of the product's buffer and
+// records, for every window, which of its four inputs won (ops/pool_choice.hpp); backward puts each
+// pooled gradient back at that input on the wide grid, where the plain passes would have gone
+// through y, Pool2d's dx and the activation's mask. The numbers are those of the plain passes bit
+// for bit (tests/test_conv2d.cpp).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "layers/conv_methods/conv_method.hpp"
+#include "ops/activation.hpp"
+#include "ops/pool_choice.hpp"
 
 namespace cnn {
 
@@ -23,9 +34,31 @@ class Stride1Method : public ConvMethodImpl {
   static bool applies(const ConvProblem& p);
   // With ReLU or no activation: bias, activation and a 2x2 max pool out of the product's buffer.
   bool has_max_pooled_2x2() const override;
+  void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight, Tensor& dbias,
+                Tensor* dx) override;
+  void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
+                              std::int32_t* choice) override;
+  void backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight, Tensor& dweight,
+                               Tensor& dbias, Tensor* dx) override;
 
  protected:
   explicit Stride1Method(const ConvProblem& p);
+
+  // What each method does its own way, called by the loops here:
+  // Before a batch's products: put the weights in the order the method's kernels read.
+  virtual void prepare_weight(const Tensor& /*weight*/) {}
+  // x (C, H, W) padded into `padded`, then the product of one sample into the method's buffer,
+  // without bias or activation.
+  virtual void product_sample(const float* x, const Tensor& weight, float* padded) = 0;
+  // The pooled (F, OH / 2, OW / 2) output of the sample in the product's buffer, bias and activation
+  // included; with `choice` not null also each window's PoolChoice, in the same order.
+  virtual void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) = 0;
+  // Around a batch's dW: start it (zero the method's own buffer) and add it into dweight.
+  virtual void begin_weight_gradient() {}
+  virtual void end_weight_gradient(Tensor& /*dweight*/) {}
+  // Once sample s's dz is on wide_dz_: its dW (from the padded sample kept by forward) and, with
+  // dx not null, its dx (C, H, W).
+  virtual void backward_staged_sample(int s, Tensor& dweight, float* dx) = 0;
 
   // Room for n padded samples in padded_, border zero. It only grows (a new Tensor is
   // zero-filled), so a training step allocates nothing.
@@ -38,6 +71,9 @@ class Stride1Method : public ConvMethodImpl {
   void stage_dz_sample(int s, const Tensor& y, const Tensor& dy, Tensor& dbias);
   // dx (C, H, W) of one sample from wide_dz_ (begin_backward ordered the weights).
   void input_gradient_sample(float* dx);
+  // Sample s's dz onto wide_dz_ from the gradient of its pooled output (F, OH / 2, OW / 2) and the
+  // windows' choices; dbias += its sums.
+  void stage_pooled_dz_sample(const float* dpooled, const std::int32_t* choice, Tensor& dbias);
 
   ConvGeometry g_;
   int filters_ = 0;
@@ -56,6 +92,9 @@ class Stride1Method : public ConvMethodImpl {
   std::vector<int> dx_row_starts_;  // (K): row_starts_ in that order
   Tensor weight_dx_;                // (K, F): Wᵀ with rows in that order
 };
+
+// A product's value with its bias and, if relu, ReLU: what the fused pool compares.
+inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
 
 // The fused pool's four-way maximum in Pool2d's order of comparisons (NaN and -0 included).
 inline float max4(float v00, float v01, float v10, float v11) {
