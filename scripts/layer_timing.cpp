@@ -9,7 +9,8 @@
 // The default batch of 16 is what each of two threads runs at the reference batch size of 32.
 // Data are synthetic (the timing of these layers does not depend on the values' meaning).
 // A conv layer that Net fuses with the 2x2 max pool after it is timed with it, as one row
-// ("conv1+pool1"); --unfused times them one by one, as Net ran them before the fusion.
+// ("conv1+pool1"); --unfused times them one by one, as Net ran them before the fusion. --infer
+// times inference's forward passes instead of a training step (no backward column).
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -42,8 +43,9 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "run config whose model is timed")->check(CLI::ExistingFile);
   app.add_option("--batch", batch, "images per step")->check(CLI::Range(1, 4096));
   app.add_option("--steps", steps, "steps to take the minimum over")->check(CLI::Range(1, 1000000));
-  bool unfused = false;
+  bool unfused = false, infer = false;
   app.add_flag("--unfused", unfused, "time conv and the max pool after it one by one, not fused as Net runs them");
+  app.add_flag("--infer", infer, "time inference's forward passes (Mode::kInfer), not a training step");
   CLI11_PARSE(app, argc, argv);
 
   cnn::set_blas_threads(1);
@@ -53,6 +55,7 @@ int main(int argc, char** argv) {
   cnn::initialize(net->params(), config.model.init, rng);
   net->set_input_gradient(false);  // as in training
 
+  const cnn::Mode mode = infer ? cnn::Mode::kInfer : cnn::Mode::kTrain;
   cnn::Tensor x(net->input_shape().with_batch(batch));
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform();
   cnn::Tensor dlogits(net->output_shape().with_batch(batch));
@@ -70,31 +73,34 @@ int main(int argc, char** argv) {
     const cnn::Tensor* h = &x;
     for (std::size_t i = 0; i < net->layer_count(); ++i) {
       const bool pool_next = !unfused && i + 1 < net->layer_count() && net->layer(i + 1).is_max_pool_2x2();
-      if (const cnn::Tensor* pooled = pool_next ? net->layer(i).forward_max_pooled_2x2(*h, cnn::Mode::kTrain) : nullptr) {
+      if (const cnn::Tensor* pooled = pool_next ? net->layer(i).forward_max_pooled_2x2(*h, mode) : nullptr) {
         rows.push_back({i, true, net->layer_name(i) + "+" + net->layer_name(i + 1)});
         h = pooled;
         ++i;
       } else {
         rows.push_back({i, false, net->layer_name(i)});
-        h = &net->layer(i).forward(*h, cnn::Mode::kTrain);
+        h = &net->layer(i).forward(*h, mode);
       }
     }
   }
 
   constexpr double kNever = std::numeric_limits<double>::infinity();
-  std::vector<double> forward(rows.size(), kNever), backward(rows.size(), kNever);
-  double zero_grad = kNever;
+  std::vector<double> forward(rows.size(), kNever), backward(rows.size(), infer ? 0.0 : kNever);
+  double zero_grad = infer ? 0.0 : kNever;
   for (int step = 0; step < steps; ++step) {
     auto start = Clock::now();
-    net->zero_grad();
-    zero_grad = std::min(zero_grad, seconds_since(start));
+    if (!infer) {
+      net->zero_grad();
+      zero_grad = std::min(zero_grad, seconds_since(start));
+    }
     const cnn::Tensor* h = &x;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       cnn::Layer& layer = net->layer(rows[r].layer);
       start = Clock::now();
-      h = rows[r].fused ? layer.forward_max_pooled_2x2(*h, cnn::Mode::kTrain) : &layer.forward(*h, cnn::Mode::kTrain);
+      h = rows[r].fused ? layer.forward_max_pooled_2x2(*h, mode) : &layer.forward(*h, mode);
       forward[r] = std::min(forward[r], seconds_since(start));
     }
+    if (infer) continue;
     const cnn::Tensor* gradient = &dlogits;
     for (std::size_t r = rows.size(); r-- > 0;) {
       cnn::Layer& layer = net->layer(rows[r].layer);
@@ -107,13 +113,14 @@ int main(int argc, char** argv) {
   double total = zero_grad;
   for (std::size_t r = 0; r < rows.size(); ++r) total += forward[r] + backward[r];
   fmt::print("{:<12} {:>10} {:>12} {:>10}   (microseconds per image; minimum over {} steps of {})\n", "layer", "forward",
-             "backward", "share", steps, batch);
+             infer ? "" : "backward", "share", steps, batch);
   const double per_image = 1e6 / batch;
   for (std::size_t r = 0; r < rows.size(); ++r)
-    fmt::print("{:<12} {:>10.2f} {:>12.2f} {:>9.1f}%\n", rows[r].name, forward[r] * per_image, backward[r] * per_image,
-               100.0 * (forward[r] + backward[r]) / total);
-  fmt::print("{:<12} {:>10.2f} {:>12} {:>9.1f}%\n", "zero_grad", zero_grad * per_image, "", 100.0 * zero_grad / total);
-  fmt::print("{:<12} {:>10.2f} us per image, one thread: {:.0f} images/s before the optimizer and data\n", "total",
-             total * per_image, batch / total);
+    fmt::print("{:<12} {:>10.2f} {:>12} {:>9.1f}%\n", rows[r].name, forward[r] * per_image,
+               infer ? "" : fmt::format("{:.2f}", backward[r] * per_image), 100.0 * (forward[r] + backward[r]) / total);
+  if (!infer)
+    fmt::print("{:<12} {:>10.2f} {:>12} {:>9.1f}%\n", "zero_grad", zero_grad * per_image, "", 100.0 * zero_grad / total);
+  fmt::print("{:<12} {:>10.2f} us per image, one thread: {:.0f} images/s {}\n", "total", total * per_image, batch / total,
+             infer ? "of inference before the data and the softmax" : "before the optimizer and data");
   return 0;
 }

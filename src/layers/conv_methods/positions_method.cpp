@@ -5,7 +5,7 @@
 
 #include "ops/activation.hpp"
 #include "ops/conv_positions.hpp"
-#include "ops/pool_choice.hpp"
+#include "ops/fused_pool.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/transpose.hpp"
 #include "ops/vec.hpp"
@@ -86,31 +86,6 @@ void PositionsMethod::backward_staged_sample(int s, Tensor& /*dweight*/, float* 
   if (dx != nullptr) input_gradient_sample(dx);
 }
 
-// Bias, activation and pool of one sample out of y_t_ (P, fp), filters contiguous, the
-// comparisons in Pool2d's order; with `choice`, vectorised along the filters.
-void PositionsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* choice) {
-  if (choice != nullptr) {
-    pool_choice_sample(bias, out, choice);
-    return;
-  }
-  const bool relu = activation_ == Activation::kRelu;
-  const int f = filters_, fp = this->fp(), ow = g_.out_w;
-  const int ph = g_.out_h / 2, pw = g_.out_w / 2, pooled_plane = ph * pw;
-  for (int i = 0; i < ph; ++i)
-    for (int j = 0; j < pw; ++j) {
-      const float* q00 = y_t_.data() + static_cast<std::size_t>(2 * i * ow + 2 * j) * fp;
-      const float* q01 = q00 + fp;
-      const float* q10 = q00 + static_cast<std::size_t>(ow) * fp;
-      const float* q11 = q10 + fp;
-      float* dst = out + i * pw + j;
-      for (int o = 0; o < f; ++o) {
-        const float b = bias[o];
-        dst[o * pooled_plane] =
-            max4(biased(q00[o], b, relu), biased(q01[o], b, relu), biased(q10[o], b, relu), biased(q11[o], b, relu));
-      }
-    }
-}
-
 namespace {
 
 inline Vec biased_vec(Vec v, Vec b, bool relu) {
@@ -120,10 +95,11 @@ inline Vec biased_vec(Vec v, Vec b, bool relu) {
 
 }  // namespace
 
-// The training pool: each window's four positions are whole rows of y_t_, so a vector of filters
-// is compared at a time (max4_choice's selects, lane by lane); the results go to their filters'
-// planes one lane at a time.
-void PositionsMethod::pool_choice_sample(const Tensor& bias, float* out, std::int32_t* choice) {
+// Bias, activation and pool of one sample out of y_t_ (P, fp), with the windows' choices in
+// training. Each window's four positions are whole rows of y_t_, so a vector of filters is
+// compared at a time, in Pool2d's order (max4_choice's selects, lane by lane); the results go to
+// their filters' planes one lane at a time.
+void PositionsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* choice) {
   const bool relu = activation_ == Activation::kRelu;
   const int f = filters_, fp = this->fp(), ow = g_.out_w;
   const int ph = g_.out_h / 2, pw = g_.out_w / 2, pooled_plane = ph * pw;
@@ -151,12 +127,11 @@ void PositionsMethod::pool_choice_sample(const Tensor& bias, float* out, std::in
         later = bottom_right > v;
         v = later ? bottom_right : v;
         k = later ? VecInt{} + 3 : k;
-        if (relu) k = v > Vec{} ? k : VecInt{} + kPoolNoGradient;
         const int lanes = std::min(kLanes, f - o0);
-        for (int l = 0; l < lanes; ++l) {
-          out[(o0 + l) * pooled_plane + at] = v[l];
-          choice[(o0 + l) * pooled_plane + at] = k[l];
-        }
+        for (int l = 0; l < lanes; ++l) out[(o0 + l) * pooled_plane + at] = v[l];
+        if (choice == nullptr) continue;
+        if (relu) k = v > Vec{} ? k : VecInt{} + kPoolNoGradient;
+        for (int l = 0; l < lanes; ++l) choice[(o0 + l) * pooled_plane + at] = k[l];
       }
     }
 }

@@ -26,7 +26,6 @@ class PositionsMethod : public Stride1Method {
   void prepare_weight(const Tensor& weight) override;  // weight_t_ = Wᵀ
   void product_sample(const float* x, const Tensor& weight, float* padded) override;
   void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
-  void pool_choice_sample(const Tensor& bias, float* pooled, std::int32_t* choice);
   void begin_weight_gradient() override;
   void end_weight_gradient(Tensor& dweight) override;
   void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
@@ -37,7 +36,7 @@ class PositionsMethod : public Stride1Method {
   Tensor y_t_;                    // (P, fp): one sample's product, filter-minor, without bias
   Tensor dz_t_;                   // (P, fp): one sample's dz, filter-minor; the extra columns stay zero
   Tensor dweight_t_;              // (K, fp): the batch's dWᵀ
-  Tensor bias_t_;                 // (fp): the bias, the extra filters' 0, for the training pool
+  Tensor bias_t_;                 // (fp): the bias, the extra filters' 0, for the pool
 };
 
 }  // namespace cnn

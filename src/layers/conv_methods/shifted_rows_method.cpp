@@ -1,10 +1,8 @@
 // ConvMethod::kShiftedRows; formulas in shifted_rows_method.hpp.
 #include "layers/conv_methods/shifted_rows_method.hpp"
 
-#include <algorithm>
-
 #include "ops/activation.hpp"
-#include "ops/pool_choice.hpp"
+#include "ops/fused_pool.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
 
@@ -12,7 +10,6 @@ namespace cnn {
 
 ShiftedRowsMethod::ShiftedRowsMethod(const ConvProblem& p) : Stride1Method(p) {
   wide_ = Tensor(Shape{filters_, wide_size(g_)});
-  rows_max_ = Tensor(Shape{std::max(1, g_.out_w / 2 * 2)});
 }
 
 // x (C, H, W) padded into `padded`, then wide_ = W rows(padded), without bias or activation.
@@ -64,15 +61,11 @@ void ShiftedRowsMethod::backward_staged_sample(int s, Tensor& dweight, float* dx
   if (dx != nullptr) input_gradient_sample(dx);
 }
 
-// Bias, activation and pool of one sample out of wide_, vectorised along a row of the output.
-// Inference: with ReLU every value is +0 or positive (ReLU maps NaN and -0 to +0), so the four-way
-// maximum does not depend on the order of comparisons: the two rows are combined first (plain
-// contiguous vectors), then neighbouring columns. Without an activation NaN and -0 can occur, so
-// Pool2d's order is kept; and in training, whose choices must be Pool2d's first maximum.
+// Bias, activation and pool of one sample out of wide_, a row of windows at a time
+// (ops/fused_pool.hpp), with the windows' choices in training.
 void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* choice) {
   const bool relu = activation_ == Activation::kRelu;
   const int wp = padded_width(g_), wide = wide_size(g_), ph = g_.out_h / 2, pw = g_.out_w / 2;
-  float* rows_max = rows_max_.data();  // (2 * pw)
   for (int o = 0; o < filters_; ++o) {
     const float b = bias[o];
     for (int i = 0; i < ph; ++i, out += pw) {
@@ -81,15 +74,8 @@ void ShiftedRowsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t
       if (choice != nullptr) {
         max_pool_2x2_choice_row(r0, r1, pw, b, relu, out, choice);
         choice += pw;
-      } else if (relu) {
-        for (int w = 0; w < 2 * pw; ++w) {
-          const float a = relu_of(r0[w] + b), c = relu_of(r1[w] + b);
-          rows_max[w] = c > a ? c : a;
-        }
-        for (int j = 0; j < pw; ++j) out[j] = rows_max[2 * j + 1] > rows_max[2 * j] ? rows_max[2 * j + 1] : rows_max[2 * j];
       } else {
-        for (int j = 0; j < pw; ++j)
-          out[j] = max4(r0[2 * j] + b, r0[2 * j + 1] + b, r1[2 * j] + b, r1[2 * j + 1] + b);
+        max_pool_2x2_row(r0, r1, pw, b, relu, out);
       }
     }
   }

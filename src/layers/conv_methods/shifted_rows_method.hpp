@@ -25,8 +25,7 @@ class ShiftedRowsMethod : public Stride1Method {
   void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
   void forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded);
 
-  Tensor wide_;      // (F, OH * WP): one sample's product on the wide grid, without bias
-  Tensor rows_max_;  // (2 * (OW / 2)): pool_sample's scratch row
+  Tensor wide_;  // (F, OH * WP): one sample's product on the wide grid, without bias
 };
 
 }  // namespace cnn

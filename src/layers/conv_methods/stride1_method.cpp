@@ -5,7 +5,7 @@
 
 #include "core/error.hpp"
 #include "ops/activation.hpp"
-#include "ops/pool_choice.hpp"
+#include "ops/fused_pool.hpp"
 #include "ops/shifted_rows.hpp"
 #include "ops/small_gemm.hpp"
 #include "ops/vec.hpp"

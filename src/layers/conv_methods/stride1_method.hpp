@@ -12,7 +12,7 @@
 //
 // Fused with a following 2x2, stride-2 max pool (Net fuses them in training as at inference), the
 // layer's own output y is never written: forward pools straight out of the product's buffer and
-// records, for every window, which of its four inputs won (ops/pool_choice.hpp); backward puts each
+// records, for every window, which of its four inputs won (ops/fused_pool.hpp); backward puts each
 // pooled gradient back at that input on the wide grid, where the plain passes would have gone
 // through y, Pool2d's dx and the activation's mask. The numbers are those of the plain passes bit
 // for bit (tests/test_conv2d.cpp).
@@ -22,8 +22,6 @@
 #include <vector>
 
 #include "layers/conv_methods/conv_method.hpp"
-#include "ops/activation.hpp"
-#include "ops/pool_choice.hpp"
 
 namespace cnn {
 
@@ -51,7 +49,7 @@ class Stride1Method : public ConvMethodImpl {
   // without bias or activation.
   virtual void product_sample(const float* x, const Tensor& weight, float* padded) = 0;
   // The pooled (F, OH / 2, OW / 2) output of the sample in the product's buffer, bias and activation
-  // included; with `choice` not null also each window's PoolChoice, in the same order.
+  // included; with `choice` not null also each window's choice (ops/fused_pool.hpp), in the same order.
   virtual void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) = 0;
   // Around a batch's dW: start it (zero the method's own buffer) and add it into dweight.
   virtual void begin_weight_gradient() {}
@@ -92,16 +90,5 @@ class Stride1Method : public ConvMethodImpl {
   std::vector<int> dx_row_starts_;  // (K): row_starts_ in that order
   Tensor weight_dx_;                // (K, F): Wᵀ with rows in that order
 };
-
-// A product's value with its bias and, if relu, ReLU: what the fused pool compares.
-inline float biased(float v, float b, bool relu) { return relu ? relu_of(v + b) : v + b; }
-
-// The fused pool's four-way maximum in Pool2d's order of comparisons (NaN and -0 included).
-inline float max4(float v00, float v01, float v10, float v11) {
-  float v = v00;
-  v = v01 > v ? v01 : v;
-  v = v10 > v ? v10 : v;
-  return v11 > v ? v11 : v;
-}
 
 }  // namespace cnn

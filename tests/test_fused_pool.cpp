@@ -1,4 +1,4 @@
-// The fused conv-pool kernels of ops/pool_choice.hpp against plain loops over the definition, on
+// The fused conv-pool kernels of ops/fused_pool.hpp against plain loops over the definition, on
 // every row length from 1 to 40 windows (the scalar path, one vector, overlapping last vectors),
 // with and without ReLU, on values that make ties, NaN and -0 frequent; the unpool writes exactly
 // the row pair's 2 pw floats.
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/rng.hpp"
-#include "ops/pool_choice.hpp"
+#include "ops/fused_pool.hpp"
 
 using namespace cnn;
 
@@ -44,7 +44,8 @@ void reference_window(const float in[4], float b, bool relu, float* value, std::
 
 }  // namespace
 
-TEST_CASE("max_pool_2x2_choice_row is Pool2d's first maximum, with its choice, on every row length", "[pool_choice]") {
+TEST_CASE("max_pool_2x2_row and _choice_row are Pool2d's first maximum, with its choice, on every row length",
+          "[fused_pool]") {
   Rng rng(41);
   for (int pw = 1; pw <= 40; ++pw)
     for (bool relu : {false, true}) {
@@ -58,6 +59,8 @@ TEST_CASE("max_pool_2x2_choice_row is Pool2d's first maximum, with its choice, o
       std::vector<float> out(static_cast<std::size_t>(pw) + 1, kUntouched);
       std::vector<std::int32_t> choice(out.size(), -1);
       max_pool_2x2_choice_row(r0.data(), r1.data(), pw, b, relu, out.data(), choice.data());
+      std::vector<float> values_only(out.size(), kUntouched);
+      max_pool_2x2_row(r0.data(), r1.data(), pw, b, relu, values_only.data());
       for (int j = 0; j < pw; ++j) {
         const float window[4] = {r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1]};
         float value;
@@ -65,14 +68,16 @@ TEST_CASE("max_pool_2x2_choice_row is Pool2d's first maximum, with its choice, o
         reference_window(window, b, relu, &value, &expected);
         INFO("window " << j);
         REQUIRE(same_bits(out[j], value));
+        REQUIRE(same_bits(values_only[j], value));
         REQUIRE(choice[j] == expected);
       }
       REQUIRE(same_bits(out[pw], kUntouched));
+      REQUIRE(same_bits(values_only[pw], kUntouched));
       REQUIRE(choice[pw] == -1);
     }
 }
 
-TEST_CASE("unpool_2x2_choice_row puts each gradient at its choice, + 0, zero elsewhere, nothing past the row", "[pool_choice]") {
+TEST_CASE("unpool_2x2_choice_row puts each gradient at its choice, + 0, zero elsewhere, nothing past the row", "[fused_pool]") {
   Rng rng(43);
   for (int pw = 1; pw <= 40; ++pw) {
     INFO("pw=" << pw);

@@ -1,5 +1,5 @@
-// The 2x2 max pool with choices and its inverse; see pool_choice.hpp.
-#include "ops/pool_choice.hpp"
+// The fused 2x2 max pool, with and without choices, and its inverse; see fused_pool.hpp.
+#include "ops/fused_pool.hpp"
 
 #include <cstddef>
 #include <cstring>
@@ -15,7 +15,8 @@ inline Vec8 biased8(Vec8 v, Vec8 b, bool relu) {
   return relu ? (v > Vec8{} ? v : Vec8{}) : v;
 }
 
-// Windows [0, 8) of r0, r1 (16 floats each).
+// Windows [0, 8) of r0, r1 (16 floats each); the choices too where kChoice.
+template <bool kChoice>
 inline void pool_lanes(const float* r0, const float* r1, Vec8 b, bool relu, float* out, std::int32_t* choice) {
   const Vec8 a0 = load8(r0), b0 = load8(r0 + kLanes8), a1 = load8(r1), b1 = load8(r1 + kLanes8);
   const Vec8 top_right = biased8(odd_lanes(a0, b0), b, relu);
@@ -32,9 +33,11 @@ inline void pool_lanes(const float* r0, const float* r1, Vec8 b, bool relu, floa
   later = bottom_right > v;
   v = later ? bottom_right : v;
   k = later ? VecInt8{} + 3 : k;
-  if (relu) k = v > Vec8{} ? k : VecInt8{} + kPoolNoGradient;
   store8(out, v);
-  std::memcpy(choice, &k, sizeof k);
+  if (kChoice) {
+    if (relu) k = v > Vec8{} ? k : VecInt8{} + kPoolNoGradient;
+    std::memcpy(choice, &k, sizeof k);
+  }
 }
 
 // The inverse for windows [0, 8): r0, r1 (16 floats each).
@@ -46,16 +49,16 @@ inline void unpool_lanes(const float* dy, const std::int32_t* choice, float* r0,
   store_interleaved(r1, (k == 2 ? g : zero) + zero, (k == 3 ? g : zero) + zero);
 }
 
-}  // namespace
 
-void max_pool_2x2_choice_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out, std::int32_t* choice) {
+template <bool kChoice>
+void pool_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out, std::int32_t* choice) {
   if (pw >= kLanes8) {
     const Vec8 bias = Vec8{} + b;
     // The last vector ends at the row's end and may overlap the one before (the overlapping
     // windows are written twice with the same values).
     for (int j = 0;; j += kLanes8) {
       if (j > pw - kLanes8) j = pw - kLanes8;
-      pool_lanes(r0 + 2 * j, r1 + 2 * j, bias, relu, out + j, choice + j);
+      pool_lanes<kChoice>(r0 + 2 * j, r1 + 2 * j, bias, relu, out + j, choice + j);
       if (j == pw - kLanes8) break;
     }
     return;
@@ -64,8 +67,20 @@ void max_pool_2x2_choice_row(const float* r0, const float* r1, int pw, float b, 
     const float v = r[w] + b;
     return relu ? (v > 0.0f ? v : 0.0f) : v;
   };
+  std::int32_t ignored;
   for (int j = 0; j < pw; ++j)
-    out[j] = max4_choice(at(r0, 2 * j), at(r0, 2 * j + 1), at(r1, 2 * j), at(r1, 2 * j + 1), relu, choice + j);
+    out[j] = max4_choice(at(r0, 2 * j), at(r0, 2 * j + 1), at(r1, 2 * j), at(r1, 2 * j + 1), relu,
+                         kChoice ? choice + j : &ignored);
+}
+
+}  // namespace
+
+void max_pool_2x2_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out) {
+  pool_row<false>(r0, r1, pw, b, relu, out, nullptr);
+}
+
+void max_pool_2x2_choice_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out, std::int32_t* choice) {
+  pool_row<true>(r0, r1, pw, b, relu, out, choice);
 }
 
 void unpool_2x2_choice_row(const float* dy, const std::int32_t* choice, int pw, float* r0, float* r1) {

@@ -1,7 +1,7 @@
-// A 2x2, stride-2 max pool that remembers which input each window passed on, and its inverse, one
-// row of windows at a time: the kernels of a convolution fused with the max pool after it
-// (layers/conv_methods/stride1_method.hpp). The rows are those of the convolution's product
-// before bias and activation; the pool adds the bias and applies ReLU (or nothing) itself.
+// The 2x2, stride-2 max pool of a convolution fused with it (layers/conv_methods/stride1_method.hpp),
+// one row of windows at a time, over the rows of the convolution's product before bias and
+// activation: the pool adds the bias and applies ReLU (or nothing) itself. In training it also
+// records which input each window passed on, and its inverse puts the gradients back there.
 //
 //   pool    out[j] = max of the window at columns 2j, 2j + 1 of rows r0 and r1, in Pool2d's order
 //           (the first maximum in row-major order wins, NaN as in Pool2d); choice[j] = which one
@@ -22,8 +22,10 @@ namespace cnn {
 // whose maximum is not positive: ReLU's mask stops its gradient).
 constexpr std::int32_t kPoolNoGradient = 4;
 
-// Windows [0, pw) of the row pair r0, r1 (2 pw floats each, read up to r0[2 pw - 1]): out (pw) and
-// choice (pw), with bias b added to every input and then, if relu, ReLU.
+// Windows [0, pw) of the row pair r0, r1 (2 pw floats each, read up to r0[2 pw - 1]): out (pw),
+// with bias b added to every input and then, if relu, ReLU.
+void max_pool_2x2_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out);
+// The same, and each window's choice in choice (pw).
 void max_pool_2x2_choice_row(const float* r0, const float* r1, int pw, float b, bool relu, float* out, std::int32_t* choice);
 
 // The inverse for the same windows: writes r0[0, 2 pw) and r1[0, 2 pw).
