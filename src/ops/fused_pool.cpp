@@ -10,29 +10,13 @@ namespace cnn {
 
 namespace {
 
-inline Vec8 biased8(Vec8 v, Vec8 b, bool relu) {
-  v += b;
-  return relu ? (v > Vec8{} ? v : Vec8{}) : v;
-}
-
 // Windows [0, 8) of r0, r1 (16 floats each); the choices too where kChoice.
 template <bool kChoice>
 inline void pool_lanes(const float* r0, const float* r1, Vec8 b, bool relu, float* out, std::int32_t* choice) {
   const Vec8 a0 = load8(r0), b0 = load8(r0 + kLanes8), a1 = load8(r1), b1 = load8(r1 + kLanes8);
-  const Vec8 top_right = biased8(odd_lanes(a0, b0), b, relu);
-  const Vec8 bottom_left = biased8(even_lanes(a1, b1), b, relu);
-  const Vec8 bottom_right = biased8(odd_lanes(a1, b1), b, relu);
-  Vec8 v = biased8(even_lanes(a0, b0), b, relu);
-  VecInt8 k{};
-  VecInt8 later = top_right > v;
-  v = later ? top_right : v;
-  k = later ? VecInt8{} + 1 : k;
-  later = bottom_left > v;
-  v = later ? bottom_left : v;
-  k = later ? VecInt8{} + 2 : k;
-  later = bottom_right > v;
-  v = later ? bottom_right : v;
-  k = later ? VecInt8{} + 3 : k;
+  VecInt8 k;
+  const Vec8 v = max4_choice_lanes(biased_lanes(even_lanes(a0, b0), b, relu), biased_lanes(odd_lanes(a0, b0), b, relu),
+                                   biased_lanes(even_lanes(a1, b1), b, relu), biased_lanes(odd_lanes(a1, b1), b, relu), &k);
   store8(out, v);
   if (kChoice) {
     if (relu) k = v > Vec8{} ? k : VecInt8{} + kPoolNoGradient;

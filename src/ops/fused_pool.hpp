@@ -31,6 +31,34 @@ void max_pool_2x2_choice_row(const float* r0, const float* r1, int pw, float b, 
 // The inverse for the same windows: writes r0[0, 2 pw) and r1[0, 2 pw).
 void unpool_2x2_choice_row(const float* dy, const std::int32_t* choice, int pw, float* r0, float* r1);
 
+// A vector of products with their bias and, if relu, ReLU (NaN and -0 become +0, as relu_of does):
+// what the fused pool compares.
+template <class V>
+inline V biased_lanes(V v, V b, bool relu) {
+  v += b;
+  return relu ? (v > V{} ? v : V{}) : v;
+}
+
+// Pool2d's first maximum of four vectors of window inputs (GCC vector types), lane by lane, and
+// each lane's choice 0..3 (ReLU's kPoolNoGradient is left to the caller): the core of the row
+// kernels, and of kernels that hold windows along other dimensions (filters, in PositionsMethod).
+template <class V, class VInt>
+inline V max4_choice_lanes(V v00, V v01, V v10, V v11, VInt* choice) {
+  V v = v00;
+  VInt k{};
+  VInt later = v01 > v;
+  v = later ? v01 : v;
+  k = later ? VInt{} + 1 : k;
+  later = v10 > v;
+  v = later ? v10 : v;
+  k = later ? VInt{} + 2 : k;
+  later = v11 > v;
+  v = later ? v11 : v;
+  k = later ? VInt{} + 3 : k;
+  *choice = k;
+  return v;
+}
+
 // One window's value and choice (the scalar form of the row kernel, for a layout of its own).
 inline float max4_choice(float v00, float v01, float v10, float v11, bool relu, std::int32_t* choice) {
   float v = v00;

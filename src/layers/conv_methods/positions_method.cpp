@@ -86,15 +86,6 @@ void PositionsMethod::backward_staged_sample(int s, Tensor& /*dweight*/, float* 
   if (dx != nullptr) input_gradient_sample(dx);
 }
 
-namespace {
-
-inline Vec biased_vec(Vec v, Vec b, bool relu) {
-  v += b;
-  return relu ? (v > Vec{} ? v : Vec{}) : v;
-}
-
-}  // namespace
-
 // Bias, activation and pool of one sample out of y_t_ (P, fp), with the windows' choices in
 // training. Each window's four positions are whole rows of y_t_, so a vector of filters is
 // compared at a time, in Pool2d's order (max4_choice's selects, lane by lane); the results go to
@@ -113,20 +104,9 @@ void PositionsMethod::pool_sample(const Tensor& bias, float* out, std::int32_t* 
       const int at = i * pw + j;
       for (int o0 = 0; o0 < f; o0 += kLanes) {
         const Vec b = load(bias_t_.data() + o0);
-        const Vec top_right = biased_vec(load(q01 + o0), b, relu);
-        const Vec bottom_left = biased_vec(load(q10 + o0), b, relu);
-        const Vec bottom_right = biased_vec(load(q11 + o0), b, relu);
-        Vec v = biased_vec(load(q00 + o0), b, relu);
-        VecInt k{};
-        VecInt later = top_right > v;
-        v = later ? top_right : v;
-        k = later ? VecInt{} + 1 : k;
-        later = bottom_left > v;
-        v = later ? bottom_left : v;
-        k = later ? VecInt{} + 2 : k;
-        later = bottom_right > v;
-        v = later ? bottom_right : v;
-        k = later ? VecInt{} + 3 : k;
+        VecInt k;
+        const Vec v = max4_choice_lanes(biased_lanes(load(q00 + o0), b, relu), biased_lanes(load(q01 + o0), b, relu),
+                                        biased_lanes(load(q10 + o0), b, relu), biased_lanes(load(q11 + o0), b, relu), &k);
         const int lanes = std::min(kLanes, f - o0);
         for (int l = 0; l < lanes; ++l) out[(o0 + l) * pooled_plane + at] = v[l];
         if (choice == nullptr) continue;
