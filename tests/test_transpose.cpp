@@ -1,7 +1,7 @@
-// The small row and block kernels of the conv backward pass against plain loops: transpose_block
-// on shapes that exercise whole tiles, overlapping last tiles and element-wise rows, and
-// relu_backward_row on every length around the vector width, with values that tell a mask from a
-// multiplication (NaN, infinities, negative zero).
+// The small row and block kernels of the conv passes against plain loops: transpose_block on
+// shapes that exercise whole tiles, overlapping last tiles and element-wise rows, and
+// relu_backward_row and copy_row on every length around the vector width, with values that tell a
+// mask from a multiplication (NaN, infinities, negative zero).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "core/rng.hpp"
 #include "ops/activation.hpp"
 #include "ops/transpose.hpp"
+#include "ops/vec.hpp"
 
 using namespace cnn;
 
@@ -62,5 +63,25 @@ TEST_CASE("relu_backward_row is activation_backward's ReLU, bit for bit, on ever
       REQUIRE(same_bits(got[static_cast<std::size_t>(i)], expected[static_cast<std::size_t>(i)]));
     }
     REQUIRE(got[static_cast<std::size_t>(n)] == kUntouched);
+  }
+}
+
+TEST_CASE("copy_row copies every short length exactly and writes nothing else", "[transpose]") {
+  // Lengths around both vector widths (the overlapping last vector, the 8-float step of a 16-lane
+  // build, the scalar loop), NaN and -0 copied as bits.
+  Rng rng(53);
+  for (int n = 0; n <= 40; ++n) {
+    std::vector<float> src(static_cast<std::size_t>(n));
+    for (float& v : src) v = rng.uniform(-1, 1);
+    if (n > 2) {
+      src[1] = std::numeric_limits<float>::quiet_NaN();
+      src[2] = -0.0f;
+    }
+    std::vector<float> dst(static_cast<std::size_t>(n) + 2, kUntouched);
+    copy_row(src.data(), n, dst.data() + 1);
+    INFO("n=" << n);
+    REQUIRE(same_bits(dst[0], kUntouched));
+    for (int i = 0; i < n; ++i) REQUIRE(same_bits(dst[static_cast<std::size_t>(i) + 1], src[static_cast<std::size_t>(i)]));
+    REQUIRE(same_bits(dst[static_cast<std::size_t>(n) + 1], kUntouched));
   }
 }

@@ -93,11 +93,19 @@ inline void store_interleaved(float* dst, Vec8 even, Vec8 odd) {
 }
 
 // dst[0..n) = src[0..n) for the short rows of a padded image (10-30 floats), where a call to
-// memmove costs more than the copy.
+// memmove costs more than the copy; src and dst must not overlap. Whole vectors, the last one
+// overlapping the one before, not a scalar tail (up to 7 or 15 dependent loads and stores a row:
+// LeNet's rows of 28 and 14 are not multiples of 8 or 16).
 inline void copy_row(const float* src, int n, float* dst) {
-  int i = 0;
-  for (; i + kLanes <= n; i += kLanes) store(dst + i, load(src + i));
-  for (; i < n; ++i) dst[i] = src[i];
+  if (n >= kLanes) {
+    for (int i = 0; i + kLanes <= n; i += kLanes) store(dst + i, load(src + i));
+    if (n % kLanes != 0) store(dst + n - kLanes, load(src + n - kLanes));
+  } else if (kLanes > kLanes8 && n >= kLanes8) {
+    store8(dst, load8(src));
+    store8(dst + n - kLanes8, load8(src + n - kLanes8));
+  } else {
+    for (int i = 0; i < n; ++i) dst[i] = src[i];
+  }
 }
 
 // Σ x[0..n): four vectors of partial sums, then the lanes. A plain loop is one dependent chain of
