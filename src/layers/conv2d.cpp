@@ -116,7 +116,6 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
   const bool train = mode == Mode::kTrain;
-  x_ = &x;
   backward_ready_ = false;
   pooled_backward_ready_ = train;
   pooled_.resize(Shape{n, config_.filters, geom_.out_h / 2, geom_.out_w / 2});
@@ -126,7 +125,7 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
 }
 
 const Tensor& Conv2d::backward_max_pooled_2x2(const Tensor& dpooled) {
-  CNN_CHECK(x_ != nullptr && pooled_backward_ready_, "conv: the pooled backward needs a pooled forward in training mode first");
+  CNN_CHECK(pooled_backward_ready_, "conv: the pooled backward needs a pooled forward in training mode first");
   CNN_CHECK(dpooled.shape() == pooled_.shape(), "conv: gradient {} does not match the pooled output {}",
             dpooled.shape().str(), pooled_.shape().str());
   dx_.resize(Shape{pooled_.shape()[0], geom_.channels, geom_.height, geom_.width});

@@ -36,13 +36,11 @@ void PositionsMethod::product_sample(const float* x, const Tensor& /*weight*/, f
   conv_forward_positions(g_, row_starts_.data(), wide_places_.data(), padded, weight_t_.data(), fp(), y_t_.data());
 }
 
-// y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the padded sample stays
-// in `padded` for backward. ReLU (LeNet's case) is applied with the bias, the other activations
-// after it, while the sample's output is still in cache.
-void PositionsMethod::forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded) {
+// y (F, OH, OW) out of y_t_, transposed back to NCHW. ReLU (LeNet's case) is applied with the
+// bias, the other activations after it, while the sample's output is still in cache.
+void PositionsMethod::output_sample(const float* bias, float* y) {
   const int f = filters_, p = g_.col_cols();
   const bool relu = activation_ == Activation::kRelu;
-  product_sample(x, weight, padded);
   transpose_block(y_t_.data(), fp(), p, f, y, p);
   for (int o = 0; o < f; ++o) {
     const float b = bias[o];
@@ -54,18 +52,6 @@ void PositionsMethod::forward_sample(const float* x, const Tensor& weight, const
     }
   }
   if (!relu) activation_forward(activation_, y, static_cast<std::size_t>(f) * p);
-}
-
-void PositionsMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
-  const int n = x.shape()[0];
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
-  prepare_weight(weight);
-  // Training keeps every padded sample for backward's dW; inference reuses one.
-  const bool train = mode == Mode::kTrain;
-  if (train) reserve_padded(n);
-  for (int s = 0; s < n; ++s)
-    forward_sample(x.data() + s * in_stride, weight, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
 }
 
 void PositionsMethod::begin_weight_gradient() { dweight_t_.fill(0.0f); }

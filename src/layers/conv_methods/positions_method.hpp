@@ -19,17 +19,16 @@ class PositionsMethod : public Stride1Method {
  public:
   static bool applies(const ConvProblem& p) { return Stride1Method::applies(p); }
   explicit PositionsMethod(const ConvProblem& p);
-  void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) override;
 
  private:
   int fp() const { return weight_t_.shape()[1]; }
   void prepare_weight(const Tensor& weight) override;  // weight_t_ = Wᵀ
   void product_sample(const float* x, const Tensor& weight, float* padded) override;
+  void output_sample(const float* bias, float* y) override;
   void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
   void begin_weight_gradient() override;
   void end_weight_gradient(Tensor& dweight) override;
   void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
-  void forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded);
 
   std::vector<int> wide_places_;  // (P): each output position's place on the wide grid
   Tensor weight_t_;               // (K, fp): Wᵀ; the extra filter columns stay zero

@@ -19,14 +19,12 @@ void ShiftedRowsMethod::product_sample(const float* x, const Tensor& weight, flo
   gemm_nn_rows(f, wide, k, weight.data(), k, padded, row_starts_.data(), wide_.data(), wide, false);
 }
 
-// y (F, OH, OW) of one sample x (C, H, W), bias and activation included; the padded sample stays
-// in `padded` for backward. The result is copied into y anyway: ReLU (LeNet's case) is applied in
+// y (F, OH, OW) out of wide_: the grid's first OW of every WP. ReLU (LeNet's case) is applied in
 // that copy, the other activations after it, while the sample's output is still in cache.
-void ShiftedRowsMethod::forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded) {
+void ShiftedRowsMethod::output_sample(const float* bias, float* y) {
   const int f = filters_, p = g_.col_cols();
   const int wp = padded_width(g_), wide = wide_size(g_);
   const bool relu = activation_ == Activation::kRelu;
-  product_sample(x, weight, padded);
   for (int o = 0; o < f; ++o) {
     const float b = bias[o];
     for (int oh = 0; oh < g_.out_h; ++oh) {
@@ -40,17 +38,6 @@ void ShiftedRowsMethod::forward_sample(const float* x, const Tensor& weight, con
     }
   }
   if (!relu) activation_forward(activation_, y, static_cast<std::size_t>(f) * p);
-}
-
-void ShiftedRowsMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
-  const int n = x.shape()[0];
-  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
-  const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
-  // Training keeps every padded sample for backward's dW; inference reuses one.
-  const bool train = mode == Mode::kTrain;
-  if (train) reserve_padded(n);
-  for (int s = 0; s < n; ++s)
-    forward_sample(x.data() + s * in_stride, weight, bias.data(), y.data() + s * out_stride, padded_sample(train ? s : 0));
 }
 
 // dW += dz_wide rowsᵀ, over the padded sample kept by forward; then dx.

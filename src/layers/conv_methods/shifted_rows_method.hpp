@@ -17,13 +17,12 @@ class ShiftedRowsMethod : public Stride1Method {
  public:
   static bool applies(const ConvProblem& p) { return Stride1Method::applies(p); }
   explicit ShiftedRowsMethod(const ConvProblem& p);
-  void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) override;
 
  private:
   void product_sample(const float* x, const Tensor& weight, float* padded) override;
+  void output_sample(const float* bias, float* y) override;
   void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
   void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
-  void forward_sample(const float* x, const Tensor& weight, const float* bias, float* y, float* padded);
 
   Tensor wide_;  // (F, OH * WP): one sample's product on the wide grid, without bias
 };

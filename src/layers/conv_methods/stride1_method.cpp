@@ -95,6 +95,20 @@ void Stride1Method::stage_dz_rows(const float* y, const float* dz, float* dbias)
   }
 }
 
+void Stride1Method::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
+  const int n = x.shape()[0];
+  const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
+  const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
+  const bool train = mode == Mode::kTrain;
+  prepare_weight(weight);
+  // Training keeps every padded sample for backward's dW; inference reuses one.
+  if (train) reserve_padded(n);
+  for (int s = 0; s < n; ++s) {
+    product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
+    output_sample(bias.data(), y.data() + s * out_stride);
+  }
+}
+
 void Stride1Method::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
                              Tensor& dbias, Tensor* dx) {
   const int n = y.shape()[0];

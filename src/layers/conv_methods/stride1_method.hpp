@@ -32,6 +32,7 @@ class Stride1Method : public ConvMethodImpl {
   static bool applies(const ConvProblem& p);
   // With ReLU or no activation: bias, activation and a 2x2 max pool out of the product's buffer.
   bool has_max_pooled_2x2() const override;
+  void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) override;
   void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight, Tensor& dbias,
                 Tensor* dx) override;
   void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
@@ -48,6 +49,8 @@ class Stride1Method : public ConvMethodImpl {
   // x (C, H, W) padded into `padded`, then the product of one sample into the method's buffer,
   // without bias or activation.
   virtual void product_sample(const float* x, const Tensor& weight, float* padded) = 0;
+  // y (F, OH, OW) of the sample in the product's buffer, bias and activation included.
+  virtual void output_sample(const float* bias, float* y) = 0;
   // The pooled (F, OH / 2, OW / 2) output of the sample in the product's buffer, bias and activation
   // included; with `choice` not null also each window's choice (ops/fused_pool.hpp), in the same order.
   virtual void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) = 0;
