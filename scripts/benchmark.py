@@ -406,7 +406,7 @@ def main():
 
     cores = os.cpu_count() or 1
     samples = {}  # (system, metric) -> list of values
-    # The machine, the build's vector width and the BLAS kernels (issue 18): a table is only
+    # The machine, the build's vector width and the BLAS kernels (`cnn --version -v`): a table is only
     # comparable with another from the same instruction set.
     machine = run_child([args.cnn, "--version", "-v"])[0].strip()
     print(machine, file=sys.stderr)

@@ -24,7 +24,7 @@ bash scripts/install_node_packages.sh
 export CNN_REQUIRE_BROWSER=1  # here the browser check must run, not skip
 ctest --test-dir build --output-on-failure -j "$JOBS"
 
-# The other vector width (AVX2 / AVX-512 kernels), issue 18: scripts/test_widths.sh.
+# The other vector width (AVX2 / AVX-512 kernels): scripts/test_widths.sh.
 if [ "${CNN_SKIP_WIDTHS:-0}" != "1" ]; then
   bash scripts/test_widths.sh
 fi

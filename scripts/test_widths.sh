@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernels at the other vector width (issue 18): every test of cnn_tests, with its gradient
+# The kernels at the other vector width (AVX2 or AVX-512): every test of cnn_tests, with its gradient
 # checks and reference comparisons, on a build whose vectors differ from the main build's.
 #  - On a CPU with AVX-512 the main build (-march=native) has 16-float vectors: this builds
 #    -march=x86-64-v3 (AVX2, 8 floats) in build-v3 and runs the tests there.

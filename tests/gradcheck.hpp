@@ -1,4 +1,4 @@
-// Central-difference gradient checking for layers and whole networks (STYLE.md, Tests).
+// Central-difference gradient checking for layers and whole networks (docs/conventions.md, "Tests").
 //
 // The scalar is f = Σ y · r for a fixed random r, summed in double, so df/dy = r and the
 // layer's backward(r) must equal the numeric derivative (f(x + e) - f(x - e)) / 2e for every

@@ -1,6 +1,7 @@
-// End-to-end tests of bad input the command line meets (SPEC.md section 6), each with its exit
-// code and message: images that do not fit the model's input, a gzip file with bytes after its
-// stream, a FIFO given as a data file; and the logging flags on either side of the command.
+// End-to-end tests of bad input the command line meets (docs/behaviour.md, "Untrusted input"),
+// each with its exit code and message: images that do not fit the model's input, a gzip file with
+// bytes after its stream, a FIFO given as a data file; and the logging flags on either side of the
+// command.
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 

@@ -1,7 +1,7 @@
-// Hostile config files (SPEC.md section 6): a device or FIFO as the config path, files past the
-// 1 MiB limit, explicit YAML tags, alias bombs and cycles, deep nesting, huge numbers and very long
-// keys. Each is refused with exit code 2 and a message naming the file, the line and the key path,
-// without hanging, overflowing the stack or reading without end.
+// Hostile config files (docs/behaviour.md, "Untrusted input"): a device or FIFO as the config
+// path, files past the 1 MiB limit, explicit YAML tags, alias bombs and cycles, deep nesting, huge
+// numbers and very long keys. Each is refused with exit code 2 and a message naming the file, the
+// line and the key path, without hanging, overflowing the stack or reading without end.
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 

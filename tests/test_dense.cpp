@@ -28,7 +28,7 @@ TEST_CASE("dense golden values computed by hand", "[dense]") {
   CHECK(y[3] == -3.5f);  // -2-1 - 0.5
 }
 
-TEST_CASE("dense sgemm path matches the naive loop on random shapes", "[dense]") {
+TEST_CASE("dense forward (cnn's own kernels, ops/small_gemm) matches the naive loop on random shapes", "[dense]") {
   Rng rng(31);
   for (int trial = 0; trial < 20; ++trial) {
     const int n = 1 + static_cast<int>(rng.uniform_int(9)), d = 1 + static_cast<int>(rng.uniform_int(40));

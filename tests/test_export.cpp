@@ -116,7 +116,7 @@ TEST_CASE("export of bad input fails clearly and writes nothing", "[export]") {
 
 TEST_CASE("cnn hands export to cnn-onnx and links no ONNX itself; without cnn-onnx beside it, a clear error",
           "[export]") {
-  // ONNX and protobuf cost every start 3 ms and 5 MiB (issue 18): only cnn-onnx links them.
+  // ONNX and protobuf would cost every start 3 ms and 5 MiB: only cnn-onnx links them.
   const RunResult libraries = run_shell("ldd " CNN_EXE);
   REQUIRE(libraries.exit_code == 0);
   CHECK(libraries.out.find("libonnx") == std::string::npos);

@@ -8,9 +8,11 @@
 
 #include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "core/rng.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
 #include "net/builder.hpp"
+#include "net/initializer.hpp"
 #include "train/checkpoint.hpp"
 
 using namespace cnn;

@@ -1,4 +1,4 @@
-// The modern layers in whole networks: the issue's config syntax, model-file round trips,
+// The modern layers in whole networks: their config syntax, model-file round trips,
 // a whole-network gradient check of conv-BN-ReLU-dropout-GAP, inference that is independent of
 // the batch, and end to end: 2 threads against 1 thread and reruns, checkpoint round trip, exact
 // resume, and eval on a model with batch norm and dropout.
@@ -25,7 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The issue's example, verbatim in its layer lines.
+// A modern small CNN in the config syntax users write, every modern layer kind in it: conv-BN-ReLU,
+// a same-padded overlapping max pool, dropout, global average pooling, batch norm after a dense
+// layer, leaky ReLU: the config these layer kinds were first specified with, hence its name.
 const std::string kIssueConfig = R"(model:
   input: [1, 28, 28]
   layers:
@@ -52,7 +54,7 @@ std::string with_layer(const std::string& layer) {
 
 }  // namespace
 
-TEST_CASE("the issue's config syntax builds; the layers are named and round-trip through the model file's JSON", "[modern][config]") {
+TEST_CASE("the modern layers' config syntax builds; the layers are named and round-trip through the model file's JSON", "[modern][config]") {
   const RunConfig c = parse_config(kIssueConfig, "issue.cfg");
   auto net = build_net(c.model);
   CHECK(net->output_shape() == Shape{10});
@@ -111,7 +113,7 @@ TEST_CASE("bad options of the new layers are refused with the key and its range"
 }
 
 TEST_CASE("a conv-BN-ReLU-dropout-GAP network passes the whole-network gradient check in training mode", "[modern][gradcheck]") {
-  // No fused activation on the convs: the separate relu / leaky_relu layers, as the issue's blocks.
+  // No fused activation on the convs: the separate relu / leaky_relu layers, as in conv-BN-ReLU blocks.
   const ModelSpec spec = parse_config(R"(model:
   input: [2, 7, 6]
   layers:

@@ -1,4 +1,4 @@
-// Tests of the recorded run settings (io/config.hpp settings_to_json / parse_settings): every
+// Tests of the recorded run settings (config/config.hpp settings_to_json / parse_settings): every
 // optimizer and schedule round-trips exactly, floats included, and hostile settings in a model
 // file are refused with a message naming the key.
 #include <catch2/catch.hpp>

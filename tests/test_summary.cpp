@@ -1,4 +1,4 @@
-// `cnn summary` on configs and model files: the LeNet-5 totals (61,706 parameters, 416,520
+// `cnn summary` on configs and model files: LeNet-5's totals (61,706 parameters, 416,520
 // multiply-accumulates per image), per-layer MACs from their definition, the legacy model file,
 // and bad input.
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // `cnn export MODEL.bin -o MODEL.onnx [--probabilities]`: the model as an ONNX file that
-// onnxruntime, OpenCV's DNN module and other runtimes run (export/onnx_export.hpp has the graph).
+// onnxruntime, OpenCV's DNN module and other runtimes run (onnx/onnx_export.hpp has the graph).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,5 +1,6 @@
-// The config reader: a YAML file (yaml-cpp) with a closed schema, SPEC.md section 3, into the
-// RunConfig of train/run_config.hpp. It sits above everything it configures (docs/architecture.md).
+// The config reader: a YAML file (yaml-cpp) with a closed schema (docs/behaviour.md, "The config
+// file") into the RunConfig of train/run_config.hpp. It sits above everything it configures
+// (docs/architecture.md).
 //
 //   data:   {dir: data/mnist, validation: 5000, format: idx | cifar10 | folder, transpose: false,
 //            class_names: [..] | FILE, normalize: auto | {mean: [..], std: [..]}, skip_bad_images: false}

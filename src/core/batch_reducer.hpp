@@ -13,7 +13,7 @@
 // they are: that is the same as a reducer with one participant.
 //
 // Implementations: ThreadBatchReducers (core/thread_batch_reducer.hpp) joins the replicas of one
-// process at a barrier. A cross-process stage (MPI_Allreduce over ranks, the scale-out issue) plugs
+// process at a barrier. A cross-process stage (the sum over MPI ranks, docs/distributed.md) plugs
 // in there as its `outer` reducer: member 0 calls it on the process's total between the two
 // barriers, so the layers stay unchanged.
 #pragma once

@@ -7,7 +7,7 @@ enum class ExitCode : int {
   kOk = 0,
   kInternal = 1,      // a bug: an invariant of cnn itself did not hold
   kUsage = 2,         // bad command line or config file
-  kData = 3,          // bad or missing dataset (IDX files)
+  kData = 3,          // bad or missing dataset (IDX, CIFAR-10, image folder, class names)
   kModel = 4,         // bad or missing model file / checkpoint
   kIo = 5,            // a file or folder could not be read or written (images, output folder)
   kDiverged = 6,      // training produced a NaN or infinite loss or weight

@@ -14,11 +14,17 @@
 // any that applies), all bit-identical (the same comparisons in the same order, NaN and -0
 // included):
 //   generic         window loops for any window and stride; backward scatters into a zeroed dx
-//   max2x2_windows  2x2 stride-2 max, window by window (rows of fewer than 8 outputs: pool2's 5);
-//                   backward as generic
-//   max2x2_vectors  2x2 stride-2 max, 8 windows at a time along a row (rows of at least 8 outputs:
-//                   pool1's 14, on every instruction set); backward writes whole rows of dx
+//   max2x2_windows  2x2 stride-2 max, window by window (rows of fewer than 8 outputs, such as a
+//                   10x10 map's 5); backward as generic
+//   max2x2_vectors  2x2 stride-2 max, 8 windows at a time along a row (rows of at least 8 outputs,
+//                   such as a 28x28 map's 14, on every instruction set); backward writes whole rows
+//                   of dx
 // At inference both 2x2 methods take the maximum without the argmax.
+// An unpadded 2x2 stride-2 max pool right after a conv that runs a stride-1 method with ReLU or no
+// activation (LeNet-5's two pools) does not run here: Net::forward lets the conv compute the pooled
+// output itself, in training and at inference (layers/conv_methods/stride1_method.hpp,
+// ops/fused_pool.hpp). These methods serve the other pools: after a batch norm or activation layer,
+// after a conv with another activation or stride, and `layer_timing --unfused`.
 #pragma once
 
 #include <cstdint>

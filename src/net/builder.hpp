@@ -1,10 +1,10 @@
-// Builds a Net from a ModelSpec through an explicit table of layer kinds, sets it up for the
-// spec's input shape, and (optionally) initialises its weights.
+// Builds a Net from a ModelSpec through the explicit table of layer kinds (net/layer_registry.cpp)
+// and sets it up for the spec's input shape. It leaves the weights to its caller: the trainer draws
+// them (net/initializer.hpp), loading a model file or importing an ONNX graph copies tensors in.
 #pragma once
 
 #include <memory>
 
-#include "core/rng.hpp"
 #include "net/model_spec.hpp"
 #include "net/net.hpp"
 

@@ -40,7 +40,7 @@ nlohmann::json to_json(const ModelSpec& spec);
 // Throws cnn::Error(kModel) naming the field when the JSON is not a valid architecture.
 ModelSpec model_spec_from_json(const nlohmann::json& json);
 
-// LeNet-5 in its modern form (SPEC.md section 1): 61,706 parameters for a 1x28x28 input.
+// LeNet-5 in its modern form (docs/behaviour.md, "LeNet-5"): 61,706 parameters for a 1x28x28 input.
 ModelSpec lenet5_spec();
 
 }  // namespace cnn

@@ -26,7 +26,7 @@ namespace cnn {
 class ReplicaSet {
  public:
   // threads >= 1; sets OpenBLAS to one thread (the team is the parallelism). `across_processes`
-  // (may be null) combines the whole-batch sums with other processes (the scale-out issue).
+  // (may be null) combines the whole-batch sums with other processes (MPI ranks: docs/distributed.md).
   ReplicaSet(Net& master, const ModelSpec& spec, int threads, BatchReducer* across_processes = nullptr);
   ~ReplicaSet();
 

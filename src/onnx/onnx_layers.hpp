@@ -5,18 +5,17 @@
 //
 //   conv         Conv (explicit pads [top, left, bottom, right]: TensorFlow's `same` is
 //                asymmetric for even kernels and strides > 1), then the activation
-//   pool         MaxPool / AveragePool (valid: no pads)
+//   pool         MaxPool / AveragePool with explicit pads (zeros for valid, TensorFlow's for
+//                `same`); AveragePool with count_include_pad 0 (the real elements only)
 //   dense        Flatten (when its input is not flat yet), Gemm (transB = 1), then the activation
 //   flatten      Flatten (axis 1)
 //   relu, tanh, sigmoid   Relu, Tanh, Sigmoid
 //   scaled_tanh  Mul(2/3), Tanh, Mul(1.7159): the constants cnn computes with
-// and, for the layers of the modern-layers issue (written against that branch's option and tensor
-// names; exercised once it is merged):
+//   leaky_relu   LeakyRelu (alpha = slope)
 //   batch_norm   BatchNormalization (inference form: gamma, beta, running mean and variance, eps)
 //   dropout      Identity (inverted dropout is the identity at inference)
 //   global_avg_pool  GlobalAveragePool, then Flatten: cnn's output is (N, C)
-//   leaky_relu   LeakyRelu (alpha = slope)
-//   pool         with `padding: same`: explicit pads, count_include_pad 0 for avg
+// tests/onnx_clients/check_clients.py runs every kind in onnxruntime and OpenCV.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -43,7 +43,7 @@ class ConvMethodImpl {
   virtual bool has_max_pooled_2x2() const { return false; }
   // Where has_max_pooled_2x2: pooled (N, F, OH / 2, OW / 2), already sized, = forward's y through
   // a 2x2, stride-2 max pool, bit for bit, in one pass per sample out of the product's own buffer;
-  // y itself is not written. In Mode::kTrain `choice` (one byte per pooled element) receives each
+  // y itself is not written. In Mode::kTrain `choice` (one int32 per pooled element) receives each
   // window's choice (ops/fused_pool.hpp) and the method keeps what backward_max_pooled_2x2
   // needs, as forward does for backward; in Mode::kInfer choice is null. Elsewhere it throws.
   virtual void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
