@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that src/ folders include each other downward only (STYLE.md):
+# Checks that src/ folders include each other downward only (docs/architecture.md, "Folders"):
 #   core <- ops, io, dist <- layers <- net <- train <- config, onnx <- report <- cli <- main.cpp
 # A file may include headers of its own folder and of folders of a lower rank; anything else (an
 # include upward or sideways, and so any cycle between folders) is printed and fails the check.

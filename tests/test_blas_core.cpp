@@ -74,7 +74,8 @@ TEST_CASE("OpenBLAS core names map to their instruction sets", "[blas_core]") {
 }
 
 TEST_CASE("better_openblas_core asks for newer kernels only where OpenBLAS chose older ones", "[blas_core]") {
-  // The machine: an AVX-512 Xeon that OpenBLAS 0.3.21 served with Prescott's kernels.
+  // The case that motivated the relaunch: an AVX-512 Xeon that Debian's OpenBLAS 0.3.21 served
+  // with Prescott's (SSE3) kernels, 10x slower.
   CHECK(better_openblas_core(cpu_with(IsaLevel::kV4), "Prescott") == "SkylakeX");
   CHECK(better_openblas_core(cpu_with(IsaLevel::kV4), "Haswell") == "SkylakeX");
   CHECK(better_openblas_core(cpu_with(IsaLevel::kV3), "Prescott") == "Haswell");

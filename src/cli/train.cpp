@@ -4,7 +4,7 @@
 // the data and output paths, and claims a run folder that holds no other run
 // (train/run_folder.hpp). `--resume FILE` alone continues the run recorded in FILE, in FILE's own
 // folder, with the settings saved in it; overrides given with it either apply, with a log line
-// saying what changes, or are refused when they cannot (train/resume_plan.hpp).
+// saying what changes, or are refused when they cannot (cli/resume_plan.hpp).
 #include "cli/train.hpp"
 
 #include <spdlog/spdlog.h>

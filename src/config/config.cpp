@@ -1,8 +1,8 @@
 // Config reader: yaml-cpp plus a closed-schema walk that names file, line and key on any error.
 //
-// The file is untrusted (SPEC.md section 6): only a regular file of at most 1 MiB is read; YAML
-// nesting past yaml-cpp's depth guard, explicit tags and alias trees of more than kMaxNodes nodes
-// are refused before the schema walk.
+// The file is untrusted (docs/behaviour.md, "Untrusted input"): only a regular file of at most
+// 1 MiB is read; YAML nesting past yaml-cpp's depth guard, explicit tags and alias trees of more
+// than kMaxNodes nodes are refused before the schema walk.
 #include "config/config.hpp"
 
 #include <fcntl.h>

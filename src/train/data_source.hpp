@@ -1,4 +1,4 @@
-// Where a run's images come from (config `data.format`, SPEC.md section 4) and what the model
+// Where a run's images come from (config `data.format`, docs/behaviour.md) and what the model
 // file records about them: the one place that turns a DataConfig into a Dataset and a
 // DataDescription (io/data_description.hpp), for train, and a model's description back into its
 // test set, for eval.

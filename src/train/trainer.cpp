@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
 #include "io/atomic_file.hpp"
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"

@@ -50,7 +50,7 @@ class TrainingObserver {
 
 struct TrainRequest {
   RunConfig config;                  // after command-line overrides; `output` is the claimed run folder
-  nlohmann::json settings;           // what checkpoints record (io/config.hpp settings_to_json)
+  nlohmann::json settings;           // what checkpoints record (config/config.hpp settings_to_json)
   const LoadedModel* resume = nullptr;  // continue exactly from this checkpoint
   std::string resume_path;              // its path, for messages
   const LoadedModel* init = nullptr;    // start from these weights with a fresh optimizer

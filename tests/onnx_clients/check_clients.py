@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""ONNX export proven in clients cnn did not write (issue 16), run by ctest as `onnx_clients`.
+"""ONNX export proven in clients cnn did not write, run by ctest as `onnx_clients`.
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
 tanh, average pooling) and two networks that together hold every layer kind cnn has (written
