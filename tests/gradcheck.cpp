@@ -7,7 +7,7 @@
 #include <numeric>
 #include <vector>
 
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn::test {
 namespace {

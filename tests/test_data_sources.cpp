@@ -18,7 +18,7 @@
 #include "io/image_folder.hpp"
 #include "io/resize_prep.hpp"
 #include "png_writer.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 #include "train/data_source.hpp"
 
 using namespace cnn;

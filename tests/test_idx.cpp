@@ -8,7 +8,7 @@
 #include "fifo_watchdog.hpp"
 #include "idx_writer.hpp"
 #include "io/idx.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
@@ -70,7 +70,7 @@ TEST_CASE("malformed IDX files are refused with a message naming the problem", "
   // A header that claims far more than the file holds: refused before allocating.
   expect_images_error(idx_images_bytes(std::vector<std::uint8_t>(784), 60000000, 28, 28), "more than this");
   // Any byte is a label to the reader (the class count comes from the data); a label the network
-  // has no output for is refused where data meets network (train/batch.hpp check_labels).
+  // has no output for is refused where data meets network (runtime/network_input.hpp check_labels).
   std::string eleventh_class = labels;
   eleventh_class.back() = 10;
   {

@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 
 using namespace cnn;
 using namespace cnn::test;

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "gradcheck.hpp"
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 using namespace cnn;
 

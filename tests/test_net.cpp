@@ -3,11 +3,12 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
+#include "allocation_counter.hpp"
 #include "gradcheck.hpp"
 #include "layers/conv2d.hpp"
 #include "net/builder.hpp"
 #include "train/optimizer.hpp"
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 using namespace cnn;
 
@@ -40,7 +41,11 @@ TEST_CASE("LeNet-5 plus loss passes a gradient check on a batch of 2", "[net][gr
   test::check_net_gradients(*net, x, labels, rng, 40);
 }
 
-TEST_CASE("a training step on a fixed batch size reuses its buffers", "[net]") {
+TEST_CASE("a training step on a fixed batch size allocates nothing once its buffers exist", "[net]") {
+  if (!test::allocation_counting_available()) {
+    WARN("allocation counting is off under AddressSanitizer (tests/allocation_counter.hpp)");
+    return;
+  }
   auto net = build_net(lenet5_spec());
   Rng rng(4);
   initialize(net->params(), Init::kHeNormal, rng);
@@ -51,12 +56,19 @@ TEST_CASE("a training step on a fixed batch size reuses its buffers", "[net]") {
   auto step = [&] {
     net->zero_grad();
     loss.forward(net->forward(x, Mode::kTrain), labels);
-    const Tensor& dx = net->backward(loss.backward());
+    net->backward(loss.backward());
     opt.step(0.001f);
-    return std::make_pair(net->forward(x, Mode::kTrain).data(), dx.data());
+    net->forward(x, Mode::kInfer);
   };
-  const auto first = step();
-  for (int i = 0; i < 3; ++i) CHECK(step() == first);  // same buffers, nothing reallocated
+  step();  // the first step allocates every buffer
+  const std::uint64_t before = test::allocations_so_far();
+  for (int i = 0; i < 3; ++i) step();
+  CHECK(test::allocations_so_far() - before == 0);
+  // The counter sees the allocations a step would make: one more image in the batch.
+  const Tensor bigger = test::random_tensor(Shape{9, 1, 28, 28}, rng, 0.0f, 1.0f);
+  const std::uint64_t grown = test::allocations_so_far();
+  net->forward(bigger, Mode::kTrain);
+  CHECK(test::allocations_so_far() > grown);
 }
 
 TEST_CASE("LeNet-5 overfits 64 random images with random labels", "[net][train]") {

@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "io/png_write.hpp"
 #include "train/augment_preview.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 #include "train/data_source.hpp"
 
 namespace cnn {

@@ -7,14 +7,15 @@
 #include <chrono>
 
 #include "cli/progress.hpp"
-#include "core/error.hpp"
 #include "config/config.hpp"
+#include "core/error.hpp"
+#include "core/worker_team.hpp"
+#include "io/idx.hpp"
 #include "ops/blas.hpp"
-#include "train/batch.hpp"
-#include "train/checkpoint.hpp"
-#include "train/data_source.hpp"
-#include "train/evaluate.hpp"
-#include "train/trainer.hpp"
+#include "runtime/evaluate.hpp"
+#include "runtime/model_loader.hpp"
+#include "runtime/network_input.hpp"
+#include "runtime/test_data.hpp"
 
 namespace cnn {
 

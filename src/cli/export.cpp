@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "onnx/onnx_export.hpp"
 #include "io/atomic_file.hpp"
-#include "train/checkpoint.hpp"
+#include "onnx/onnx_export.hpp"
+#include "runtime/model_loader.hpp"
 
 namespace cnn {
 

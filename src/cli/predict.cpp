@@ -10,13 +10,12 @@
 
 #include "cli/latest_model.hpp"
 #include "core/error.hpp"
-#include "io/image_prep.hpp"
-#include "io/resize_prep.hpp"
+#include "io/image.hpp"
 #include "ops/blas.hpp"
 #include "report/explain_page.hpp"
-#include "train/batch.hpp"
-#include "train/checkpoint.hpp"
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/model_loader.hpp"
+#include "runtime/network_input.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn {
 
@@ -41,56 +40,28 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
 
 namespace {
 
-// A digit model's view of one file: MNIST-style prepared (or raw) and centred in the model's input.
-GrayImage digit_view(const PredictOptions& o, const std::string& path, const Shape& input) {
-  const GrayImage image = load_gray_image(path);
-  if (o.raw) return as_raw_input(image, input[1], input[2], path);
-  // The rule of training's batches (train/batch.hpp): the 28x28 digit fills the input, or sits in
-  // its 2-pixel border (the classic 32x32 LeNet input).
-  CNN_CHECK_CODE(images_fit(28, 28, input), ExitCode::kUsage,
-                 "the model's input {} takes no MNIST-style 28x28 image (it must be 28x28, or 32x32 with a {}-pixel border); "
-                 "use --raw",
-                 input.str(), kInputBorder);
-  GrayImage prepared = prepare_mnist_style(image, path);
-  if (input[1] == 28 && input[2] == 28) return prepared;
-  GrayImage padded;  // the classic 32x32 LeNet input: centred with a zero border
-  padded.height = input[1];
-  padded.width = input[2];
-  padded.pixels.assign(static_cast<std::size_t>(padded.height) * padded.width, 0.0f);
-  const int top = (padded.height - 28) / 2, left = (padded.width - 28) / 2;
-  for (int y = 0; y < 28; ++y)
-    for (int x = 0; x < 28; ++x) padded.pixels[static_cast<std::size_t>(top + y) * padded.width + left + x] = prepared.at(y, x);
-  return padded;
-}
-
-// A folder or CIFAR model's view of one file: the loader's own preparation (io/resize_prep.hpp),
-// as one image of an ImageSet; --raw only refuses an image that would need resizing.
-ImageSet resized_view(const PredictOptions& o, const std::string& path, const Shape& input) {
-  ImageSet view;
-  view.count = 1;
-  view.channels = input[0];
-  view.height = input[1];
-  view.width = input[2];
-  const std::vector<unsigned char> bytes = read_image_file(path);
-  const RgbaImage image = decode_rgba_image(bytes.data(), bytes.size(), path);
-  if (o.raw)
-    CNN_CHECK_CODE(image.height == input[1] && image.width == input[2], ExitCode::kIo,
-                   "{}: --raw needs a {}x{} image like the model's input, this one is {}x{} (drop --raw to resize it)", path,
-                   input[2], input[1], image.width, image.height);
-  view.pixels = prepare_resized(image, input[0], input[1], input[2], path);
-  return view;
-}
-
-// Brightness of a (C, H, W) u8 view for --show: the mean over the channels.
-GrayImage brightness(const ImageSet& view) {
+// Brightness of a prepared image for --show: the mean over the channels.
+GrayImage brightness(const PreparedImage& view) {
   GrayImage g;
   g.height = view.height;
   g.width = view.width;
   const std::size_t plane = static_cast<std::size_t>(g.height) * g.width;
   g.pixels.assign(plane, 0.0f);
   for (int c = 0; c < view.channels; ++c)
-    for (std::size_t i = 0; i < plane; ++i) g.pixels[i] += view.pixels[c * plane + i] / (255.0f * view.channels);
+    for (std::size_t i = 0; i < plane; ++i) g.pixels[i] += view.pixels[c * plane + i] / static_cast<float>(view.channels);
   return g;
+}
+
+// --save-prepared: a gray or RGB PNG of the model input's size.
+void save_prepared(const std::string& path, const PreparedImage& view) {
+  if (view.channels == 1) {
+    write_gray_png(path, GrayImage{view.width, view.height, view.pixels});
+    return;
+  }
+  std::vector<std::uint8_t> planes(view.pixels.size());
+  for (std::size_t i = 0; i < planes.size(); ++i)
+    planes[i] = static_cast<std::uint8_t>(std::clamp(view.pixels[i], 0.0f, 1.0f) * 255.0f + 0.5f);
+  write_planar_png(path, planes.data(), view.channels, view.height, view.width);
 }
 
 void show_ascii(const std::string& path, const GrayImage& view) {
@@ -117,8 +88,7 @@ int run_predict(const PredictOptions& o) {
   LoadedModel model = load_model(weights);
   const Shape& input = model.spec.input;
   const DataDescription& data = model.data;
-  const bool digits = data.preparation == Preparation::kMnistDigit;
-  CNN_CHECK_CODE(!digits || input[0] == 1, ExitCode::kModel,
+  CNN_CHECK_CODE(data.preparation != Preparation::kMnistDigit || input[0] == 1, ExitCode::kModel,
                  "{}: MNIST-style digit preparation makes gray images, the model wants {} channels", weights, input[0]);
   const int classes = static_cast<int>(model.net->output_shape().numel());
   if (!o.save_prepared.empty()) {
@@ -132,30 +102,16 @@ int run_predict(const PredictOptions& o) {
   if (!o.explain.empty()) explain = std::make_unique<ExplainPage>(o.explain, weights, data.class_names);
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
-  Tensor pixels;  // x before normalisation, for --explain
   Tensor probs;
   for (std::size_t i = 0; i < o.images.size(); ++i) {
     const std::string& path = o.images[i];
     // The network's input, prepared as the model's training data was (io/data_description.hpp).
-    if (digits) {
-      const GrayImage view = digit_view(o, path, input);
-      if (o.show) show_ascii(path, view);
-      if (!o.save_prepared.empty()) write_gray_png(prepared_path(o.save_prepared, path, i), view);
-      x.resize(input.with_batch(1));
-      std::copy(view.pixels.begin(), view.pixels.end(), x.data());
-      if (explain) pixels = x;
-      apply_normalization(x, data.normalization);
-    } else {
-      const ImageSet view = resized_view(o, path, input);
-      if (o.show) show_ascii(path, brightness(view));
-      if (!o.save_prepared.empty())
-        write_planar_png(prepared_path(o.save_prepared, path, i), view.pixels.data(), view.channels, view.height, view.width);
-      const std::uint32_t first = 0;
-      fill_batch(view, {0}, &first, 1, input, x, nullptr, data.normalization);
-      if (explain) fill_batch(view, {0}, &first, 1, input, pixels, nullptr);
-    }
+    const PreparedImage view = prepare_image_file(path, data, input, o.raw);
+    if (o.show) show_ascii(path, brightness(view));
+    if (!o.save_prepared.empty()) save_prepared(prepared_path(o.save_prepared, path, i), view);
+    image_to_input(view, data.normalization, x);
     softmax_rows(model.net->forward(x, Mode::kInfer), probs);
-    if (explain) explain->add(*model.net, path, x.data(), pixels.data(), std::vector<float>(probs.data(), probs.data() + classes));
+    if (explain) explain->add(*model.net, path, x.data(), view.pixels.data(), std::vector<float>(probs.data(), probs.data() + classes));
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
+#include "core/worker_team.hpp"
 #include "report/report.hpp"
 #include "train/trainer.hpp"
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/worker_team.hpp"
 #include "train/trainer.hpp"
 
 namespace cnn {

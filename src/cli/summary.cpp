@@ -13,8 +13,8 @@
 #include "core/error.hpp"
 #include "net/builder.hpp"
 #include "net/net_summary.hpp"
-#include "train/checkpoint.hpp"
-#include "train/model_data_info.hpp"
+#include "runtime/model_data_info.hpp"
+#include "runtime/model_loader.hpp"
 
 namespace cnn {
 

@@ -17,6 +17,8 @@
 
 #include "cli/latest_model.hpp"
 #include "cli/progress.hpp"
+#include "core/worker_team.hpp"
+#include "dist/make_communicator.hpp"
 #include "cli/report.hpp"
 #include "train/data_source.hpp"
 #include "core/error.hpp"
@@ -27,10 +29,20 @@
 
 namespace cnn {
 
+namespace {
+
+// Under mpirun rank 0 alone reads the config and model files and sends their bytes to the other
+// ranks (bytes_from_rank0), so the files need to exist only on rank 0's machine: the other ranks
+// skip the check.
+const CLI::Validator kExistingFileOnRank0(
+    [](std::string& path) { return launched_world_rank() == 0 ? CLI::ExistingFile(path) : std::string(); }, "FILE");
+
+}  // namespace
+
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   CLI::App* cmd = parent.add_subcommand("train", "Train a network from a config file, or continue a run (--resume)");
   cmd->add_option("-c,--config", o.config_path, "YAML config describing the network and training")
-      ->check(CLI::ExistingFile);
+      ->check(kExistingFileOnRank0);
   cmd->add_option("--epochs", o.epochs, "Number of epochs (overrides train.epochs; with --resume: extends the run)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--batch-size", o.batch_size, "Mini-batch size (overrides train.batch_size)")
@@ -48,9 +60,9 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
                 "goes to a numbered sibling)");
   auto* resume = cmd->add_option("--resume", o.resume_path,
                                  "Continue the run of this checkpoint, in its folder, with its recorded settings")
-                     ->check(CLI::ExistingFile);
+                     ->check(kExistingFileOnRank0);
   auto* init = cmd->add_option("--init", o.init_path, "Start from this model file's weights with a fresh optimizer")
-                   ->check(CLI::ExistingFile);
+                   ->check(kExistingFileOnRank0);
   resume->excludes(init);
   cmd->add_flag("--no-report", o.no_report, "Do not write report.html into the run folder at the end");
   return cmd;

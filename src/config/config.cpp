@@ -287,7 +287,7 @@ void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
       r.fail(entry, where, "expected a layer name (flatten) or one layer with its options (conv: {...})");
     }
     const std::string at = where + "." + kind;
-    if (kind == "softmax") {  // not a layer: the loss (train/softmax_cross_entropy.hpp) applies it
+    if (kind == "softmax") {  // not a layer: the loss (runtime/softmax_cross_entropy.hpp) applies it
       if (i + 1 != layers.size()) r.fail(entry, at, "softmax must be the last layer");
       if (options && !options.IsNull()) r.fail(options, at, "takes no options");
       continue;

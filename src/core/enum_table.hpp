@@ -5,7 +5,8 @@
 //       {Activation::kRelu, "relu"}, ..., {Activation::kNone, "none"}, {Activation::kNone, "linear"}}}};
 //   kActivations.parse("tanh", &act);  kActivations.name(act);  kActivations.names();  // "relu, ..., none or linear"
 //
-// A value may have several names (aliases); name() gives the first one listed.
+// A value may have several names (aliases); name() gives the first one listed, and
+// kUnknownEnumName for a value the table lacks.
 #pragma once
 
 #include <array>
@@ -14,6 +15,8 @@
 #include <string_view>
 
 namespace cnn {
+
+constexpr const char* kUnknownEnumName = "?";
 
 template <typename E>
 struct EnumName {
@@ -37,7 +40,7 @@ struct EnumTable {
   const char* name(E value) const {
     for (const auto& e : entries)
       if (e.value == value) return e.name;
-    return "?";
+    return kUnknownEnumName;
   }
 
   // "a, b or c": for messages listing what is accepted.

@@ -1,6 +1,8 @@
 // WorkerTeam implementation.
 #include "core/worker_team.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/float_mode.hpp"
 #include "core/spin_wait.hpp"
@@ -77,5 +79,7 @@ void WorkerTeam::run(const std::function<void(int)>& task) {
   for (auto& e : errors_)
     if (e) std::rethrow_exception(e);
 }
+
+int default_thread_count() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 }  // namespace cnn

@@ -50,4 +50,7 @@ class WorkerTeam {
 // contiguous, in member order, sizes differing by at most one.
 std::pair<int, int> slice_of(int count, int members, int m);
 
+// The thread count of a command without --threads or a config's train.threads: all cores.
+int default_thread_count();
+
 }  // namespace cnn

@@ -1,4 +1,6 @@
-// launched_world_size: what the launcher's environment says, with or without MPI built in.
+// launched_world_size, launched_world_rank: what the launcher's environment says, with or without
+// MPI built in.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -16,6 +18,14 @@ int launched_world_size() {
     }
   }
   return 1;
+}
+
+int launched_world_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return std::max(0, std::atoi(value));
+  }
+  return 0;
 }
 
 }  // namespace cnn

@@ -30,5 +30,8 @@ std::string mpi_library_version();
 // The number of processes mpirun says this job has (OMPI_COMM_WORLD_SIZE or PMI_SIZE; 1 when
 // not started by mpirun).
 int launched_world_size();
+// This process's rank as the launcher's environment says (OMPI_COMM_WORLD_RANK, PMI_RANK or
+// PMIX_RANK; 0 when not started by a launcher), known before the communicator exists.
+int launched_world_rank();
 
 }  // namespace cnn

@@ -11,7 +11,7 @@
 //      Mitchell filter when shrinking, Catmull-Rom when enlarging, edges clamped, 8-bit values
 //      rounded; an image already of that size is not resampled at all.
 // The output is planar (channels, height, width) u8, the layout of an ImageSet; it becomes the
-// network's input exactly as a training image does (train/batch.hpp: / 255, then normalisation).
+// network's input exactly as a training image does (runtime/network_input.hpp: / 255, then normalisation).
 #pragma once
 
 #include <cstdint>

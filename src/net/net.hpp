@@ -1,6 +1,6 @@
 // Net: a sequential chain of layers. Shapes are inferred from the input shape; parameters are
 // exposed by name ("conv1.weight") for optimizers and model files. The network's output is the
-// logits; softmax lives in the loss (train/softmax_cross_entropy.hpp) and at inference.
+// logits; softmax lives in the loss (runtime/softmax_cross_entropy.hpp) and at inference.
 #pragma once
 
 #include <memory>

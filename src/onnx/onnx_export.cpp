@@ -12,7 +12,7 @@
 #include "onnx/onnx_graph.hpp"
 #include "onnx/onnx_layers.hpp"
 #include "onnx/onnx_metadata.hpp"
-#include "train/model_data_info.hpp"
+#include "runtime/model_data_info.hpp"
 
 namespace cnn {
 namespace {
@@ -84,18 +84,28 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
   const Shape& out = net.output_shape();
   const std::size_t classes = out.numel();
   std::string x = "input";
-  // The model's normalisation, as cnn applies it to [0, 1] pixels: (x - mean[c]) / std[c].
+  // The model's normalisation, as cnn applies it to [0, 1] pixels: (x - mean[c]) / std[c], written
+  // as one BatchNormalization with running mean 0, variance 1 and epsilon 0, which every runtime
+  // computes as x * scale[c] + bias[c] with scale = 1 / std and bias = -mean / std (the division by
+  // sqrt(1 + 0) is exact). OpenCV 4.6 cannot run the plainer Sub and Div with (1, C, 1, 1)
+  // constants on a colour input. It stays a node of its own in front of the first layer, not folded
+  // into the first conv: a same-padded conv pads the normalised input with zeros, as cnn does.
   const ModelDataInfo data = model_data_info(spec, model.data);
   if (data.normalization.enabled()) {
     const int channels = net.input_shape()[0];
     CNN_CHECK_CODE(static_cast<int>(data.normalization.mean.size()) == channels && static_cast<int>(data.normalization.std.size()) == channels,
                    ExitCode::kModel, "{}: its normalisation has not one mean and std per input channel", o.source_name);
-    Tensor mean(Shape{1, channels, 1, 1}), std(Shape{1, channels, 1, 1});
-    std::copy(data.normalization.mean.begin(), data.normalization.mean.end(), mean.data());
-    std::copy(data.normalization.std.begin(), data.normalization.std.end(), std.data());
-    const std::string centred = g.fresh_name("normalize.centred");
-    g.add_node("Sub", {x, g.add_initializer("normalize.mean", mean)}, centred);
-    g.add_node("Div", {centred, g.add_initializer("normalize.std", std)}, "normalized");
+    Tensor scale(Shape{channels}), bias(Shape{channels}), zero(Shape{channels}, 0.0f), one(Shape{channels}, 1.0f);
+    for (std::size_t c = 0; c < scale.size(); ++c) {
+      const double mean = data.normalization.mean[c], deviation = data.normalization.std[c];
+      scale[c] = static_cast<float>(1.0 / deviation);  // in double, rounded once to float
+      bias[c] = static_cast<float>(-mean / deviation);
+    }
+    onnx::NodeProto& node = g.add_node("BatchNormalization",
+                                       {x, g.add_initializer("normalize.scale", scale), g.add_initializer("normalize.bias", bias),
+                                        g.add_initializer("normalize.mean", zero), g.add_initializer("normalize.var", one)},
+                                       "normalized");
+    OnnxGraph::set_float(node, "epsilon", 0.0f);
     x = "normalized";
   }
   for (std::size_t i = 0; i < net.layer_count(); ++i) {

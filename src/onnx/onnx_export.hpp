@@ -1,9 +1,9 @@
 // ONNX export of a trained model (`cnn export`): one graph, opset 13, IR version 7, that computes
 // what cnn's network computes at inference.
 //
-//   input   "input": float32 (N, C, H, W), N symbolic ("N"), pixels in [0, 1] exactly as cnn's
-//           network sees them (cnn stores no normalisation yet; when a model file holds one, it
-//           becomes the graph's first nodes)
+//   input   "input": float32 (N, C, H, W), N symbolic ("N"), pixels in [0, 1] as cnn has them
+//           before its normalisation; a model's stored normalisation is the graph's first node,
+//           one BatchNormalization that computes (x - mean[c]) / std[c] (onnx_export.cpp)
 //   output  "logits" (N, classes), or "probabilities" (a Softmax over the logits) when asked
 //   layers  onnx/onnx_layers.hpp
 //   metadata_props  class names and the image preparation (onnx/onnx_metadata.hpp)
@@ -15,7 +15,7 @@
 
 #include <string>
 
-#include "train/checkpoint.hpp"
+#include "runtime/model_loader.hpp"
 
 namespace cnn {
 

@@ -1,5 +1,5 @@
 // The metadata_props of an exported model: what a user of the .onnx file needs to feed it and to
-// read its output, from the one description of a model's data (train/model_data_info.hpp).
+// read its output, from the one description of a model's data (runtime/model_data_info.hpp).
 //
 //   class_names         JSON array of strings, by output index: ["0", "1", ..., "9"]
 //   input               what the input tensor holds
@@ -10,7 +10,7 @@
 
 #include <onnx/onnx_pb.h>
 
-#include "train/model_data_info.hpp"
+#include "runtime/model_data_info.hpp"
 
 namespace cnn {
 

@@ -14,7 +14,7 @@
 #include "report/charts.hpp"
 #include "report/html_report.hpp"
 #include "report/network_views.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 #include "train/checkpoint.hpp"
 #include "train/augment_preview.hpp"
 #include "train/data_source.hpp"

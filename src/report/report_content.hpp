@@ -14,7 +14,7 @@
 #include "net/net_summary.hpp"
 #include "report/canvas.hpp"
 #include "report/run_metrics.hpp"
-#include "train/evaluate.hpp"
+#include "runtime/evaluate.hpp"
 
 namespace cnn {
 

@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "train/augment.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 
 namespace cnn {
 namespace {

@@ -20,7 +20,7 @@ struct PreviewGrid {
 };
 
 // The first `count` images (count <= images.count) as the model input `input` (C, H, W) sees them
-// (train/batch.hpp), augmented with `augment`.
+// (runtime/network_input.hpp), augmented with `augment`.
 PreviewGrid augment_preview(const ImageSet& images, const Shape& input, const AugmentConfig& augment, std::uint64_t seed,
                             int epoch, int count, int zoom);
 

@@ -1,27 +1,15 @@
-// Checkpoints and model files at the network level: what a cnn model file holds (see
-// io/model_file.hpp for the bytes, docs/model-format.md for the whole format).
-//
-//   header JSON: {"format": "cnn-model", "created_by": "cnn X.Y.Z", "architecture": {...},
-//                 "config": "<YAML text>", "settings": {...} (the run's effective settings,
-//                 io/config.hpp), "data": {...} (io/data_description.hpp: class names, channels,
-//                 image preparation, normalisation), "training": {...} (checkpoints only)}
-//   tensors:     every parameter by name ("conv1.weight"), every layer's state tensor
-//                ("bn1.running_mean"), then optimizer state
-//                ("adam.m/conv1.weight", "adam.v/...", "velocity/...") in checkpoints.
-//
-// Loading builds the network from the architecture and checks every tensor's presence, shape and
-// finiteness before any weight is used.
+// Checkpoints: a model file with the training state that resumes a run exactly (the optimizer's
+// tensors and step count, where the run stands, the shuffling RNG). Reading any model file into a
+// network is runtime/model_loader.hpp's; the whole format is docs/model-format.md.
 #pragma once
 
-#include <memory>
-#include <optional>
 #include <string>
 
 #include "core/rng.hpp"
 #include "io/data_description.hpp"
-#include "io/model_file.hpp"
 #include "net/model_spec.hpp"
 #include "net/net.hpp"
+#include "runtime/model_loader.hpp"
 #include "train/optimizer.hpp"
 
 namespace cnn {
@@ -44,20 +32,6 @@ struct TrainingProgress {
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
                      Optimizer* optimizer, const TrainingProgress* progress,
                      const nlohmann::json& settings = nlohmann::json(), const DataDescription* data = nullptr);
-
-struct LoadedModel {
-  ModelSpec spec;
-  std::string config_text;
-  nlohmann::json settings;  // null in files without recorded settings
-  DataDescription data;     // the header's "data"; without one, legacy_data_description (digits)
-  std::unique_ptr<Net> net;
-  ModelFileContents contents;
-  bool has_training_state() const { return contents.header.contains("training"); }
-};
-
-LoadedModel load_model(const std::string& path);
-// The same checks on bytes already in memory; `name` stands for the file in messages.
-LoadedModel load_model_from_bytes(const std::string& bytes, const std::string& name);
 
 // Restores optimizer state and progress from a checkpoint; kModel error when it has none or
 // when its optimizer differs from `optimizer`'s.

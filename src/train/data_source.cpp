@@ -13,25 +13,6 @@
 namespace cnn {
 namespace {
 
-FolderOptions folder_options(const Shape& input, const DataLoadOptions& options, bool skip_bad) {
-  FolderOptions f;
-  f.channels = input[0];
-  f.height = input[1];
-  f.width = input[2];
-  f.skip_bad = skip_bad;
-  f.threads = options.threads;
-  f.progress = options.progress;
-  return f;
-}
-
-LoadedData from_folder(FolderLoad load) {
-  LoadedData d;
-  d.data = std::move(load.data);
-  d.skipped = std::move(load.skipped);
-  d.ignored = load.ignored;
-  return d;
-}
-
 // IDX labels run 0 to the largest; names from the config make the class count theirs.
 void name_idx_classes(const DataConfig& config, Dataset& d) {
   if (config.class_names.empty() && config.class_names_file.empty()) return;
@@ -63,28 +44,6 @@ LoadedData load_training_data(const DataConfig& config, const Shape& input, cons
     }
   }
   CNN_FAIL(ExitCode::kInternal, "unknown data format");
-}
-
-LoadedData load_test_data(const DataDescription& description, const std::string& dir, const Shape& input,
-                          const DataLoadOptions& options) {
-  LoadedData d;
-  switch (description.format) {
-    case DataFormat::kIdx:
-      d.data = load_split(dir, false, description.transpose);
-      break;
-    case DataFormat::kCifar10:
-      d.data = load_cifar10(dir, false);
-      break;
-    case DataFormat::kFolder: {
-      const FolderLayout layout = find_folder_layout(dir);
-      CNN_CHECK_CODE(layout.test.has_value(), ExitCode::kData,
-                     "{}: no test/ folder next to train/ (a folder model is evaluated on {}/test/<class>/*)", dir, dir);
-      d = from_folder(load_image_folder(*layout.test, &description.class_names, false, folder_options(input, options, false)));
-      break;
-    }
-  }
-  d.data.class_names = description.class_names;
-  return d;
 }
 
 Normalization channel_statistics(const ImageSet& images, int count) {

@@ -1,7 +1,7 @@
 // Where a run's images come from (config `data.format`, docs/behaviour.md) and what the model
 // file records about them: the one place that turns a DataConfig into a Dataset and a
-// DataDescription (io/data_description.hpp), for train, and a model's description back into its
-// test set, for eval.
+// DataDescription (io/data_description.hpp), for train. A model's description back into its test
+// set, for eval, is runtime/test_data.hpp's.
 //
 //   idx      dir/train-images-idx3-ubyte[.gz] ... (io/idx.hpp), optionally transposed (EMNIST),
 //            class names from the config or a file; prepared in predict as MNIST-style digits
@@ -20,28 +20,13 @@
 #include "core/tensor.hpp"
 #include "io/data_description.hpp"
 #include "io/image_set.hpp"
+#include "runtime/test_data.hpp"
 #include "train/run_config.hpp"
 
 namespace cnn {
 
-struct DataLoadOptions {
-  int threads = 1;                                   // image decoding (folder data)
-  std::function<void(int done, int total)> progress;  // image decoding progress (folder data)
-};
-
-struct LoadedData {
-  Dataset data;
-  std::vector<std::string> skipped;  // folder: undecodable files skipped ("file: why")
-  int ignored = 0;                   // folder: files without an image extension
-};
-
 // The training set (validation included) of a run whose model takes `input`.
 LoadedData load_training_data(const DataConfig& config, const Shape& input, const DataLoadOptions& options);
-
-// The test set for a model described by `description` taking `input`, from dir: idx t10k-* files,
-// CIFAR's test_batch.bin, or a folder's dir/test/<class>/* (labels by the model's class names).
-LoadedData load_test_data(const DataDescription& description, const std::string& dir, const Shape& input,
-                          const DataLoadOptions& options);
 
 // What the model file records: the first train_images images of `train` are the training images
 // (for normalisation auto).

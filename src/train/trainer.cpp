@@ -11,17 +11,18 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/worker_team.hpp"
 #include "io/atomic_file.hpp"
 #include "net/builder.hpp"
 #include "net/replica_set.hpp"
 #include "train/augment.hpp"
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 #include "train/data_source.hpp"
 #include "train/distributed_state.hpp"
-#include "train/evaluate.hpp"
+#include "runtime/evaluate.hpp"
 #include "net/initializer.hpp"
 #include "train/schedule.hpp"
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn {
 namespace {
@@ -362,8 +363,6 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
 }
 
 }  // namespace
-
-int default_thread_count() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
 
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop) {

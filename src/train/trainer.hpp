@@ -68,6 +68,4 @@ struct TrainRequest {
 void run_training(const TrainRequest& request, const Dataset& data, TrainingObserver& observer,
                   const std::atomic<bool>& stop);
 
-int default_thread_count();  // all cores
-
 }  // namespace cnn

@@ -1,12 +1,12 @@
 // Evaluation implementation.
-#include "train/evaluate.hpp"
+#include "runtime/evaluate.hpp"
 
 #include <algorithm>
 #include <numeric>
 
 #include "core/error.hpp"
-#include "train/batch.hpp"
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/network_input.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn {
 

@@ -1,9 +1,9 @@
 // model_data_info(): see model_data_info.hpp.
-#include "train/model_data_info.hpp"
+#include "runtime/model_data_info.hpp"
 
 #include <fmt/format.h>
 
-#include "train/batch.hpp"
+#include "runtime/network_input.hpp"
 
 namespace cnn {
 

@@ -1,5 +1,5 @@
 // SoftmaxCrossEntropy implementation; formulas in softmax_cross_entropy.hpp.
-#include "train/softmax_cross_entropy.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
 
 #include <cmath>
 
