@@ -3,19 +3,25 @@
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
 tanh, average pooling) and two networks that together hold every layer kind cnn has (written
-below), this script:
+below; the modern one with a stored gray normalisation), this script:
   1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
      CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
      that its probabilities are those of a network that classifies, not of random weights;
   2. classifies 500 test images with `cnn predict --raw --format json` (PNG files written here);
   3. exports each with `cnn export` (logits, and --probabilities);
   4. checks the files with python3-onnx's checker (full check, with shape inference), their
-     input/output names and shapes and their metadata_props;
+     input/output names and shapes and their metadata_props, and a model's stored normalisation
+     as the one BatchNormalization node in front (scale 1/std, bias -mean/std, mean 0, var 1,
+     epsilon 0);
   5. runs them in OpenCV's DNN module (Debian's python3-opencv, cv2.dnn.readNetFromONNX) and in
      onnxruntime (the npm package onnxruntime-node, tests/onnx_clients/run_onnxruntime.js), on
      the same 500 images as one batch, and requires every probability within 1e-5 of cnn's and
      the same class for every image;
-  6. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
+  6. does 1 to 5 for a colour model as well: an RGB `data.format: folder` set of 48 coloured
+     shapes drawn here in four class folders, `normalize: auto`, a cifar-small-like network whose
+     first conv is same-padded (so the graph must pad the normalised input with zeros, as cnn
+     does), one epoch, 48 test images;
+  7. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
      raw_data weights, Gemm with transB, a bias-free dense layer, a final Softmax), built here with
      python3-onnx's helpers and random weights, is imported and `cnn predict` on it must agree
      with onnxruntime and OpenCV on the original file; a graph with an operator cnn lacks (Elu) is
@@ -30,6 +36,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -79,8 +86,12 @@ train:
 
 # The layers of a modern small CNN (conv-BN-activation blocks, same-padded pooling whose TensorFlow
 # pads are asymmetric here, dropout, global average pooling, batch norm after a dense layer):
-# with EVERY_KIND_CONFIG, every layer kind cnn has.
+# with EVERY_KIND_CONFIG, every layer kind cnn has. Its data is normalised with a given mean and
+# std (a gray model's stored normalisation, exported in front of a same-padded conv).
+MODERN_NORMALIZATION = ([0.13], [0.31])
 MODERN_CONFIG = """\
+data:
+  normalize: {mean: [0.13], std: [0.31]}
 model:
   input: [1, 28, 28]
   layers:
@@ -105,6 +116,37 @@ train:
   epochs: 4
   batch_size: 32
   optimizer: {type: adam, lr: 0.003}
+  seed: 1
+"""
+
+
+# A colour network like configs/cifar-small.cfg (two conv-ReLU-pool blocks of 32 and 64 filters, a
+# dense head) on RGB folder images normalised per channel from their own statistics; its first conv
+# is same-padded, so an export that folded the normalisation into the conv (or padded before
+# normalising) would differ along the border.
+COLOUR_CLASSES = ["blue disc", "green square", "red cross", "yellow ring"]  # sorted, as cnn sorts the folders
+COLOUR_TRAIN_IMAGES = 48
+COLOUR_TEST_IMAGES = 48
+COLOUR_CONFIG = """\
+data:
+  format: folder
+  normalize: auto
+model:
+  input: [3, 32, 32]
+  layers:
+    - conv:    {filters: 32, kernel: 3, padding: same, activation: relu}
+    - pool:    {type: max, size: 2}
+    - conv:    {filters: 64, kernel: 3, padding: same, activation: relu}
+    - pool:    {type: max, size: 2}
+    - flatten
+    - dense:   {units: 128, activation: relu}
+    - dense:   {units: 4}
+    - softmax
+  init: he_normal
+train:
+  epochs: 1
+  batch_size: 8
+  optimizer: {type: adam, lr: 0.0002}     # 5 steps: a network that tells the four classes apart
   seed: 1
 """
 
@@ -177,6 +219,45 @@ def synthetic_digits(seed=7):
     return train_x, train_y, test_x, test_y
 
 
+def colour_shapes(cv2, count, rng):
+    """`count` 32x32 RGB images (uint8, H x W x 3) of COLOUR_CLASSES and their labels: each a shape of
+    its class's colour and form, of random size and place, on a noisy background of a random warm
+    tint (so that the three channels' means and stds differ)."""
+    colours = [(40, 70, 220), (40, 190, 60), (220, 40, 40), (230, 210, 40)]  # R, G, B of each class
+    labels = rng.integers(0, len(COLOUR_CLASSES), size=count)
+    images = np.empty((count, 32, 32, 3), dtype=np.uint8)
+    for i, label in enumerate(labels):
+        tint = rng.uniform([110, 90, 50], [200, 160, 120])
+        canvas = np.ascontiguousarray(np.clip(tint + rng.normal(0, 14, size=(32, 32, 3)), 0, 255).astype(np.uint8))
+        cx, cy = (int(v) for v in rng.integers(9, 24, size=2))
+        r = int(rng.integers(5, 9))
+        colour = tuple(int(v) for v in np.clip(np.array(colours[label]) + rng.normal(0, 15, size=3), 0, 255))
+        if label == 0:
+            cv2.circle(canvas, (cx, cy), r, colour, -1)
+        elif label == 1:
+            cv2.rectangle(canvas, (cx - r, cy - r), (cx + r, cy + r), colour, -1)
+        elif label == 2:
+            cv2.line(canvas, (cx - r, cy - r), (cx + r, cy + r), colour, 3)
+            cv2.line(canvas, (cx - r, cy + r), (cx + r, cy - r), colour, 3)
+        else:
+            cv2.circle(canvas, (cx, cy), r, colour, 2)
+        images[i] = canvas
+    return images, labels
+
+
+def write_colour_pngs(cv2, images, folder, labels=None):
+    """RGB images as 8-bit colour PNGs in `folder`, or with `labels` in its class folders."""
+    paths = []
+    for i, image in enumerate(images):
+        directory = os.path.join(folder, COLOUR_CLASSES[labels[i]]) if labels is not None else folder
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"{i:03d}.png")
+        if not cv2.imwrite(path, np.ascontiguousarray(image[:, :, ::-1])):  # OpenCV writes B, G, R
+            fail(f"cannot write {path}")
+        paths.append(path)
+    return paths
+
+
 # ---- cnn ---------------------------------------------------------------------------------------
 
 def run(command, **kwargs):
@@ -186,8 +267,8 @@ def run(command, **kwargs):
     return result.stdout
 
 
-def train(cnn, config, data_dir, run_dir, epochs):
-    run([cnn, "train", "-q", "-c", config, "--data", data_dir, "--out", run_dir, "--validation", "200", "--threads", "1",
+def train(cnn, config, data_dir, run_dir, epochs, validation=200):
+    run([cnn, "train", "-q", "-c", config, "--data", data_dir, "--out", run_dir, "--validation", str(validation), "--threads", "1",
          "--overwrite"] + (["--epochs", str(epochs)] if epochs else []))
     return os.path.join(run_dir, "model.bin")
 
@@ -213,6 +294,13 @@ def network_inputs(cv2, paths):
     return np.stack(batch)[:, None, :, :]
 
 
+def colour_network_inputs(cv2, paths):
+    """The same for colour PNGs: R, G and B planes of bytes / 255, NCHW (cnn normalises after this;
+    the exported graph does it itself)."""
+    batch = [cv2.imread(p, cv2.IMREAD_COLOR)[:, :, ::-1].transpose(2, 0, 1).astype(np.float32) / np.float32(255.0) for p in paths]
+    return np.ascontiguousarray(np.stack(batch))
+
+
 # ---- clients -----------------------------------------------------------------------------------
 
 def softmax(logits):
@@ -221,7 +309,42 @@ def softmax(logits):
     return z / z.sum(axis=1, keepdims=True)
 
 
-def check_onnx_file(onnx, path, probabilities, input_shape):
+def check_normalization(path, model, meta, normalization):
+    """`normalization` None: the model stores none and its graph has no node for it. Else ("auto",
+    or the (mean, std) the config gave) metadata_props' `input` states the mean and std, and the
+    graph's first node, the only one reading the input, is the BatchNormalization that computes
+    (x - mean) / std as x * scale + bias: scale = 1 / std and bias = -mean / std (double quotients
+    rounded to float32), running mean 0, variance 1 and epsilon 0 (not ONNX's default 1e-5). A Sub
+    and Div there instead is what OpenCV 4.6 cannot run on a colour input."""
+    from onnx import numpy_helper
+    graph = model.graph
+    stated = re.search(r"\(x - \[([^\]]*)\]\) / \[([^\]]*)\] per channel", meta.get("input", ""))
+    if normalization is None:
+        if stated or any(n.op_type == "BatchNormalization" and "input" in n.input for n in graph.node):
+            fail(f"{path}: a model without normalisation exports one: {meta.get('input')!r}")
+        return
+    if not stated:
+        fail(f"{path}: metadata_props' input {meta.get('input')!r} states no normalisation")
+    mean, std = (np.array([float(v) for v in group.split(",")], dtype=np.float32) for group in stated.groups())
+    if normalization != "auto" and not (np.array_equal(mean, np.float32(normalization[0])) and
+                                        np.array_equal(std, np.float32(normalization[1]))):
+        fail(f"{path}: metadata_props state mean {mean} and std {std}, the config {normalization}")
+    readers = [n for n in graph.node if "input" in n.input]
+    node = graph.node[0]
+    if readers != [node] or node.op_type != "BatchNormalization" or any(n.op_type in ("Sub", "Div") for n in graph.node):
+        fail(f"{path}: the normalisation is not one BatchNormalization in front: nodes {[n.op_type for n in graph.node][:4]} ...")
+    epsilon = [a.f for a in node.attribute if a.name == "epsilon"]
+    tensors = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    scale, bias, running_mean, running_var = (tensors[name] for name in node.input[1:])
+    want_scale = (1.0 / std.astype(np.float64)).astype(np.float32)
+    want_bias = (-mean.astype(np.float64) / std.astype(np.float64)).astype(np.float32)
+    if (epsilon != [0.0] or scale.shape != mean.shape or not np.array_equal(scale, want_scale) or
+            not np.array_equal(bias, want_bias) or not np.all(running_mean == 0) or not np.all(running_var == 1)):
+        fail(f"{path}: normalisation node epsilon {epsilon}, scale {scale} (want {want_scale}), bias {bias} "
+             f"(want {want_bias}), mean {running_mean}, var {running_var}")
+
+
+def check_onnx_file(onnx, path, probabilities, input_shape, class_names, normalization):
     model = onnx.load(path)
     onnx.checker.check_model(model, full_check=True)  # python3-onnx's checker, with strict shape inference
     if model.ir_version not in (7, 8) or [(o.domain, o.version) for o in model.opset_import] != [("", 13)]:
@@ -234,15 +357,19 @@ def check_onnx_file(onnx, path, probabilities, input_shape):
     if [o.name for o in graph.output] != [expected_output]:
         fail(f"{path}: outputs {[o.name for o in graph.output]}, expected {expected_output}")
     meta = {p.key: p.value for p in model.metadata_props}
-    if json.loads(meta.get("class_names", "null")) != [str(c) for c in range(10)] or "preparation" not in meta:
+    if json.loads(meta.get("class_names", "null")) != class_names or "preparation" not in meta:
         fail(f"{path}: metadata_props {meta}")
+    check_normalization(path, model, meta, normalization)
     return [n.op_type for n in graph.node]
 
 
 def run_opencv(cv2, path, inputs):
-    net = cv2.dnn.readNetFromONNX(path)
-    net.setInput(inputs)
-    return np.asarray(net.forward(), dtype=np.float32).reshape(len(inputs), -1)
+    try:
+        net = cv2.dnn.readNetFromONNX(path)
+        net.setInput(inputs)
+        return np.asarray(net.forward(), dtype=np.float32).reshape(len(inputs), -1)
+    except cv2.error as e:
+        fail(f"OpenCV's DNN module cannot run {path}: {str(e).strip()}")
 
 
 def run_onnxruntime(path, inputs, scratch):
@@ -261,6 +388,47 @@ def compare(label, client_probabilities, cnn_probabilities):
         fail(f"{label}: probabilities differ from cnn predict's by {difference:.3e} (tolerance {TOLERANCE})")
     if not same_class.all():
         fail(f"{label}: {np.count_nonzero(~same_class)} images get another class than from cnn predict")
+
+
+def check_exports(cnn, cv2, onnx, work, name, model, inputs, cnn_probabilities, class_names, normalization):
+    """Exports `model` (logits, and with --probabilities), checks each file, runs it in OpenCV and
+    onnxruntime on `inputs` (what cnn's network is given before normalisation) and compares their
+    probabilities with cnn predict's."""
+    for probabilities in (False, True):
+        onnx_path = os.path.join(work, f"{name}{'-probabilities' if probabilities else ''}.onnx")
+        run([cnn, "export", "-q", model, "-o", onnx_path] + (["--probabilities"] if probabilities else []))
+        ops = check_onnx_file(onnx, onnx_path, probabilities, inputs.shape[1:], class_names, normalization)
+        if not probabilities:
+            print(f"  nodes: {' '.join(ops)}")
+        to_probabilities = (lambda out: out) if probabilities else softmax
+        kind = "probabilities" if probabilities else "logits+softmax"
+        compare(f"{name} OpenCV DNN ({kind})", to_probabilities(run_opencv(cv2, onnx_path, inputs)), cnn_probabilities)
+        compare(f"{name} onnxruntime-node ({kind})", to_probabilities(run_onnxruntime(onnx_path, inputs, work)),
+                cnn_probabilities)
+
+
+def check_colour(cnn, cv2, onnx, work):
+    """A colour model with a stored normalisation (normalize: auto) and a same-padded first conv,
+    trained for one epoch on RGB folder images drawn here, in OpenCV and onnxruntime."""
+    rng = np.random.default_rng(11)
+    train_images, train_labels = colour_shapes(cv2, COLOUR_TRAIN_IMAGES, rng)
+    test_images, _ = colour_shapes(cv2, COLOUR_TEST_IMAGES, rng)
+    data_dir = os.path.join(work, "colour")
+    write_colour_pngs(cv2, train_images, os.path.join(data_dir, "train"), train_labels)
+    config = os.path.join(work, "colour.cfg")
+    with open(config, "w") as f:
+        f.write(COLOUR_CONFIG)
+    model = train(cnn, config, data_dir, os.path.join(work, "runs", "colour"), None, validation=8)
+    paths = write_colour_pngs(cv2, test_images, os.path.join(work, "images", "colour"))
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", model, *paths]))
+    cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+    print(f"check_clients: colour: {COLOUR_TRAIN_IMAGES} RGB training images, predict's classes "
+          f"{np.bincount(cnn_probabilities.argmax(1), minlength=len(COLOUR_CLASSES)).tolist()}, "
+          f"mean top probability {cnn_probabilities.max(1).mean():.3f}")
+    if len(set(cnn_probabilities.argmax(1))) < 3:
+        fail("colour: the trained network predicts fewer than 3 of the 4 classes; the comparison would prove little")
+    check_exports(cnn, cv2, onnx, work, "colour", model, colour_network_inputs(cv2, paths), cnn_probabilities, COLOUR_CLASSES,
+                  "auto")
 
 
 def foreign_lenet(onnx, path, trained_path, fc2_transposed=False):
@@ -379,11 +547,12 @@ def main():
         print(f"check_clients: {len(train_x)} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
 
         # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
-        networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1),
-                    ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1),
-                    ("every-kind", every_kind, 28, None),
-                    ("modern", modern, 28, None)]
-        for name, config, size, epochs in networks:
+        # and the stored normalisation: None, or the config's (mean, std)
+        networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1, None),
+                    ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1, None),
+                    ("every-kind", every_kind, 28, None, None),
+                    ("modern", modern, 28, None, MODERN_NORMALIZATION)]
+        for name, config, size, epochs, normalization in networks:
             model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
             paths = write_pngs(cv2, test_x, os.path.join(work, "images", str(size)), size)
             predicted = json.loads(run([args.cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", model, *paths]))
@@ -394,17 +563,9 @@ def main():
             # A network that answers one class for everything would make the class comparison empty.
             if len(set(cnn_probabilities.argmax(1))) < 8:
                 fail(f"{name}: the trained network predicts fewer than 8 of the 10 classes; the comparison would prove little")
-            for probabilities in (False, True):
-                onnx_path = os.path.join(work, f"{name}{'-probabilities' if probabilities else ''}.onnx")
-                run([args.cnn, "export", "-q", model, "-o", onnx_path] + (["--probabilities"] if probabilities else []))
-                ops = check_onnx_file(onnx, onnx_path, probabilities, (1, size, size))
-                if not probabilities:
-                    print(f"  nodes: {' '.join(ops)}")
-                to_probabilities = (lambda out: out) if probabilities else softmax
-                kind = "probabilities" if probabilities else "logits+softmax"
-                compare(f"{name} OpenCV DNN ({kind})", to_probabilities(run_opencv(cv2, onnx_path, inputs)), cnn_probabilities)
-                compare(f"{name} onnxruntime-node ({kind})", to_probabilities(run_onnxruntime(onnx_path, inputs, work)),
-                        cnn_probabilities)
+            check_exports(args.cnn, cv2, onnx, work, name, model, inputs, cnn_probabilities, [str(c) for c in range(10)],
+                          normalization)
+        check_colour(args.cnn, cv2, onnx, work)
         check_import(args.cnn, cv2, onnx, work, test_x)
         print(f"check_clients: OK in {time.time() - started:.1f} s")
     finally:
