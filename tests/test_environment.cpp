@@ -63,7 +63,8 @@ void remove_test_home() {
 }  // namespace
 
 const std::vector<std::string>& kept_harness_variables() {
-  static const std::vector<std::string> kept = {"CNN_TEST_MNIST_DIR", "CNN_REQUIRE_BROWSER", "CNN_ARTIFACT_DIR"};
+  static const std::vector<std::string> kept = {"CNN_TEST_MNIST_DIR", "CNN_REQUIRE_BROWSER", "CNN_REQUIRE_MPI_TWO_HOSTS",
+                                                "CNN_ARTIFACT_DIR"};
   return kept;
 }
 

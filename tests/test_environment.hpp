@@ -21,7 +21,7 @@
 namespace cnn::test {
 
 // The CNN_* variables that are inputs of the suite itself and are kept: CNN_TEST_MNIST_DIR (real
-// MNIST for the tests that use it), CNN_REQUIRE_BROWSER, CNN_ARTIFACT_DIR.
+// MNIST for the tests that use it), CNN_REQUIRE_BROWSER, CNN_REQUIRE_MPI_TWO_HOSTS, CNN_ARTIFACT_DIR.
 const std::vector<std::string>& kept_harness_variables();
 
 // Call first thing in main(): makes the environment above, relaunching when it must; returns
