@@ -146,27 +146,37 @@ TEST_CASE("a user's OPENBLAS_CORETYPE is kept, and said to be older than the CPU
   if (!better.empty()) CHECK(r.out.find("older than this CPU: " + better + " would fit it") != std::string::npos);
 }
 
+namespace {
+
+// `cnn --version -v` with `variables` (shell assignments or `env -u ...`) in front and the
+// stand-in OpenBLAS preloaded, which says "Prescott" until OPENBLAS_CORETYPE is set and then what
+// OpenBLAS runs. Under AddressSanitizer the preloaded library comes before ASan's runtime, which
+// it accepts if told. Also checks that a command runs normally that way (after a relaunch, its
+// arguments intact).
+std::string version_under(const std::string& variables) {
+  const std::string env = variables + " ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=" + CNN_FAKE_CORENAME_LIB + " ";
+  const RunResult summary = run_shell(env + CNN_EXE " summary " CNN_SOURCE_DIR "/configs/lenet5.cfg");
+  INFO(summary.err);
+  CHECK(summary.exit_code == 0);
+  CHECK(summary.out.find("parameters:            61,706") != std::string::npos);
+  const RunResult r = run_shell(env + CNN_EXE " --version -v");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  return r.out;
+}
+
+}  // namespace
+
 TEST_CASE("cnn relaunches itself with kernels that fit the CPU when OpenBLAS chose older ones", "[blas_core][cli]") {
   const std::string wanted = openblas_core_for(detect_cpu());
   if (wanted.empty()) {
     WARN("this CPU has no instruction set newer than OpenBLAS's oldest x86-64 kernels: nothing to relaunch for");
     return;
   }
-  // The stand-in says "Prescott" until OPENBLAS_CORETYPE is set, then what OpenBLAS runs. Under
-  // AddressSanitizer the preloaded library comes before ASan's runtime, which it accepts if told.
-  // The variable is unset here whatever the machine presets: that is the case under test.
-  const std::string env = std::string("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u CNN_BLAS_RELAUNCHED ") +
-                          "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=" + CNN_FAKE_CORENAME_LIB + " ";
-  const RunResult r = run_shell(env + CNN_EXE " --version -v");
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("BLAS kernels: " + wanted) != std::string::npos);
-  CHECK(r.out.find("set by cnn: OpenBLAS chose Prescott (x86-64-v2), older than this CPU") != std::string::npos);
-  // And a command runs normally after the relaunch, its arguments intact.
-  const RunResult summary = run_shell(env + CNN_EXE " summary " CNN_SOURCE_DIR "/configs/lenet5.cfg");
-  INFO(summary.err);
-  REQUIRE(summary.exit_code == 0);
-  CHECK(summary.out.find("parameters:            61,706") != std::string::npos);
+  // Unset whatever the machine presets: that is the case under test.
+  const std::string out = version_under("env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u CNN_BLAS_RELAUNCHED");
+  CHECK(out.find("BLAS kernels: " + wanted) != std::string::npos);
+  CHECK(out.find("set by cnn: OpenBLAS chose Prescott (x86-64-v2), older than this CPU") != std::string::npos);
 }
 
 TEST_CASE("with OPENBLAS_CORETYPE preset, as some machines do, cnn keeps it and does not relaunch", "[blas_core][cli]") {
@@ -174,18 +184,10 @@ TEST_CASE("with OPENBLAS_CORETYPE preset, as some machines do, cnn keeps it and 
     WARN("this CPU cannot run OpenBLAS's Haswell kernels: nothing to preset");
     return;
   }
-  // What such a machine's environment holds; the stand-in then answers what OpenBLAS really runs.
-  const std::string env = std::string("OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 ") +
-                          "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=" + CNN_FAKE_CORENAME_LIB + " ";
-  const RunResult r = run_shell(env + CNN_EXE " --version -v");
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("BLAS kernels: Haswell (x86-64-v3), set by OPENBLAS_CORETYPE=Haswell") != std::string::npos);
-  CHECK(r.out.find("set by cnn") == std::string::npos);
+  // What such a machine's environment holds.
+  const std::string out = version_under("OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512");
+  CHECK(out.find("BLAS kernels: Haswell (x86-64-v3), set by OPENBLAS_CORETYPE=Haswell") != std::string::npos);
+  CHECK(out.find("set by cnn") == std::string::npos);
   const std::string better = better_openblas_core(detect_cpu(), "Haswell");
-  if (!better.empty()) CHECK(r.out.find("older than this CPU: " + better + " would fit it") != std::string::npos);
-  const RunResult summary = run_shell(env + CNN_EXE " summary " CNN_SOURCE_DIR "/configs/lenet5.cfg");
-  INFO(summary.err);
-  REQUIRE(summary.exit_code == 0);
-  CHECK(summary.out.find("parameters:            61,706") != std::string::npos);
+  if (!better.empty()) CHECK(out.find("older than this CPU: " + better + " would fit it") != std::string::npos);
 }

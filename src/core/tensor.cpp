@@ -8,11 +8,16 @@
 
 namespace cnn {
 
-Shape::Shape(std::initializer_list<int> dims) : Shape(std::vector<int>(dims)) {}
-
-Shape::Shape(std::vector<int> dims) : dims_(std::move(dims)) {
-  for (int d : dims_) CNN_CHECK(d >= 0, "negative dimension {} in shape {}", d, str());
+Shape::Shape(const int* first, const int* last) {
+  CNN_CHECK(last - first <= kMaxRank, "a shape of rank {} (at most {})", last - first, kMaxRank);
+  rank_ = static_cast<int>(last - first);
+  std::copy(first, last, dims_.begin());
+  for (int d : *this) CNN_CHECK(d >= 0, "negative dimension {} in shape {}", d, str());
 }
+
+Shape::Shape(std::initializer_list<int> dims) : Shape(dims.begin(), dims.end()) {}
+
+Shape::Shape(const std::vector<int>& dims) : Shape(dims.data(), dims.data() + dims.size()) {}
 
 int Shape::operator[](int axis) const {
   CNN_CHECK(axis >= 0 && axis < rank(), "axis {} out of range for shape {}", axis, str());
@@ -21,26 +26,28 @@ int Shape::operator[](int axis) const {
 
 std::size_t Shape::numel() const {
   std::size_t n = 1;
-  for (int d : dims_) n *= static_cast<std::size_t>(d);
+  for (int d : *this) n *= static_cast<std::size_t>(d);
   return n;
 }
 
 Shape Shape::with_batch(int n) const {
-  std::vector<int> dims{n};
-  dims.insert(dims.end(), dims_.begin(), dims_.end());
-  return Shape(std::move(dims));
+  CNN_CHECK(rank_ < kMaxRank, "cannot add a batch axis to {}", str());
+  std::array<int, kMaxRank> dims{};
+  dims[0] = n;
+  std::copy(begin(), end(), dims.begin() + 1);
+  return Shape(dims.data(), dims.data() + rank_ + 1);
 }
 
 Shape Shape::without_batch() const {
   CNN_CHECK(rank() >= 1, "cannot drop the batch axis of a rank-0 shape");
-  return Shape(std::vector<int>(dims_.begin() + 1, dims_.end()));
+  return Shape(begin() + 1, end());
 }
 
 std::string Shape::str() const {
   std::string s = "(";
-  for (std::size_t i = 0; i < dims_.size(); ++i) {
+  for (int i = 0; i < rank_; ++i) {
     if (i > 0) s += ", ";
-    s += std::to_string(dims_[i]);
+    s += std::to_string(dims_[static_cast<std::size_t>(i)]);
   }
   return s + ")";
 }
@@ -49,7 +56,7 @@ Tensor::Tensor(const Shape& shape, float fill) : shape_(shape), data_(shape.nume
 
 float& Tensor::at(int n, int c, int h, int w) {
   assert(shape_.rank() == 4);
-  const auto& d = shape_.dims();
+  const int* d = shape_.begin();
   return data_[((static_cast<std::size_t>(n) * d[1] + c) * d[2] + h) * d[3] + w];
 }
 

@@ -6,6 +6,8 @@
 // does not grow, so a layer's buffers are allocated on the first step and reused after.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -16,15 +18,21 @@
 
 namespace cnn {
 
+// A shape of at most kMaxRank dimensions, held inline: copying one (every layer's forward makes
+// its output shape) never allocates, so the steady-state training loop allocates nothing.
 class Shape {
  public:
+  static constexpr int kMaxRank = 8;  // the model file's limit too (io/model_file.cpp)
+
   Shape() = default;
   Shape(std::initializer_list<int> dims);
-  explicit Shape(std::vector<int> dims);
+  explicit Shape(const std::vector<int>& dims);
 
-  int rank() const { return static_cast<int>(dims_.size()); }
+  int rank() const { return rank_; }
   int operator[](int axis) const;
-  const std::vector<int>& dims() const { return dims_; }
+  std::vector<int> dims() const { return std::vector<int>(begin(), end()); }
+  const int* begin() const { return dims_.data(); }
+  const int* end() const { return dims_.data() + rank_; }
   // Product of all dimensions (1 for rank 0).
   std::size_t numel() const;
   // The same shape with a new outermost dimension in front: (c, h, w) -> (n, c, h, w).
@@ -33,11 +41,14 @@ class Shape {
   Shape without_batch() const;
   std::string str() const;  // "(2, 3, 4)"
 
-  bool operator==(const Shape& other) const { return dims_ == other.dims_; }
+  bool operator==(const Shape& other) const { return std::equal(begin(), end(), other.begin(), other.end()); }
   bool operator!=(const Shape& other) const { return !(*this == other); }
 
  private:
-  std::vector<int> dims_;
+  Shape(const int* first, const int* last);
+
+  std::array<int, kMaxRank> dims_{};
+  int rank_ = 0;
 };
 
 class Tensor {
