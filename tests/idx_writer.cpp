@@ -81,11 +81,12 @@ std::string read_bytes(const std::string& path) {
   return s.str();
 }
 
-void write_synthetic_mnist(const std::string& dir, int train_count, int test_count, bool gzip) {
+void write_synthetic_mnist(const std::string& dir, int train_count, int test_count, bool gzip, std::uint64_t train_seed,
+                           std::uint64_t test_seed) {
   const std::string ext = gzip ? ".gz" : "";
   auto put = [&](const std::string& name, const std::string& raw) { write_bytes(dir + "/" + name + ext, gzip ? gzip_bytes(raw) : raw); };
-  const SyntheticSet train = make_synthetic(train_count, 1001);
-  const SyntheticSet test = make_synthetic(test_count, 2002);
+  const SyntheticSet train = make_synthetic(train_count, train_seed);
+  const SyntheticSet test = make_synthetic(test_count, test_seed);
   put("train-images-idx3-ubyte", idx_images_bytes(train.pixels, train_count, 28, 28));
   put("train-labels-idx1-ubyte", idx_labels_bytes(train.labels));
   put("t10k-images-idx3-ubyte", idx_images_bytes(test.pixels, test_count, 28, 28));

@@ -25,6 +25,7 @@ void write_bytes(const std::string& path, const std::string& bytes);
 std::string read_bytes(const std::string& path);
 
 // Writes train-* (train_count) and t10k-* (test_count) files into dir, gzipped or raw.
-void write_synthetic_mnist(const std::string& dir, int train_count, int test_count, bool gzip);
+void write_synthetic_mnist(const std::string& dir, int train_count, int test_count, bool gzip, std::uint64_t train_seed = 1001,
+                           std::uint64_t test_seed = 2002);
 
 }  // namespace cnn::test

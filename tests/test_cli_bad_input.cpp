@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "cli_runner.hpp"
+#include "e2e_workspace.hpp"
 #include "idx_writer.hpp"
 #include "net/builder.hpp"
 #include "png_writer.hpp"
@@ -18,48 +18,18 @@ using namespace cnn::test;
 
 namespace {
 
-std::string small_config(const std::string& data_dir, const std::string& input) {
-  return "data: {dir: " + data_dir + ", validation: 100}\n"
-         "model:\n"
-         "  input: " + input + "\n"
-         "  layers:\n"
-         "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n"
-         "    - pool: {type: max, size: 2}\n"
-         "    - flatten\n"
-         "    - dense: {units: 10}\n"
-         "    - softmax\n"
-         "train: {epochs: 1, batch_size: 32, optimizer: {type: adam, lr: 0.003}, seed: 3}\n";
-}
-
-struct Workspace {
-  ScratchDir dir{"bad-input"};
-  std::string data = dir.file("data");
-  std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' ";
-  Workspace() {
-    std::filesystem::create_directories(data);
-    write_synthetic_mnist(data, 400, 60, true);
-  }
+struct Workspace : E2eWorkspace {
+  Workspace() : E2eWorkspace("bad-input", TinyData{400, 60}) {}
+  // The tiny net with model input `input`, one epoch.
+  TinyConfig small_config(const std::string& input) const { return tiny_config().with_input(input).with_epochs(1).with_seed(3); }
   // cnn <args>, under a time limit so that a reader that blocks fails the test instead of hanging it.
-  RunResult cnn(const std::string& args) const {
-    return run_shell(env + "OPENBLAS_NUM_THREADS=1 timeout 120 '" + CNN_EXE + "' " + args);
-  }
+  RunResult cnn(const std::string& args) const { return run_shell(command(args, "timeout 120 ")); }
   // Trains the small network with model input `input` into a fresh run folder `out`.
   RunResult train(const std::string& input, const std::string& out, const std::string& flags = "") const {
-    write_text(dir.file(out + ".cfg"), small_config(data, input));
-    return cnn("train " + flags + " --config " + dir.file(out + ".cfg") + " --threads 1 --out " + dir.file(out));
+    const std::string config = write_config(out + ".cfg", small_config(input));
+    return cnn("train " + flags + " --config " + config + " --threads 1 --out " + dir.file(out));
   }
 };
-
-void expect_failure(const RunResult& r, int code, const std::string& needle) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == code);
-  CHECK(r.err.find(needle) != std::string::npos);
-}
-
-void expect_success(const RunResult& r) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 0);
-}
 
 }  // namespace
 
@@ -134,7 +104,7 @@ TEST_CASE("the logging flags (-q, -v) work before and after the command", "[e2e]
   const auto after = w.train("[1, 28, 28]", "after", "-q");
   expect_success(after);
   CHECK(after.err.find("[info]") == std::string::npos);
-  write_text(w.dir.file("before.cfg"), small_config(w.data, "[1, 28, 28]"));
+  w.write_config("before.cfg", w.small_config("[1, 28, 28]"));
   const auto before = w.cnn("-q train --config " + w.dir.file("before.cfg") + " --threads 1 --out " + w.dir.file("before"));
   expect_success(before);
   CHECK(before.err.find("[info]") == std::string::npos);

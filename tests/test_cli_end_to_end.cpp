@@ -4,60 +4,20 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <filesystem>
-#include <fstream>
 
-#include "cli_runner.hpp"
-#include "idx_writer.hpp"
+#include "e2e_workspace.hpp"
 #include "png_writer.hpp"
 
 using namespace cnn::test;
 
 namespace {
 
-// A small network and data set, so each training run takes a fraction of a second.
-std::string tiny_config(const std::string& data_dir, const std::string& out, int epochs = 3) {
-  return "data: {dir: " + data_dir + ", validation: 100}\n"
-         "model:\n"
-         "  input: [1, 28, 28]\n"
-         "  layers:\n"
-         "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n"
-         "    - pool: {type: max, size: 2}\n"
-         "    - flatten\n"
-         "    - dense: {units: 10}\n"
-         "    - softmax\n"
-         "train:\n"
-         "  epochs: " + std::to_string(epochs) + "\n"
-         "  batch_size: 32\n"
-         "  optimizer: {type: adam, lr: 0.003}\n"
-         "  seed: 7\n"
-         "output: " + out + "\n";
-}
-
-struct Workspace {
-  ScratchDir dir{"e2e"};
-  std::string data = dir.file("data");
-  std::string config = dir.file("tiny.cfg");
-  std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' ";
-  Workspace() {
-    std::filesystem::create_directories(data);
-    write_synthetic_mnist(data, 700, 200, true);
-    write_text(config, tiny_config(data, dir.file("run")));
-  }
-  RunResult cnn(const std::string& args) const { return run_shell(env + "OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' " + args); }
+// The tiny data and config (e2e_workspace.hpp), training into run/: each run takes a fraction of
+// a second.
+struct Workspace : E2eWorkspace {
+  Workspace() : E2eWorkspace("e2e") {}
+  std::string config = write_config("tiny.cfg", tiny_config().with_output(dir.file("run")));
 };
-
-std::vector<std::string> metrics_without_time(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> rows;
-  for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
-  return rows;
-}
-
-void expect_failure(const RunResult& r, int code, const std::string& needle) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == code);
-  CHECK(r.err.find(needle) != std::string::npos);
-}
 
 }  // namespace
 
@@ -70,11 +30,11 @@ TEST_CASE("train, eval and predict on a tiny data set", "[e2e]") {
   CHECK(train.err.find("epoch 3/3") != std::string::npos);
   CHECK(train.err.find("total parameters") != std::string::npos);
   for (const char* f : {"model.bin", "best.bin", "metrics.csv"}) CHECK(std::filesystem::exists(w.dir.file("run") + "/" + f));
-  const auto metrics = metrics_without_time(w.dir.file("run/metrics.csv"));
+  const auto metrics = metric_rows(w.dir.file("run/metrics.csv"));
   REQUIRE(metrics.size() == 4);
   CHECK(metrics[0] == "epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr");
 
-  const auto eval = w.cnn("eval --weights " + w.dir.file("run/model.bin") + " --data " + w.data + " --format json --predictions");
+  const auto eval = w.eval(w.dir.file("run/model.bin"), "--format json --predictions");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   const auto j = nlohmann::json::parse(eval.out);
@@ -89,13 +49,13 @@ TEST_CASE("train, eval and predict on a tiny data set", "[e2e]") {
   }
   CHECK(total == 200);
   REQUIRE(j["predictions"].size() == 200);
-  const auto text = w.cnn("eval --weights " + w.dir.file("run/model.bin") + " --data " + w.data);
+  const auto text = w.eval(w.dir.file("run/model.bin"));
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("confusion matrix") != std::string::npos);
   CHECK(text.out.find("precision") != std::string::npos);
 
   // predict on the first test images saved as 28x28 PNGs gives eval's classes.
-  const SyntheticSet test = make_synthetic(200, 2002);
+  const SyntheticSet test = TinyData{}.test_set();
   std::string files;
   for (int i = 0; i < 12; ++i) {
     std::vector<std::uint16_t> px(test.pixels.begin() + i * 784, test.pixels.begin() + (i + 1) * 784);
@@ -131,16 +91,16 @@ TEST_CASE("two runs with the same seed are bit-identical, and resume continues e
   REQUIRE(w.cnn("train --config " + w.config + " --threads 1 --out " + w.dir.file("a")).exit_code == 0);
   REQUIRE(w.cnn("train --config " + w.config + " --threads 1 --out " + w.dir.file("b")).exit_code == 0);
   CHECK(model_tensors(w.dir.file("a/model.bin")) == model_tensors(w.dir.file("b/model.bin")));
-  CHECK(metrics_without_time(w.dir.file("a/metrics.csv")) == metrics_without_time(w.dir.file("b/metrics.csv")));
+  CHECK(metric_rows(w.dir.file("a/metrics.csv")) == metric_rows(w.dir.file("b/metrics.csv")));
 
   // One epoch, then resume to three: the same weights, optimizer state and metrics as one run.
   REQUIRE(w.cnn("train --config " + w.config + " --threads 1 --epochs 1 --out " + w.dir.file("c")).exit_code == 0);
-  const auto resumed = w.cnn("train --resume " + w.dir.file("c/model.bin") + " --epochs 3 --threads 1 --out " + w.dir.file("c"));
+  const auto resumed = w.resume(w.dir.file("c/model.bin"), "--epochs 3 --threads 1 --out " + w.dir.file("c"));
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.err.find("resuming in epoch 2") != std::string::npos);
   CHECK(model_tensors(w.dir.file("a/model.bin")) == model_tensors(w.dir.file("c/model.bin")));
-  CHECK(metrics_without_time(w.dir.file("a/metrics.csv")) == metrics_without_time(w.dir.file("c/metrics.csv")));
+  CHECK(metric_rows(w.dir.file("a/metrics.csv")) == metric_rows(w.dir.file("c/metrics.csv")));
 
   // --init starts from the weights with a fresh optimizer; it excludes --resume.
   const auto init = w.cnn("train --config " + w.config + " --threads 1 --epochs 1 --init " + w.dir.file("a/model.bin") +
@@ -154,7 +114,7 @@ TEST_CASE("two runs with the same seed are bit-identical, and resume continues e
 TEST_CASE("each error gets its exit code and a message naming the problem", "[e2e]") {
   Workspace w;
   const std::string bad_cfg = w.dir.file("bad.cfg");
-  write_text(bad_cfg, tiny_config(w.data, w.dir.file("run")) + "trian: {epochs: 1}\n");
+  write_text(bad_cfg, read_text(w.config) + "trian: {epochs: 1}\n");
   expect_failure(w.cnn("train --config " + bad_cfg), 2, "bad.cfg:16: trian: unknown key");
   expect_failure(w.cnn("train"), 2, "needs --config");
   expect_failure(w.cnn("train --config " + w.config + " --data " + w.dir.file("nowhere")), 3, "train-images-idx3-ubyte");
@@ -180,17 +140,16 @@ TEST_CASE("each error gets its exit code and a message naming the problem", "[e2
   expect_failure(w.cnn("eval --weights " + model + " --images " + w.dir.file("images-3")), 2, "--images and --labels go together");
   // A full disk (here: a file-size limit) while saving a checkpoint: an I/O error, the old file intact.
   {
-    const auto normal = w.cnn("train --resume " + model + " --epochs 2 --threads 1");
+    const auto normal = w.resume(model, "--epochs 2 --threads 1");
     REQUIRE(normal.exit_code == 0);  // first a normal epoch, to have a checkpoint to protect
     const std::string before_full = read_bytes(model);
-    const auto limited = run_shell("trap '' XFSZ; ulimit -f 8; " + w.env + "OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
-                                   "' train --resume " + model + " --epochs 3 --threads 1");
+    const auto limited = run_shell("trap '' XFSZ; ulimit -f 8; " + w.command("train --resume " + model + " --epochs 3 --threads 1"));
     expect_failure(limited, 5, "previous file, if any, is unchanged");
     CHECK(read_bytes(model) == before_full);
   }
   // Diverging training stops with code 6 and leaves the last good checkpoint alone.
   const std::string before = read_bytes(model);
-  const auto diverged = w.cnn("train --resume " + model + " --epochs 3 --lr 1e30 --threads 1");
+  const auto diverged = w.resume(model, "--epochs 3 --lr 1e30 --threads 1");
   expect_failure(diverged, 6, "diverged");
   CHECK(read_bytes(model) == before);
 }

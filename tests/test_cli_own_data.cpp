@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
+#include "e2e_workspace.hpp"
 #include "idx_writer.hpp"
 #include "io/data_description.hpp"
 #include "png_writer.hpp"
@@ -48,18 +48,17 @@ void write_colour_folder(const std::string& root) {
 }  // namespace
 
 TEST_CASE("an RGB image folder trains, evaluates and predicts with its class names", "[e2e][data][folder]") {
-  ScratchDir dir("own-data");
+  E2eWorkspace w("own-data", std::nullopt);
+  const ScratchDir& dir = w.dir;
   const std::string data = dir.file("colours");
   write_colour_folder(data);
-  write_text(dir.file("rgb.cfg"),
-             "data: {format: folder, dir: '" + data + "', validation: 30, normalize: auto}\n"
-             "model:\n  input: [3, 12, 12]\n  layers:\n"
-             "    - conv: {filters: 4, kernel: 3, padding: same, activation: relu}\n"
-             "    - pool: {size: 2}\n    - flatten\n    - dense: {units: 3}\n    - softmax\n"
-             "train: {epochs: 4, batch_size: 16, seed: 3, optimizer: {type: adam, lr: 0.01}}\n"
-             "output: '" + dir.file("run") + "'\n");
-  const std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' ";
-  const auto train = run_shell(env + "train --config '" + dir.file("rgb.cfg") + "' --threads 2");
+  // A net for 12x12 RGB images and three classes.
+  TinyConfig rgb = w.tiny_config().with_data(data).with_validation(30).with_input("[3, 12, 12]").with_epochs(4);
+  rgb.with_data_options("format: folder, normalize: auto").with_batch_size(16).with_seed(3).with_optimizer("{type: adam, lr: 0.01}");
+  rgb.with_layers({"conv: {filters: 4, kernel: 3, padding: same, activation: relu}", "pool: {size: 2}", "flatten", "dense: {units: 3}",
+                   "softmax"});
+  const std::string config = w.write_config("rgb.cfg", rgb.with_output(dir.file("run")));
+  const auto train = w.cnn("train --config '" + config + "' --threads 2");
   INFO(train.err);
   REQUIRE(train.exit_code == 0);
   CHECK(train.err.find("180 images of 3x12x12, 3 classes") != std::string::npos);
@@ -72,7 +71,7 @@ TEST_CASE("an RGB image folder trains, evaluates and predicts with its class nam
   REQUIRE(model.data.normalization.enabled());
   CHECK(model.data.normalization.std[0] > 0.0f);
 
-  const auto eval = run_shell(env + "eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "' --format json");
+  const auto eval = w.cnn("eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "' --format json");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   const auto j = nlohmann::json::parse(eval.out);
@@ -81,21 +80,21 @@ TEST_CASE("an RGB image folder trains, evaluates and predicts with its class nam
   CHECK(j["confusion"].size() == 3);
   CHECK(j["per_class"][2]["class_name"] == "red square");
   CHECK(j["accuracy"].get<double>() >= 0.9);
-  const auto text = run_shell(env + "eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "'");
+  const auto text = w.cnn("eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "'");
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("green square") != std::string::npos);
   // A folder model without --data, or with a folder that has no test/.
-  const auto no_data = run_shell(env + "eval --weights '" + dir.file("run/model.bin") + "'");
+  const auto no_data = w.cnn("eval --weights '" + dir.file("run/model.bin") + "'");
   CHECK(no_data.exit_code == 2);
   CHECK(no_data.err.find("needs --data DIR (it evaluates on DIR/test/<class>/*)") != std::string::npos);
-  const auto no_test = run_shell(env + "eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "/train'");
+  const auto no_test = w.cnn("eval --weights '" + dir.file("run/model.bin") + "' --data '" + data + "/train'");
   CHECK(no_test.exit_code == 3);
   CHECK(no_test.err.find("no test/ folder") != std::string::npos);
 
   // predict: a large red image and a small blue one, prepared by the loader's resize.
   write_bytes(dir.file("big red.png"), colour_image(0, 40, 999));
   write_bytes(dir.file("blue.png"), colour_image(2, 9, 998));
-  const auto predict = run_shell(env + "predict -w '" + dir.file("run/model.bin") + "' '" + dir.file("big red.png") + "' '" +
+  const auto predict = w.cnn("predict -w '" + dir.file("run/model.bin") + "' '" + dir.file("big red.png") + "' '" +
                                  dir.file("blue.png") + "' --format json --save-prepared '" + dir.file("seen") + "'");
   INFO(predict.err);
   REQUIRE(predict.exit_code == 0);
@@ -105,63 +104,61 @@ TEST_CASE("an RGB image folder trains, evaluates and predicts with its class nam
   CHECK(p[0]["top"][0]["class_name"] == "red square");
   CHECK(p[1]["class_name"] == "blue square");
   CHECK(fs::exists(dir.file("seen/0-big red.prepared.png")));
-  const auto predict_text = run_shell(env + "predict -w '" + dir.file("run/model.bin") + "' '" + dir.file("blue.png") + "'");
+  const auto predict_text = w.cnn("predict -w '" + dir.file("run/model.bin") + "' '" + dir.file("blue.png") + "'");
   CHECK(predict_text.out.find("blue.png: blue square  (blue square ") != std::string::npos);
-  const auto raw = run_shell(env + "predict -w '" + dir.file("run/model.bin") + "' --raw '" + dir.file("blue.png") + "'");
+  const auto raw = w.cnn("predict -w '" + dir.file("run/model.bin") + "' --raw '" + dir.file("blue.png") + "'");
   CHECK(raw.exit_code == 5);
   CHECK(raw.err.find("--raw needs a 12x12 image") != std::string::npos);
   // The prepared image predict saved is what eval would feed: predicting it raw gives the same.
-  const auto again = run_shell(env + "predict -w '" + dir.file("run/model.bin") + "' --raw --format json '" +
+  const auto again = w.cnn("predict -w '" + dir.file("run/model.bin") + "' --raw --format json '" +
                                dir.file("seen/0-big red.prepared.png") + "'");
   INFO(again.err);
   REQUIRE(again.exit_code == 0);
   CHECK(nlohmann::json::parse(again.out)[0]["probabilities"] == p[0]["probabilities"]);
 
   // Resume reads the folder again and continues; a folder that changed since is refused.
-  const auto resumed = run_shell(env + "train --resume '" + dir.file("run/model.bin") + "' --epochs 5");
+  const auto resumed = w.cnn("train --resume '" + dir.file("run/model.bin") + "' --epochs 5");
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
   write_bytes(data + "/train/red square/extra.png", colour_image(0, 30, 4242));
-  const auto changed = run_shell(env + "train --resume '" + dir.file("run/model.bin") + "' --epochs 6");
+  const auto changed = w.cnn("train --resume '" + dir.file("run/model.bin") + "' --epochs 6");
   CHECK(changed.exit_code == 3);
   CHECK(changed.err.find("the data changed since the checkpoint (normalisation differ)") != std::string::npos);
 }
 
 TEST_CASE("digit models name their classes, and old model files read as ten digits", "[e2e][data][model]") {
-  ScratchDir dir("own-data-legacy");
-  const std::string data = dir.file("mnist");
-  fs::create_directories(data);
-  write_synthetic_mnist(data, 300, 50, false);
+  E2eWorkspace w("own-data-legacy", TinyData{300, 50, false});
+  const ScratchDir& dir = w.dir;
+  const std::string& data = w.data;
   write_bytes(dir.file("digit.png"),
               encode_png(20, 20, PngColor::kGray, 8, [] {
                 std::vector<std::uint16_t> v(400, 255);
                 for (int y = 4; y < 16; ++y) v[static_cast<std::size_t>(y * 20 + 10)] = 0;
                 return v;
               }()));
-  const std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' ";
   const std::string fixture = std::string(CNN_SOURCE_DIR) + "/tests/fixtures/legacy-v1-checkpoint.bin";
   const cnn::LoadedModel old = cnn::load_model(fixture);
   CHECK(old.data.class_names == cnn::default_class_names(10));
   CHECK(old.data.preparation == cnn::Preparation::kMnistDigit);
-  const auto predict = run_shell(env + "predict -w '" + fixture + "' --format json '" + dir.file("digit.png") + "'");
+  const auto predict = w.cnn("predict -w '" + fixture + "' --format json '" + dir.file("digit.png") + "'");
   INFO(predict.err);
   REQUIRE(predict.exit_code == 0);
   const auto p = nlohmann::json::parse(predict.out);
   CHECK(p[0]["class_name"] == std::to_string(p[0]["class"].get<int>()));
-  const auto eval = run_shell(env + "eval -w '" + fixture + "' --data '" + data + "' --format json");
+  const auto eval = w.cnn("eval -w '" + fixture + "' --data '" + data + "' --format json");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   CHECK(nlohmann::json::parse(eval.out)["classes"] == nlohmann::json(cnn::default_class_names(10)));
 
   // An IDX model with names from the config carries them into predict.
-  write_text(dir.file("named.cfg"),
-             "data: {dir: '" + data + "', validation: 50, class_names: [zero, one, two, three, four, five, six, seven, "
-             "eight, nine]}\nmodel:\n  input: [1, 28, 28]\n  layers: [flatten, {dense: {units: 10}}, softmax]\n"
-             "train: {epochs: 1, seed: 1}\noutput: '" + dir.file("named") + "'\n");
-  const auto train = run_shell(env + "train --config '" + dir.file("named.cfg") + "' --threads 1");
+  // A dense layer alone, cnn's default batch size and optimizer.
+  TinyConfig names = w.tiny_config().with_validation(50).with_layers({"flatten", "dense: {units: 10}", "softmax"}).with_epochs(1);
+  names.with_data_options("class_names: [zero, one, two, three, four, five, six, seven, eight, nine]").with_batch_size(0).with_seed(1);
+  const std::string config = w.write_config("named.cfg", names.with_optimizer("").with_output(dir.file("named")));
+  const auto train = w.cnn("train --config '" + config + "' --threads 1");
   INFO(train.err);
   REQUIRE(train.exit_code == 0);
-  const auto named = run_shell(env + "predict -w '" + dir.file("named/model.bin") + "' --format json '" + dir.file("digit.png") + "'");
+  const auto named = w.cnn("predict -w '" + dir.file("named/model.bin") + "' --format json '" + dir.file("digit.png") + "'");
   REQUIRE(named.exit_code == 0);
   const auto n = nlohmann::json::parse(named.out);
   const std::vector<std::string> words = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};

@@ -5,34 +5,29 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "cli_runner.hpp"
 #include "core/rng.hpp"
-#include "idx_writer.hpp"
+#include "e2e_workspace.hpp"
 #include "train/checkpoint.hpp"
 
 using namespace cnn::test;
 namespace fs = std::filesystem;
 
 TEST_CASE("SIGKILL during checkpoint writes never leaves a broken newest checkpoint", "[e2e][crash]") {
-  ScratchDir dir("crash");
-  const std::string data = dir.file("data");
-  fs::create_directories(data);
-  write_synthetic_mnist(data, 40, 10, false);
-  const std::string run = dir.file("run");
-  write_text(dir.file("c.cfg"), "data: {dir: " + data + ", validation: 8}\n"
-                                "model:\n  input: [1, 28, 28]\n  layers:\n    - conv: {filters: 2, kernel: 5, activation: relu}\n"
-                                "    - pool: {size: 2}\n    - flatten\n    - dense: {units: 10}\n    - softmax\n"
-                                "train: {epochs: 100000, batch_size: 16, seed: 3}\noutput: " + run + "\n");
+  E2eWorkspace w("crash", TinyData{40, 10, false});
+  const std::string run = w.file("run");
+  // Training without end, on 32 images in batches of 16 (cnn's default optimizer).
+  TinyConfig endless = w.tiny_config().with_validation(8).with_epochs(100000).with_batch_size(16).with_optimizer("").with_seed(3);
+  endless.with_layers({"conv: {filters: 2, kernel: 5, activation: relu}", "pool: {size: 2}", "flatten", "dense: {units: 10}", "softmax"});
+  const std::string config = w.write_config("c.cfg", endless.with_output(run));
   cnn::Rng rng(77);
   int verified = 0;
   for (int round = 0; round < 25; ++round) {
     const int delay_ms = 150 + static_cast<int>(rng.uniform_int(250));
     // The first run starts from the config; every later one continues the run (a new run would
     // go to a numbered sibling folder, since `run` holds one).
-    const std::string source = fs::exists(run + "/model.bin") ? "--resume " + run + "/model.bin" : "--config " + dir.file("c.cfg");
-    const auto r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
-                             "' -q train " + source + " --threads 1 & pid=$!; sleep " +
-                             std::to_string(delay_ms / 1000.0) + "; kill -KILL $pid; wait $pid");
+    const std::string source = fs::exists(run + "/model.bin") ? "--resume " + run + "/model.bin" : "--config " + config;
+    const auto r = w.cnn("-q train " + source + " --threads 1 & pid=$!; sleep " + std::to_string(delay_ms / 1000.0) +
+                         "; kill -KILL $pid; wait $pid");
     INFO("round " << round << ": " << r.err);
     REQUIRE(r.exit_code == 137);  // killed, as intended
     if (!fs::exists(run + "/model.bin")) continue;
@@ -48,8 +43,7 @@ TEST_CASE("SIGKILL during checkpoint writes never leaves a broken newest checkpo
   // A normal run cleans them up: the resumed run, shortened to end with the epoch it is in.
   const cnn::LoadedModel last = cnn::load_model(run + "/model.bin");
   const cnn::TrainingProgress progress = cnn::read_training_progress(last, run + "/model.bin");
-  const auto clean = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' '" + CNN_EXE + "' -q train --resume " + run +
-                               "/model.bin --epochs " + std::to_string(progress.epoch + 1) + " --threads 1");
+  const auto clean = w.resume(run + "/model.bin", "-q --epochs " + std::to_string(progress.epoch + 1) + " --threads 1");
   CHECK(clean.exit_code == 0);
   for (const auto& e : fs::directory_iterator(run)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
 }

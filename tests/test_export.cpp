@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "cli_runner.hpp"
+#include "e2e_workspace.hpp"
 #include "expect_error.hpp"
 #include "onnx/onnx_export.hpp"
 #include "net/layer_registry.hpp"
@@ -26,12 +26,6 @@ std::vector<std::string> files_in(const std::string& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-void expect_failure(const RunResult& r, int code, const std::string& needle) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == code);
-  CHECK(r.err.find(needle) != std::string::npos);
 }
 
 }  // namespace

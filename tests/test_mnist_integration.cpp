@@ -6,7 +6,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "cli_runner.hpp"
+#include "e2e_workspace.hpp"
 #include "idx_writer.hpp"
 #include "io/idx.hpp"
 #include "png_writer.hpp"
@@ -43,11 +43,11 @@ TEST_CASE("LeNet-5 trained one epoch on MNIST: predict agrees with eval and read
     WARN("skipped: CNN_TEST_MNIST_DIR is not set (a folder with MNIST's four IDX files)");
     return;
   }
-  ScratchDir dir("mnist");
-  const std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' ";
+  E2eWorkspace ws("mnist", std::nullopt);  // the real data, the reference config
+  const ScratchDir& dir = ws.dir;
   const std::string run = dir.file("run");
-  const auto train = run_shell(env + "'" + CNN_EXE + "' train --config '" + CNN_SOURCE_DIR + "/configs/lenet5.cfg' --data '" +
-                               mnist + "' --epochs 1 --out '" + run + "'");
+  const auto train = ws.cnn("train --config '" + std::string(CNN_SOURCE_DIR) + "/configs/lenet5.cfg' --data '" + mnist +
+                            "' --epochs 1 --out '" + run + "'");
   INFO(train.err);
   REQUIRE(train.exit_code == 0);
 
@@ -69,13 +69,13 @@ TEST_CASE("LeNet-5 trained one epoch on MNIST: predict agrees with eval and read
   REQUIRE(eval.exit_code == 0);
   const auto e = nlohmann::json::parse(eval.out);
   CHECK(e["accuracy"].get<double>() >= 0.9);
-  const auto raw = run_shell(env + "'" + CNN_EXE + "' predict --raw --format json" + files);  // latest model
+  const auto raw = ws.cnn("predict --raw --format json" + files);  // latest model
   REQUIRE(raw.exit_code == 0);
   const auto r = nlohmann::json::parse(raw.out);
   int prepared_agree = 0;
   for (int i = 0; i < n; ++i) CHECK(r[i]["class"] == e["predictions"][i]);
   // With the MNIST-style preparation on (a no-op up to resampling for MNIST digits) nearly all agree.
-  const auto prepared = run_shell(env + "'" + CNN_EXE + "' predict --format json" + files);
+  const auto prepared = ws.cnn("predict --format json" + files);
   REQUIRE(prepared.exit_code == 0);
   const auto p = nlohmann::json::parse(prepared.out);
   for (int i = 0; i < n; ++i) prepared_agree += p[i]["class"] == e["predictions"][i] ? 1 : 0;
@@ -94,7 +94,7 @@ TEST_CASE("LeNet-5 trained one epoch on MNIST: predict agrees with eval and read
     write_bytes(dir.file(std::string(name) + ".png"), encode_png(w, h, PngColor::kGray, 8, *px));
     drawn_files += " '" + dir.file(std::string(name) + ".png") + "'";
   }
-  const auto d = run_shell(env + "'" + CNN_EXE + "' predict --format json" + drawn_files);
+  const auto d = ws.cnn("predict --format json" + drawn_files);
   INFO(d.err);
   REQUIRE(d.exit_code == 0);
   const auto dj = nlohmann::json::parse(d.out);

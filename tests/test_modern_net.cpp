@@ -8,12 +8,11 @@
 #include <cstring>
 #include <filesystem>
 
-#include "cli_runner.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "e2e_workspace.hpp"
 #include "expect_error.hpp"
 #include "gradcheck.hpp"
-#include "idx_writer.hpp"
 #include "net/builder.hpp"
 #include "net/initializer.hpp"
 #include "train/checkpoint.hpp"
@@ -217,83 +216,32 @@ namespace {
 // Conv-BN-ReLU blocks with dropout and a BN after a dense layer. 321 training images: the last
 // step of each epoch has 1 image, fewer than the threads, and a dense BN with one value per
 // feature (no unbiased variance: running statistics unchanged).
-std::string bn_config(const std::string& data_dir, const std::string& optimizer, int epochs) {
-  return "data: {dir: " + data_dir + ", validation: 100}\n"
-         "model:\n"
-         "  input: [1, 28, 28]\n"
-         "  layers:\n"
-         "    - conv: {filters: 4, kernel: 3, padding: same}\n"
-         "    - batch_norm\n"
-         "    - relu\n"
-         "    - pool: {type: max, size: 3, stride: 2, padding: same}\n"
-         "    - dropout: {rate: 0.2}\n"
-         "    - conv: {filters: 6, kernel: 3, padding: same}\n"
-         "    - batch_norm\n"
-         "    - relu\n"
-         "    - pool: {type: max, size: 2}\n"
-         "    - flatten\n"
-         "    - dense: {units: 16}\n"
-         "    - batch_norm\n"
-         "    - relu\n"
-         "    - dropout: {rate: 0.3}\n"
-         "    - dense: {units: 10}\n"
-         "    - softmax\n"
-         "train:\n"
-         "  epochs: " + std::to_string(epochs) + "\n"
-         "  batch_size: 32\n"
-         "  optimizer: " + optimizer + "\n"
-         "  seed: 13\n";
+TinyConfig bn_config(const E2eWorkspace& w, const std::string& optimizer, int epochs) {
+  return w.tiny_config()
+      .with_layers({"conv: {filters: 4, kernel: 3, padding: same}", "batch_norm", "relu",
+                    "pool: {type: max, size: 3, stride: 2, padding: same}", "dropout: {rate: 0.2}",
+                    "conv: {filters: 6, kernel: 3, padding: same}", "batch_norm", "relu", "pool: {type: max, size: 2}", "flatten",
+                    "dense: {units: 16}", "batch_norm", "relu", "dropout: {rate: 0.3}", "dense: {units: 10}", "softmax"})
+      .with_epochs(epochs)
+      .with_optimizer(optimizer)
+      .with_seed(13);
 }
 
-struct BnWorkspace {
-  ScratchDir dir{"modern"};
-  std::string data = dir.file("data");
-  std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 ";
-  BnWorkspace() {
-    fs::create_directories(data);
-    write_synthetic_mnist(data, 421, 50, true);
-  }
-  RunResult cnn(const std::string& args) const { return run_shell(env + "'" + CNN_EXE + "' " + args); }
-  std::string train(const std::string& config_text, int threads, const std::string& out, const std::string& extra = "") const {
-    const std::string config = dir.file(out + ".cfg");
-    write_text(config, config_text);
-    const auto r = cnn("train --config " + config + " --threads " + std::to_string(threads) + " --out " + dir.file(out) + extra);
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    return dir.file(out + "/model.bin");
-  }
-};
-
-// Every parameter and running statistic of two models agrees to |a - b| <= rel max(|a|, |b|) + abs.
-void require_close_models(const std::string& a_path, const std::string& b_path, double rel, double abs) {
-  const LoadedModel a = load_model(a_path), b = load_model(b_path);
-  for (auto [x_list, y_list] : {std::make_pair(&a.net->params(), &b.net->params()), std::make_pair(&a.net->state(), &b.net->state())}) {
-    REQUIRE(x_list->size() == y_list->size());
-    for (std::size_t k = 0; k < x_list->size(); ++k) {
-      const Tensor& x = *(*x_list)[k].value;
-      const Tensor& y = *(*y_list)[k].value;
-      for (std::size_t i = 0; i < x.size(); ++i) {
-        const double scale = std::max(std::abs(static_cast<double>(x[i])), std::abs(static_cast<double>(y[i])));
-        INFO((*x_list)[k].name << "[" << i << "]: " << x[i] << " vs " << y[i]);
-        REQUIRE(std::abs(static_cast<double>(x[i]) - y[i]) <= rel * scale + abs);
-      }
-    }
-  }
-}
+const TinyData kBnData{421, 50};
 
 }  // namespace
 
 TEST_CASE("with batch norm and dropout, 2 threads compute the math of 1 thread, and reruns are byte-identical", "[modern][e2e][threads]") {
-  BnWorkspace w;
+  E2eWorkspace w("modern", kBnData);
   // SGD keeps a rounding difference the size it is (see test_threads.cpp); one epoch of 11 steps.
-  const std::string config = bn_config(w.data, "{type: sgd, lr: 0.05}", 1);
+  const TinyConfig config = bn_config(w, "{type: sgd, lr: 0.05}", 1);
   const std::string one = w.train(config, 1, "one");
   const std::string two = w.train(config, 2, "two");
   const std::string again = w.train(config, 2, "again");
   require_close_models(one, two, 1e-4, 1e-5);
   CHECK(model_tensors(two) == model_tensors(again));
   // eval runs in inference mode on the model with its running statistics, the same numbers each time.
-  const auto eval = w.cnn("eval --weights " + two + " --data " + w.data + " --format json");
+  const auto eval = w.eval(two, "--format json");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   auto without_time = [](const std::string& out) {
@@ -303,16 +251,16 @@ TEST_CASE("with batch norm and dropout, 2 threads compute the math of 1 thread, 
   };
   const nlohmann::json first = without_time(eval.out);
   CHECK(first["count"] == 50);
-  CHECK(without_time(w.cnn("eval --weights " + two + " --data " + w.data + " --format json").out) == first);
+  CHECK(without_time(w.eval(two, "--format json").out) == first);
 }
 
 TEST_CASE("with batch norm and dropout, a run resumed after an epoch ends bit-identical to the uninterrupted run", "[modern][e2e][resume]") {
-  BnWorkspace w;
-  const std::string config = bn_config(w.data, "{type: adam, lr: 0.003}", 3);
+  E2eWorkspace w("modern", kBnData);
+  const TinyConfig config = bn_config(w, "{type: adam, lr: 0.003}", 3);
   const std::string full = w.train(config, 2, "full");
   // Two epochs, then --resume to the third (the dropout masks of epoch 3 depend on the global step).
-  const std::string part = w.train(config, 2, "part", " --epochs 2");
-  const auto resumed = w.cnn("train --resume " + part + " --epochs 3");
+  const std::string part = w.train(config, 2, "part", "--epochs 2");
+  const auto resumed = w.resume(part, "--epochs 3");
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
   CHECK(model_tensors(part) == model_tensors(full));
@@ -320,23 +268,21 @@ TEST_CASE("with batch norm and dropout, a run resumed after an epoch ends bit-id
 }
 
 TEST_CASE("with batch norm and dropout, a run interrupted mid-epoch and resumed ends bit-identical", "[modern][e2e][resume]") {
-  BnWorkspace w;
-  const std::string config = bn_config(w.data, "{type: adam, lr: 0.003}", 40);
+  E2eWorkspace w("modern", kBnData);
+  const TinyConfig config = bn_config(w, "{type: adam, lr: 0.003}", 40);
   const std::string full = w.train(config, 2, "full");
   // Ctrl-C once the first epoch is on disk (as tests/test_resume.cpp does): the run stops after
   // some step of a later epoch, so the resumed run starts mid-epoch, at a step whose dropout masks
   // it must redraw exactly.
-  write_text(w.dir.file("stopped.cfg"), config);
   const std::string out = w.dir.file("stopped");
-  const auto stopped = run_shell(w.env + "'" + CNN_EXE + "' train --config " + w.dir.file("stopped.cfg") +
-                                 " --threads 2 --out " + out + " & pid=$!; for i in $(seq 6000); do [ -s " + out +
-                                 "/metrics.csv ] && break; sleep 0.01; done; kill -INT $pid; wait $pid");
+  const auto stopped = w.interrupt("train --config " + w.write_config("stopped.cfg", config) + " --threads 2 --out " + out,
+                                   out + "/metrics.csv");
   INFO(stopped.err);
   if (stopped.exit_code == 0) {
     WARN("the run finished before the interrupt arrived; nothing was resumed");
   } else {
     REQUIRE(stopped.exit_code == 130);
-    const auto resumed = w.cnn("train --resume " + out + "/model.bin");
+    const auto resumed = w.resume(out + "/model.bin");
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
   }

@@ -13,8 +13,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "cli_runner.hpp"
-#include "idx_writer.hpp"
+#include "e2e_workspace.hpp"
 
 using namespace cnn::test;
 namespace fs = std::filesystem;
@@ -42,54 +41,43 @@ std::string mpirun(int ranks) {
          (geteuid() == 0 ? " --allow-run-as-root" : "") + " ";
 }
 
-std::string config_text(bool batch_norm, int epochs, const std::string& optimizer) {
-  std::string layers = "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n";
-  if (batch_norm) layers += "    - batch_norm\n    - dropout: {rate: 0.2}\n";
-  layers += "    - pool: {type: max, size: 2}\n    - flatten\n";
-  if (batch_norm) layers += "    - dense: {units: 16}\n    - batch_norm\n    - relu\n";
-  layers += "    - dense: {units: 10}\n    - softmax\n";
-  return "data: {dir: no-such-folder, validation: 100}\nmodel:\n  input: [1, 28, 28]\n  layers:\n" + layers +
-         "train:\n  epochs: " + std::to_string(epochs) +
-         "\n  batch_size: 30\n  optimizer: " + optimizer + "\n  schedule: constant\n  seed: 11\noutput: unused\n";
+// The tiny net, with batch norm and dropout when asked, in batches of 30 at a constant learning
+// rate; its data folder does not exist (the runs give --data).
+TinyConfig mpi_config(bool batch_norm, int epochs, const std::string& optimizer) {
+  std::vector<std::string> layers = {"conv: {filters: 4, kernel: 5, padding: same, activation: relu}"};
+  if (batch_norm) layers.insert(layers.end(), {"batch_norm", "dropout: {rate: 0.2}"});
+  layers.insert(layers.end(), {"pool: {type: max, size: 2}", "flatten"});
+  if (batch_norm) layers.insert(layers.end(), {"dense: {units: 16}", "batch_norm", "relu"});
+  layers.insert(layers.end(), {"dense: {units: 10}", "softmax"});
+  TinyConfig config = TinyConfig().with_data("no-such-folder").with_layers(layers).with_epochs(epochs).with_batch_size(30);
+  return config.with_optimizer(optimizer).with_schedule("constant").with_seed(11).with_output("unused");
 }
 
-struct MpiWorkspace {
-  ScratchDir dir{"mpi"};
-  std::string data = dir.file("data");
-  std::string config = dir.file("run.cfg");
-  // Under the sanitizer build, allocations that Open MPI keeps until exit are not leaks of cnn
-  // (tests/lsan_mpi.supp; the ranks inherit mpirun's environment). LSan can name Open MPI's
-  // libraries in a stack only if its plugins stay loaded (no dlclose at MPI_Finalize) and the
-  // stack is unwound without frame pointers. No effect in other builds.
-  std::string env = "XDG_STATE_HOME='" + dir.file("state") +
-                    "' OPENBLAS_NUM_THREADS=1 OMPI_MCA_mca_base_component_disable_dlclose=1 "
-                    "LSAN_OPTIONS=\"${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=" + CNN_SOURCE_DIR +
-                    "/tests/lsan_mpi.supp:print_suppressions=0:fast_unwind_on_malloc=0\" ";
-  explicit MpiWorkspace(bool batch_norm = false, int epochs = 2,
-                        const std::string& optimizer = "{type: adam, lr: 0.003}") {
-    fs::create_directories(data);
-    write_synthetic_mnist(data, 430, 50, false);
-    write_text(config, config_text(batch_norm, epochs, optimizer));
+struct MpiWorkspace : E2eWorkspace {
+  std::string config;
+  explicit MpiWorkspace(bool batch_norm = false, int epochs = 2, const std::string& optimizer = "{type: adam, lr: 0.003}")
+      : E2eWorkspace("mpi", TinyData{430, 50, false}) {
+    // Under the sanitizer build, allocations that Open MPI keeps until exit are not leaks of cnn
+    // (tests/lsan_mpi.supp; the ranks inherit mpirun's environment). LSan can name Open MPI's
+    // libraries in a stack only if its plugins stay loaded (no dlclose at MPI_Finalize) and the
+    // stack is unwound without frame pointers. No effect in other builds.
+    env += "OMPI_MCA_mca_base_component_disable_dlclose=1 "
+           "LSAN_OPTIONS=\"${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=" CNN_SOURCE_DIR
+           "/tests/lsan_mpi.supp:print_suppressions=0:fast_unwind_on_malloc=0\" ";
+    config = write_config("run.cfg", mpi_config(batch_norm, epochs, optimizer));
+  }
+  // mpirun for `ranks` ranks (none for 0). Its own session folder: mpiruns started at the same
+  // moment (ctest -j) race to create the shared default /tmp/ompi.HOST.UID and one of them fails
+  // ("A call to mkdir ... File exists").
+  std::string launcher(int ranks) const {
+    return ranks > 0 ? mpirun(ranks) + "--mca orte_tmpdir_base '" + dir.path() + "' " : "";
   }
   // `cnn args` in the workspace, alone (ranks 0) or under mpirun.
-  RunResult cnn(int ranks, const std::string& args) const {
-    // Its own session folder: mpiruns started at the same moment (ctest -j) race to create the
-    // shared default /tmp/ompi.HOST.UID and one of them fails ("A call to mkdir ... File exists").
-    const std::string launcher = ranks > 0 ? mpirun(ranks) + "--mca orte_tmpdir_base '" + dir.path() + "' " : "";
-    return run_shell("cd '" + dir.path() + "' || exit 99; " + env + launcher + "'" + CNN_EXE + "' " + args);
-  }
-  std::string train(const std::string& out, int threads) const {
+  RunResult cnn(int ranks, const std::string& args) const { return run_shell(command(args, launcher(ranks))); }
+  std::string train_args(const std::string& out, int threads) const {
     return "train -q --config " + config + " --data " + data + " --threads " + std::to_string(threads) + " --out " + out;
   }
-  std::string file(const std::string& name) const { return dir.file(name); }
 };
-
-std::vector<std::string> metric_rows(const std::string& path) {
-  std::vector<std::string> rows;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));  // without seconds
-  return rows;
-}
 
 // The largest |a - b| / max(1, |b|) over every tensor of two model files.
 double max_relative_difference(const std::string& a, const std::string& b) {
@@ -115,26 +103,26 @@ void require_ok(const RunResult& r) {
 TEST_CASE("2 ranks x 1 thread train bit-identical to 1 process x 2 threads, and reruns are byte-identical", "[mpi]") {
   if (mpi_unavailable()) return;
   MpiWorkspace w;
-  require_ok(w.cnn(0, w.train("alone", 2)));
-  require_ok(w.cnn(2, w.train("ranks", 1)));
+  require_ok(w.cnn(0, w.train_args("alone", 2)));
+  require_ok(w.cnn(2, w.train_args("ranks", 1)));
   CHECK(model_tensors(w.file("ranks/model.bin")) == model_tensors(w.file("alone/model.bin")));
   CHECK(metric_rows(w.file("ranks/metrics.csv")) == metric_rows(w.file("alone/metrics.csv")));
 
   // The same run again, into the same folder: the very same bytes (the header records the folder).
   const std::string first = read_bytes(w.file("ranks/model.bin"));
-  require_ok(w.cnn(2, w.train("ranks", 1) + " --overwrite"));
+  require_ok(w.cnn(2, w.train_args("ranks", 1) + " --overwrite"));
   CHECK(read_bytes(w.file("ranks/model.bin")) == first);
 
   // MPI_Allreduce instead of the ordered sum: the same math, equal within rounding.
-  require_ok(w.cnn(2, "--mpi-reduction native " + w.train("native", 1)));
+  require_ok(w.cnn(2, "--mpi-reduction native " + w.train_args("native", 1)));
   CHECK(max_relative_difference(w.file("native/model.bin"), w.file("alone/model.bin")) < 1e-5);
 }
 
 TEST_CASE("batch norm under mpirun computes its statistics over the whole batch across ranks", "[mpi]") {
   if (mpi_unavailable()) return;
   MpiWorkspace w(true);
-  require_ok(w.cnn(0, w.train("alone2", 2)));
-  require_ok(w.cnn(2, w.train("ranks2", 1)));
+  require_ok(w.cnn(0, w.train_args("alone2", 2)));
+  require_ok(w.cnn(2, w.train_args("ranks2", 1)));
   // Bit for bit: each rank's half-batch statistics alone would give other numbers.
   CHECK(model_tensors(w.file("ranks2/model.bin")) == model_tensors(w.file("alone2/model.bin")));
   // 2 ranks x 2 threads against 1 process x 4 threads: the same batches and statistics, the
@@ -142,8 +130,8 @@ TEST_CASE("batch norm under mpirun computes its statistics over the whole batch 
   // With plain SGD: Adam divides by sqrt(v), so a rounding difference in a near-zero gradient
   // can become a difference of lr in a weight within a step (measured: 5e-3 after 11 steps).
   MpiWorkspace sgd(true, 1, "{type: sgd, lr: 0.05}");
-  require_ok(sgd.cnn(0, sgd.train("alone4", 4)));
-  require_ok(sgd.cnn(2, sgd.train("ranks2x2", 2)));
+  require_ok(sgd.cnn(0, sgd.train_args("alone4", 4)));
+  require_ok(sgd.cnn(2, sgd.train_args("ranks2x2", 2)));
   const double difference = max_relative_difference(sgd.file("ranks2x2/model.bin"), sgd.file("alone4/model.bin"));
   INFO("2 ranks x 2 threads against 1 process x 4 threads: largest relative difference " << difference);
   CHECK(difference < 1e-5);
@@ -152,15 +140,13 @@ TEST_CASE("batch norm under mpirun computes its statistics over the whole batch 
 TEST_CASE("a run of 2 ranks resumes with 2 ranks, or with 1 process, as if never stopped", "[mpi][resume]") {
   if (mpi_unavailable()) return;
   MpiWorkspace w(true, 3);
-  require_ok(w.cnn(2, w.train("full", 1)));
+  require_ok(w.cnn(2, w.train_args("full", 1)));
   // Ctrl-C on mpirun (a condition, not a delay: a slow machine only waits longer): every rank stops
   // after the same step, rank 0 writes the checkpoint.
   // Open MPI's mpirun passes Ctrl-C on to the ranks about 2 s late (measured on Open MPI 4.1.4):
   // 200 epochs of this set were once enough to still be running then; now they are not.
   MpiWorkspace slow(false, 2000);
-  const RunResult stopped = slow.cnn(2, slow.train("stopped", 1) +
-                                            " & pid=$!; for i in $(seq 6000); do [ -s stopped/metrics.csv ] && break; "
-                                            "sleep 0.01; done; kill -INT $pid; wait $pid");
+  const RunResult stopped = slow.interrupt(slow.train_args("stopped", 1), "stopped/metrics.csv", 1, "INT", slow.launcher(2));
   INFO(stopped.err);
   CHECK(stopped.exit_code != 0);
   CHECK(stopped.err.find("checkpoint written to stopped/model.bin") != std::string::npos);
@@ -170,12 +156,12 @@ TEST_CASE("a run of 2 ranks resumes with 2 ranks, or with 1 process, as if never
   REQUIRE(at != std::string::npos);
   const std::string epochs = std::to_string(std::stoi(stopped.err.substr(at + 6)));
   require_ok(slow.cnn(2, "train -q --resume stopped/model.bin --epochs " + epochs));
-  require_ok(slow.cnn(0, slow.train("straight", 2) + " --epochs " + epochs));
+  require_ok(slow.cnn(0, slow.train_args("straight", 2) + " --epochs " + epochs));
   CHECK(model_tensors(slow.file("stopped/model.bin")) == model_tensors(slow.file("straight/model.bin")));
 
   // Stopped at an epoch boundary (the first of 3 epochs), continued by 2 ranks and by 1 process
   // of 2 threads: both end where the uninterrupted run did.
-  require_ok(w.cnn(2, w.train("part", 1) + " --epochs 1"));
+  require_ok(w.cnn(2, w.train_args("part", 1) + " --epochs 1"));
   fs::copy(w.file("part"), w.file("part1"));
   require_ok(w.cnn(2, "train -q --resume part/model.bin --epochs 3"));
   require_ok(w.cnn(0, "train -q --resume part1/model.bin --epochs 3 --threads 2"));
@@ -190,7 +176,7 @@ TEST_CASE("a killed rank ends the whole run within seconds and leaves the last c
   // mpirun's children are the ranks (found through /proc: no ps needed); kill -9 the second one
   // once an epoch is on disk, then time how long mpirun takes to end.
   const RunResult r = w.cnn(
-      2, w.train("run", 1) +
+      2, w.train_args("run", 1) +
              " & pid=$!; for i in $(seq 6000); do [ -s run/metrics.csv ] && break; sleep 0.01; done; "
              "ranks=''; for s in /proc/[0-9]*/stat; do set -- $(cat $s 2>/dev/null); [ \"$4\" = \"$pid\" ] && ranks=\"$ranks $1\"; done; "
              "set -- $ranks; [ $# -eq 2 ] || { echo \"ranks: $ranks\" >&2; kill -9 $pid; exit 98; }; "
@@ -212,7 +198,7 @@ TEST_CASE("a killed rank ends the whole run within seconds and leaves the last c
 TEST_CASE("eval under mpirun splits the test set and prints what one process prints", "[mpi]") {
   if (mpi_unavailable()) return;
   MpiWorkspace w;
-  require_ok(w.cnn(0, w.train("model", 1) + " --epochs 1"));
+  require_ok(w.cnn(0, w.train_args("model", 1) + " --epochs 1"));
   const RunResult alone = w.cnn(0, "eval -q -w model/model.bin --predictions --data " + w.data);
   const RunResult ranks = w.cnn(2, "eval -q -w model/model.bin --predictions --data " + w.data);
   require_ok(alone);

@@ -8,8 +8,8 @@
 #include <regex>
 #include <set>
 
-#include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "e2e_workspace.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
 #include "io/cifar10.hpp"
@@ -24,40 +24,23 @@ using namespace cnn::test;
 
 namespace {
 
-std::string tiny_config(const std::string& data_dir, const std::string& out) {
-  return "data: {dir: " + data_dir + ", validation: 100}\n"
-         "model:\n"
-         "  input: [1, 28, 28]\n"
-         "  layers:\n"
-         "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n"
-         "    - pool: {type: max, size: 2}\n"
-         "    - conv: {filters: 6, kernel: 3, padding: valid, activation: relu}\n"
-         "    - pool: {type: avg, size: 2}\n"
-         "    - flatten\n"
-         "    - dense: {units: 10}\n"
-         "    - softmax\n"
-         "train:\n"
-         "  epochs: 3\n"
-         "  batch_size: 32\n"
-         "  optimizer: {type: adam, lr: 0.003}\n"
-         "  seed: 7\n"
-         "output: " + out + "\n";
-}
-
-struct ReportWorkspace {
-  ScratchDir dir{"report"};
-  std::string data = dir.file("data");
-  std::string config = dir.file("tiny.cfg");
+// The tiny config with a second conv and an average pool (figures of both kinds of layer),
+// training into run/.
+struct ReportWorkspace : E2eWorkspace {
+  ReportWorkspace() : E2eWorkspace("report", TinyData{600, 200}) {}
   std::string run = dir.file("run");
-  ReportWorkspace() {
-    std::filesystem::create_directories(data);
-    write_synthetic_mnist(data, 600, 200, true);
-    write_text(config, tiny_config(data, run));
-  }
-  RunResult cnn(const std::string& args) const {
-    return run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE + "' " + args);
-  }
+  TinyConfig tiny = tiny_config().with_output(run).with_layers(
+      {"conv: {filters: 4, kernel: 5, padding: same, activation: relu}", "pool: {type: max, size: 2}",
+       "conv: {filters: 6, kernel: 3, padding: valid, activation: relu}", "pool: {type: avg, size: 2}", "flatten", "dense: {units: 10}",
+       "softmax"});
+  std::string config = write_config("tiny.cfg", tiny);
 };
+
+// Trains `config` on 2 threads into run/ (REQUIRE) and returns the report page it leaves.
+std::string trained_report(const E2eWorkspace& w, const TinyConfig& config) {
+  w.train(config, 2, "run");
+  return read_text(w.file("run/report.html"));
+}
 
 // Tags outside <script> and <style> must nest: every element opened is closed in order (void
 // elements excepted). Returns the first problem, or "" when the page is well-formed.
@@ -192,9 +175,7 @@ TEST_CASE("train leaves report.html with every figure; cnn report rewrites it of
 
 TEST_CASE("with train.augment the report shows augmented samples", "[report][e2e]") {
   ReportWorkspace w;
-  std::string config = read_text(w.config);
-  config.replace(config.find("  seed: 7\n"), 10, "  seed: 7\n  augment: {rotation: 12, translate: 2}\n");
-  write_text(w.config, config);
+  w.write_config("tiny.cfg", TinyConfig(w.tiny).with_augment("{rotation: 12, translate: 2}"));
   const RunResult r = w.cnn("train --config '" + w.config + "' --threads 1 --epochs 1");
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 0);
@@ -267,7 +248,8 @@ TEST_CASE("predict --explain writes a page with what the network saw, feature ma
 }
 
 TEST_CASE("a folder run's report names its classes and shows its colour images", "[report][e2e][folder]") {
-  ScratchDir dir("report-folder");
+  E2eWorkspace w("report-folder", std::nullopt);
+  const ScratchDir& dir = w.dir;
   // Three classes (names with spaces), RGB images of two sizes: a bar whose colour is the class.
   const char* const classes[] = {"red bar", "green bar", "blue bar"};
   for (int cls = 0; cls < 3; ++cls)
@@ -282,17 +264,11 @@ TEST_CASE("a folder run's report names its classes and shows its colour images",
       std::filesystem::create_directories(folder);
       write_bytes(folder + "/img " + std::to_string(i) + ".png", encode_png(side, side, PngColor::kRgba, 8, samples));
     }
-  write_text(dir.file("rgb.cfg"), "data: {format: folder, dir: '" + dir.file("photos") + "', validation: 15, normalize: auto}\n"
-                                   "model:\n  input: [3, 12, 12]\n  layers:\n"
-                                   "    - conv: {filters: 4, kernel: 3, padding: same, activation: relu}\n"
-                                   "    - pool: {size: 2}\n    - flatten\n    - dense: {units: 3}\n    - softmax\n"
-                                   "train: {epochs: 3, batch_size: 16, seed: 3, optimizer: {type: adam, lr: 0.01}}\n"
-                                   "output: '" + dir.file("run") + "'\n");
-  const RunResult r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
-                                "' train --config '" + dir.file("rgb.cfg") + "' --threads 2");
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  const std::string html = read_text(dir.file("run/report.html"));
+  TinyConfig rgb = TinyConfig().with_data(dir.file("photos")).with_validation(15).with_input("[3, 12, 12]");
+  rgb.with_data_options("format: folder, normalize: auto").with_batch_size(16).with_seed(3).with_optimizer("{type: adam, lr: 0.01}");
+  rgb.with_layers({"conv: {filters: 4, kernel: 3, padding: same, activation: relu}", "pool: {size: 2}", "flatten", "dense: {units: 3}",
+                   "softmax"});
+  const std::string html = trained_report(w, rgb);
   CHECK(html_nesting_problem(html).empty());
   CHECK(html.find("(folder)") != std::string::npos);
   CHECK(html.find("of 30 test images classified correctly") != std::string::npos);
@@ -305,7 +281,8 @@ TEST_CASE("a folder run's report names its classes and shows its colour images",
 }
 
 TEST_CASE("a CIFAR-10 run's report names the CIFAR classes", "[report][e2e][cifar]") {
-  ScratchDir dir("report-cifar");
+  E2eWorkspace w("report-cifar", std::nullopt);
+  const ScratchDir& dir = w.dir;
   // Full-size batches (the reader accepts nothing else): each record's class is a bright block
   // in the red plane at a place of its own, so one epoch learns something.
   auto batch = [](int salt) {
@@ -322,17 +299,10 @@ TEST_CASE("a CIFAR-10 run's report names the CIFAR classes", "[report][e2e][cifa
   for (int i = 1; i <= 5; ++i) write_bytes(dir.file("data_batch_" + std::to_string(i) + ".bin"), batch(i));
   write_bytes(dir.file("test_batch.bin"), batch(7));
   write_text(dir.file("batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n");
-  write_text(dir.file("cifar.cfg"), "data: {format: cifar10, dir: '" + dir.path() + "', validation: 1000}\n"
-                                     "model:\n  input: [3, 32, 32]\n  layers:\n"
-                                     "    - conv: {filters: 2, kernel: 4, stride: 4, activation: relu}\n"
-                                     "    - flatten\n    - dense: {units: 10}\n    - softmax\n"
-                                     "train: {epochs: 1, batch_size: 100, seed: 3, optimizer: {type: adam, lr: 0.01}}\n"
-                                     "output: '" + dir.file("run") + "'\n");
-  const RunResult r = run_shell("XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 '" + CNN_EXE +
-                                "' train --config '" + dir.file("cifar.cfg") + "' --threads 2");
-  INFO("stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  const std::string html = read_text(dir.file("run/report.html"));
+  TinyConfig cifar = TinyConfig().with_data(dir.path()).with_validation(1000).with_input("[3, 32, 32]").with_epochs(1);
+  cifar.with_data_options("format: cifar10").with_batch_size(100).with_seed(3).with_optimizer("{type: adam, lr: 0.01}");
+  cifar.with_layers({"conv: {filters: 2, kernel: 4, stride: 4, activation: relu}", "flatten", "dense: {units: 10}", "softmax"});
+  const std::string html = trained_report(w, cifar);
   CHECK(html_nesting_problem(html).empty());
   CHECK(html.find("(cifar10)") != std::string::npos);
   CHECK(html.find("of 10000 test images classified correctly") != std::string::npos);

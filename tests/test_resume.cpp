@@ -8,9 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "cli_runner.hpp"
-#include "idx_writer.hpp"
 #include "config/config.hpp"
+#include "e2e_workspace.hpp"
 #include "train/checkpoint.hpp"
 
 using namespace cnn::test;
@@ -18,52 +17,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The config's data folder does not exist: every run gets its data through --data, the override
-// that the first version of resume lost.
-std::string run_config(const std::string& schedule = "constant") {
-  return "data: {dir: no-such-folder, validation: 100}\n"
-         "model:\n  input: [1, 28, 28]\n  layers:\n"
-         "    - conv: {filters: 4, kernel: 5, padding: same, activation: relu}\n"
-         "    - pool: {type: max, size: 2}\n    - flatten\n    - dense: {units: 10}\n    - softmax\n"
-         "train:\n  epochs: 10\n  batch_size: 32\n  optimizer: {type: adam, lr: 0.003}\n"
-         "  schedule: " + schedule + "\n  seed: 7\n"
-         "output: default-run\n";
-}
-
-struct ResumeWorkspace {
-  ScratchDir dir{"resume"};
-  std::string data = dir.file("data");
-  std::string config = dir.file("run.cfg");
-  std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' OPENBLAS_NUM_THREADS=1 ";
-  explicit ResumeWorkspace(const std::string& schedule = "constant") {
-    fs::create_directories(data);
-    write_synthetic_mnist(data, 700, 50, true);
-    write_text(config, run_config(schedule));
+// The tiny config for 10 epochs; its data folder does not exist: every run gets its data through
+// --data, the override that the first version of resume lost.
+struct ResumeWorkspace : E2eWorkspace {
+  std::string config;
+  explicit ResumeWorkspace(const std::string& schedule = "constant") : E2eWorkspace("resume", TinyData{700, 50}) {
+    TinyConfig run = tiny_config().with_data("no-such-folder").with_epochs(10).with_schedule(schedule);
+    config = write_config("run.cfg", run.with_output("default-run"));
     fs::create_directories(dir.file("runs"));
   }
-  // Runs cnn with `cwd` as the working folder.
-  RunResult cnn(const std::string& args, const std::string& cwd) const {
-    return run_shell("cd '" + cwd + "' || exit 99; " + env + "'" + CNN_EXE + "' " + args);
-  }
 };
-
-std::vector<std::string> metric_rows(const std::string& path) {
-  std::vector<std::string> rows;
-  std::istringstream in(read_text(path));
-  for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));  // without seconds
-  return rows;
-}
 
 std::set<std::string> entries_of(const std::string& dir) {
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
   return names;
-}
-
-void expect_failure(const RunResult& r, int code, const std::string& needle) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == code);
-  CHECK(r.err.find(needle) != std::string::npos);
 }
 
 }  // namespace
@@ -76,9 +44,7 @@ TEST_CASE("an interrupted run resumed with only --resume ends bit-identical to t
   REQUIRE(full.exit_code == 0);
 
   // Ctrl-C once the first epoch is on disk (a condition, not a delay: a slow machine only waits longer).
-  const auto stopped = w.cnn(args + "runs/exp3 & pid=$!; for i in $(seq 6000); do [ -s runs/exp3/metrics.csv ] && break; "
-                                    "sleep 0.01; done; kill -INT $pid; wait $pid",
-                             w.dir.path());
+  const auto stopped = w.interrupt(args + "runs/exp3", "runs/exp3/metrics.csv");
   INFO(stopped.err);
   REQUIRE(stopped.exit_code == 130);
   CHECK(stopped.err.find("continue with --resume runs/exp3/model.bin") != std::string::npos);
