@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "train/checkpoint.hpp"
+#include "runtime/model_loader.hpp"
 
 namespace cnn::test {
 

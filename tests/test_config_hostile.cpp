@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "cli_runner.hpp"
+#include "e2e_workspace.hpp"
 #include "expect_error.hpp"
 #include "fifo_watchdog.hpp"
 #include "config/config.hpp"
@@ -46,16 +46,12 @@ std::string replace(std::string text, const std::string& from, const std::string
   return text.replace(at, from.size(), to);
 }
 
-// `cnn train --config path` under a time limit, so that a regression hangs no test run.
-RunResult train_with_config(const std::string& path) {
-  return run_shell("timeout 60 '" + std::string(CNN_EXE) + "' train --threads 1 --config '" + path + "'");
+// `cnn train --config path` in the workspace under a time limit, so that a regression hangs no test run.
+RunResult train_with_config(const E2eWorkspace& w, const std::string& path) {
+  return run_shell(w.command("train --threads 1 --config '" + path + "'", "timeout 60 "));
 }
 
-void expect_cli_failure(const RunResult& r, const std::string& needle) {
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == 2);
-  CHECK(r.err.find(needle) != std::string::npos);
-}
+void expect_cli_failure(const RunResult& r, const std::string& needle) { expect_failure(r, 2, needle); }
 
 std::string billion_laughs() {
   std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
@@ -72,7 +68,8 @@ std::string billion_laughs() {
 
 TEST_CASE("a config path that is a device, a FIFO or a folder is refused without reading it", "[config][hostile]") {
   expect_error([] { load_config("/dev/zero"); }, ExitCode::kUsage, "/dev/zero: not a regular file");
-  ScratchDir dir("config");
+  E2eWorkspace w("config", std::nullopt);
+  const ScratchDir& dir = w.dir;
   REQUIRE(::mkfifo(dir.file("fifo.cfg").c_str(), 0600) == 0);
   expect_error_on_fifo(dir.file("fifo.cfg"), [&] { load_config(dir.file("fifo.cfg")); }, ExitCode::kUsage,
                        dir.file("fifo.cfg") + ": not a regular file");
@@ -80,8 +77,8 @@ TEST_CASE("a config path that is a device, a FIFO or a folder is refused without
   std::filesystem::create_symlink("/dev/zero", dir.file("link.cfg"));
   expect_error([&] { load_config(dir.file("link.cfg")); }, ExitCode::kUsage, "link.cfg: not a regular file");
 
-  expect_cli_failure(train_with_config("/dev/zero"), "/dev/zero: not a regular file");
-  expect_cli_failure(train_with_config(dir.file("fifo.cfg")), dir.file("fifo.cfg") + ": not a regular file");
+  expect_cli_failure(train_with_config(w, "/dev/zero"), "/dev/zero: not a regular file");
+  expect_cli_failure(train_with_config(w, dir.file("fifo.cfg")), dir.file("fifo.cfg") + ": not a regular file");
 }
 
 TEST_CASE("a config of 1 MiB is read, one byte more is refused", "[config][hostile]") {
@@ -187,12 +184,13 @@ TEST_CASE("very long keys and values give short messages", "[config][hostile]") 
 }
 
 TEST_CASE("cnn train refuses hostile configs with exit code 2", "[config][hostile][e2e]") {
-  ScratchDir dir("config");
+  E2eWorkspace w("config", std::nullopt);
+  const ScratchDir& dir = w.dir;
   write_text(dir.file("tagged.cfg"), kMinimal + "train:\n  epochs: !!python/object:os.system 1\n");
-  expect_cli_failure(train_with_config(dir.file("tagged.cfg")), "tagged.cfg:9: train.epochs: explicit YAML tag");
+  expect_cli_failure(train_with_config(w, dir.file("tagged.cfg")), "tagged.cfg:9: train.epochs: explicit YAML tag");
   write_text(dir.file("bomb.cfg"), billion_laughs());
-  expect_cli_failure(train_with_config(dir.file("bomb.cfg")), "bomb.cfg:");
-  expect_cli_failure(train_with_config(dir.file("bomb.cfg")), "more than 100000 YAML nodes");
+  expect_cli_failure(train_with_config(w, dir.file("bomb.cfg")), "bomb.cfg:");
+  expect_cli_failure(train_with_config(w, dir.file("bomb.cfg")), "more than 100000 YAML nodes");
   write_text(dir.file("deep.cfg"), "model: " + std::string(100000, '[') + std::string(100000, ']') + "\n");
-  expect_cli_failure(train_with_config(dir.file("deep.cfg")), "deep.cfg:1: YAML nested too deeply");
+  expect_cli_failure(train_with_config(w, dir.file("deep.cfg")), "deep.cfg:1: YAML nested too deeply");
 }

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "e2e_workspace.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
 #include "runtime/network_input.hpp"
@@ -45,8 +45,9 @@ TEST_CASE("batches of three-channel images keep channels apart and pad only the 
 }
 
 TEST_CASE("the class count comes from the data and must match the network", "[data][e2e]") {
-  ScratchDir dir("classes");
-  const std::string data = dir.file("data");
+  E2eWorkspace w("classes", std::nullopt);
+  const ScratchDir& dir = w.dir;
+  const std::string& data = w.data;
   std::filesystem::create_directories(data);
   // The synthetic digits, keeping only classes 0-2.
   for (const auto& [split, count, seed] : {std::tuple{"train", 600, 1001}, std::tuple{"t10k", 90, 2002}}) {
@@ -60,24 +61,22 @@ TEST_CASE("the class count comes from the data and must match the network", "[da
     write_bytes(data + "/" + split + "-images-idx3-ubyte", idx_images_bytes(pixels, static_cast<int>(labels.size()), 28, 28));
     write_bytes(data + "/" + split + "-labels-idx1-ubyte", idx_labels_bytes(labels));
   }
+  // A net of `units` outputs.
   auto config = [&](int units) {
-    return "data: {dir: " + data + ", validation: 60}\nmodel:\n  input: [1, 28, 28]\n  layers:\n"
-           "    - conv: {filters: 2, kernel: 5, activation: relu}\n    - pool: {size: 2}\n    - flatten\n"
-           "    - dense: {units: " + std::to_string(units) + "}\n    - softmax\n"
-           "train: {epochs: 2, batch_size: 16, seed: 5, optimizer: {type: adam, lr: 0.01}}\n";
+    TinyConfig c = w.tiny_config().with_validation(60).with_epochs(2).with_batch_size(16).with_seed(5);
+    c.with_layers({"conv: {filters: 2, kernel: 5, activation: relu}", "pool: {size: 2}", "flatten",
+                   "dense: {units: " + std::to_string(units) + "}", "softmax"});
+    return c.with_optimizer("{type: adam, lr: 0.01}");
   };
-  write_text(dir.file("ten.cfg"), config(10));
-  write_text(dir.file("three.cfg"), config(3));
-  const std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' ";
-  const auto wrong = run_shell(env + "'" + CNN_EXE + "' train --config " + dir.file("ten.cfg") + " --threads 1 --out " + dir.file("a"));
+  const auto wrong = w.run_train(config(10), 1, "a");
   INFO(wrong.err);
   CHECK(wrong.exit_code == 2);
   CHECK(wrong.err.find("the network outputs (10) per image, but the data has 3 classes") != std::string::npos);
 
-  const auto ok = run_shell(env + "'" + CNN_EXE + "' train --config " + dir.file("three.cfg") + " --threads 1 --out " + dir.file("b"));
+  const auto ok = w.run_train(config(3), 1, "b");
   INFO(ok.err);
   REQUIRE(ok.exit_code == 0);
-  const auto eval = run_cnn("eval --weights " + dir.file("b/model.bin") + " --data " + data + " --format json");
+  const auto eval = w.eval(dir.file("b/model.bin"), "--format json");
   INFO(eval.err);
   REQUIRE(eval.exit_code == 0);
   const auto j = nlohmann::json::parse(eval.out);
@@ -90,8 +89,8 @@ TEST_CASE("the class count comes from the data and must match the network", "[da
   std::vector<std::uint8_t> labels(90, 1);
   labels[5] = 7;
   write_bytes(dir.file("labels-7"), idx_labels_bytes(labels));
-  const auto seven = run_cnn("eval --weights " + dir.file("b/model.bin") + " --images " + data +
-                             "/t10k-images-idx3-ubyte --labels " + dir.file("labels-7"));
+  const auto seven = w.cnn("eval --weights " + dir.file("b/model.bin") + " --images " + data + "/t10k-images-idx3-ubyte --labels " +
+                           dir.file("labels-7"));
   INFO(seven.err);
   CHECK(seven.exit_code == 3);
   CHECK(seven.err.find("label 7 at index 5 is not one of the network's 3 classes") != std::string::npos);

@@ -6,8 +6,8 @@
 #include <string>
 #include <zlib.h>
 
-#include "cli_runner.hpp"
 #include "core/error.hpp"
+#include "e2e_workspace.hpp"
 #include "core/rng.hpp"
 #include "expect_error.hpp"
 #include "idx_writer.hpp"
@@ -105,33 +105,28 @@ TEST_CASE("model files with valid checksums and hostile architectures are refuse
 }
 
 TEST_CASE("checkpoints with hostile training state or settings cannot be resumed", "[model][hostile][resume]") {
-  ScratchDir dir("hostile");
-  const std::string env = "XDG_STATE_HOME='" + dir.file("state") + "' ";
+  E2eWorkspace w("hostile", std::nullopt);  // the settings name data that is not there
+  const ScratchDir& dir = w.dir;
   auto resume = [&](const std::string& bytes) {
     std::filesystem::create_directories(dir.file("run"));
     write_bytes(dir.file("run/model.bin"), bytes);
-    return run_shell(env + "'" + CNN_EXE + "' train --resume " + dir.file("run/model.bin"));
-  };
-  auto expect_exit = [](const RunResult& r, int code, const std::string& needle) {
-    INFO(r.err);
-    CHECK(r.exit_code == code);
-    CHECK(r.err.find(needle) != std::string::npos);
+    return w.resume(dir.file("run/model.bin"));
   };
   const json settings = {{"data", {{"dir", dir.file("data")}, {"validation", 10}}},
                          {"train", {{"epochs", 3}, {"batch_size", 8}, {"optimizer", {{"type", "adam"}, {"lr", 0.001}}}}},
                          {"output", dir.file("run")}};
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; h["settings"]["train"]["epochs"] = "3; rm -rf /"; }, true)), 4,
-              "train.epochs: expected an integer");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; h["settings"]["train"]["threads"] = 100000; }, true)), 4,
-              "train.threads");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = json::array({settings}); }, true)), 4, "not an object");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["epoch"] = -1; }, true)), 4,
-              "negative counters");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["epoch_rng"] = "x"; }, true)), 4,
-              "malformed RNG state");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["optimizer"] = "sgd"; }, true)), 4,
-              "optimizer");
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; }, false)), 4, "holds weights only");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; h["settings"]["train"]["epochs"] = "3; rm -rf /"; }, true)), 4,
+                 "train.epochs: expected an integer");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; h["settings"]["train"]["threads"] = 100000; }, true)), 4,
+                 "train.threads");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = json::array({settings}); }, true)), 4, "not an object");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["epoch"] = -1; }, true)), 4,
+                 "negative counters");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["epoch_rng"] = "x"; }, true)), 4,
+                 "malformed RNG state");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; h["training"]["optimizer"] = "sgd"; }, true)), 4,
+                 "optimizer");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; }, false)), 4, "holds weights only");
   // The recorded data folder is not there: a data error, after the checks above.
-  expect_exit(resume(lenet_file([&](json& h) { h["settings"] = settings; }, true)), 3, "train-images-idx3-ubyte");
+  expect_failure(resume(lenet_file([&](json& h) { h["settings"] = settings; }, true)), 3, "train-images-idx3-ubyte");
 }
