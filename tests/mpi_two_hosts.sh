@@ -276,6 +276,7 @@ import json, sys
 ranks, alone = (json.load(open(path)) for path in sys.argv[1:])
 for d in (ranks, alone):
     d.pop("seconds")
+if ranks != alone: print("ranks:", json.dumps(ranks)[:1500], "\nalone:", json.dumps(alone)[:1500], file=sys.stderr)
 sys.exit(ranks != alone)
 PY
 echo "eval over both hosts = eval alone: $(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print("accuracy %.4f on %d test images" % (d["accuracy"], d["count"]))' "$WORK/eval.ranks")" >&2

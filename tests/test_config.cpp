@@ -104,12 +104,20 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
 
 TEST_CASE("a network too large to allocate is refused before allocating", "[config]") {
   const std::string huge = replace(kMinimal, "- dense: {units: 10}", "- dense: {units: 65536}\n    - dense: {units: 10}");
-  const RunConfig c = parse_config(replace(huge, "input: [1, 28, 28]", "input: [64, 1024, 1024]"), "huge.cfg");
-  cnn::test::expect_error([&] { build_net(c.model); }, ExitCode::kUsage, "more than the limit");
-  const RunConfig wide = parse_config(replace(replace(kMinimal, "kernel: 3}", "kernel: 3, padding: same}"), "input: [1, 28, 28]",
-                                              "input: [1, 4096, 4096]"),
-                                      "wide.cfg");
-  cnn::test::expect_error([&] { build_net(wide.model); }, ExitCode::kUsage, "limit");
+  // The config reader sets the layers up to check their shapes, so it is the one that refuses.
+  cnn::test::expect_error([&] { parse_config(replace(huge, "input: [1, 28, 28]", "input: [64, 1024, 1024]"), "huge.cfg"); },
+                          ExitCode::kUsage, "huge.cfg: model.input: an input of (64, 1024, 1024) is more than the limit");
+  cnn::test::expect_error(
+      [&] {
+        parse_config(replace(replace(kMinimal, "kernel: 3}", "kernel: 3, padding: same}"), "input: [1, 28, 28]",
+                             "input: [1, 4096, 4096]"),
+                     "wide.cfg");
+      },
+      ExitCode::kUsage, "limit");
+  // The same limits hold for a spec that did not come from a config.
+  ModelSpec spec = lenet5_spec();
+  spec.input = Shape{64, 1024, 1024};
+  cnn::test::expect_error([&] { build_net(spec); }, ExitCode::kUsage, "more than the limit");
 }
 
 TEST_CASE("a missing config file is a usage error", "[config]") {

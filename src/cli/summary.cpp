@@ -78,18 +78,31 @@ std::string bytes_text(std::uint64_t bytes) {
   return fmt::format("{:.1f} MiB ({} bytes)", bytes / (1024.0 * 1024.0), with_commas(bytes));
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// The layer table; a graph's table has an inputs column (a chain's would only repeat the row above).
 void print_text(const std::string& path, const Summarised& s) {
-  std::size_t config_width = 6;
-  for (const LayerSummary& l : s.net.layers) config_width = std::max(config_width, l.config.size());
-  const auto row = [&](const std::string& name, const std::string& config, const std::string& shape,
-                       const std::string& params, const std::string& macs) {
-    fmt::print("{:<12}  {:<{}}  {:<14} {:>12} {:>12}\n", name, config, config_width, shape, params, macs);
+  std::size_t name_width = 12, config_width = 6, inputs_width = 6;
+  for (const LayerSummary& l : s.net.layers) {
+    name_width = std::max(name_width, l.name.size());
+    config_width = std::max(config_width, l.config.size());
+    inputs_width = std::max(inputs_width, joined(l.inputs).size());
+  }
+  const auto row = [&](const std::string& name, const std::string& inputs, const std::string& config,
+                       const std::string& shape, const std::string& params, const std::string& macs) {
+    const std::string inputs_cell = s.net.chain ? "" : fmt::format("{:<{}}  ", inputs, inputs_width);
+    fmt::print("{:<{}}  {}{:<{}}  {:<14} {:>12} {:>12}\n", name, name_width, inputs_cell, config, config_width, shape,
+               params, macs);
   };
   fmt::print("{} ({})\n\n", path, s.is_model ? "model file" : "config, not trained");
-  row("layer", "config", "output", "parameters", "MACs");
-  row("input", "", s.net.input.str(), "", "");
+  row("layer", "inputs", "config", "output", "parameters", "MACs");
+  row("input", "", "", s.net.input.str(), "", "");
   for (const LayerSummary& l : s.net.layers)
-    row(l.name, l.config, l.output.str(), with_commas(l.trainable + l.non_trainable), with_commas(l.macs));
+    row(l.name, joined(l.inputs), l.config, l.output.str(), with_commas(l.trainable + l.non_trainable), with_commas(l.macs));
   fmt::print("\n");
   fmt::print("parameters:            {} ({} trainable, {} non-trainable)\n", with_commas(s.net.parameters()),
              with_commas(s.net.trainable), with_commas(s.net.non_trainable));
@@ -109,6 +122,7 @@ nlohmann::json to_json(const std::string& path, const Summarised& s) {
   for (const LayerSummary& l : s.net.layers)
     layers.push_back({{"name", l.name},
                       {"kind", l.kind},
+                      {"inputs", l.inputs},
                       {"config", l.config},
                       {"output", l.output.dims()},
                       {"parameters", l.trainable + l.non_trainable},

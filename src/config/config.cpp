@@ -21,11 +21,16 @@
 #include <set>
 #include <vector>
 
+#include "config/layer_list.hpp"
+#include "config/yaml_reader.hpp"
 #include "core/error.hpp"
-#include "net/layer_registry.hpp"
 
 namespace cnn {
 namespace {
+
+using config_yaml::parse_layers;
+using config_yaml::Reader;
+using config_yaml::shorten;
 
 constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 
@@ -33,13 +38,6 @@ constexpr std::size_t kMaxConfigBytes = std::size_t{1} << 20;
 // aliases share nodes, so a small file can describe an exponentially large tree ("billion
 // laughs"), or a cyclic one (`&a [*a]`). The reference configs hold about a hundred.
 constexpr std::size_t kMaxNodes = 100000;
-
-// A key or value as quoted in a message: long ones cut, so that a 1 MiB key gives a short error.
-std::string shorten(const std::string& text) {
-  constexpr std::size_t kKeep = 64;
-  if (text.size() <= kKeep) return text;
-  return fmt::format("{}... ({} bytes)", text.substr(0, kKeep), text.size());
-}
 
 // Reads the whole config file: a regular file of at most kMaxConfigBytes. The type is checked with
 // stat before opening, since opening a FIFO for reading blocks until a writer appears and a device
@@ -73,90 +71,6 @@ std::string read_config_text(const std::string& path) {
   return text;
 }
 
-class Reader {
- public:
-  explicit Reader(std::string name) : name_(std::move(name)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& key, const std::string& what) const {
-    const int line = at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
-    if (line > 0) CNN_FAIL(ExitCode::kUsage, "{}:{}: {}: {}", name_, line, key, what);
-    CNN_FAIL(ExitCode::kUsage, "{}: {}: {}", name_, key, what);
-  }
-
-  // Checks that `node` is a map whose keys are all in `allowed`, each once, and that every key
-  // of `required` is present.
-  void check_map(const YAML::Node& node, const std::string& where, const std::set<std::string>& allowed,
-                 const std::set<std::string>& required = {}) const {
-    if (!node.IsMap()) fail(node, where, "expected a mapping of keys to values");
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const std::string key = it->first.Scalar();
-      const std::string path = where.empty() ? shorten(key) : where + "." + shorten(key);
-      if (!allowed.count(key)) {
-        std::string expected;
-        for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
-        fail(it->first, path, "unknown key (expected one of: " + expected + ")");
-      }
-      if (!seen.insert(key).second) fail(it->first, path, "duplicate key");
-    }
-    for (const auto& key : required)
-      if (!seen.count(key)) fail(node, where.empty() ? key : where + "." + key, "missing required key");
-  }
-
-  // Integers and numbers are parsed with strtoll/strtod over the whole scalar: "3.5", "1e3" or
-  // "12abc" are not integers, and a value past what the type holds is out of range, not wrapped.
-  std::int64_t get_int(const YAML::Node& node, const std::string& key, std::int64_t lo, std::int64_t hi) const {
-    if (!node.IsScalar()) fail(node, key, "expected an integer");
-    const std::string& text = node.Scalar();
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || end != text.c_str() + text.size() || std::isspace(static_cast<unsigned char>(text[0])))
-      fail(node, key, "expected an integer, got '" + shorten(text) + "'");
-    if (errno == ERANGE) fail(node, key, fmt::format("{} is out of range [{}, {}]", shorten(text), lo, hi));
-    if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
-    return v;
-  }
-
-  double get_number(const YAML::Node& node, const std::string& key, double lo, double hi) const {
-    if (!node.IsScalar()) fail(node, key, "expected a number");
-    const std::string& text = node.Scalar();
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end != text.c_str() + text.size() || std::isspace(static_cast<unsigned char>(text[0])) ||
-        (errno != ERANGE && !std::isfinite(v)))
-      fail(node, key, "expected a number, got '" + shorten(text) + "'");
-    if (errno == ERANGE) fail(node, key, fmt::format("{} is out of range [{}, {}]", shorten(text), lo, hi));
-    if (v < lo || v > hi) fail(node, key, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
-    return v;
-  }
-
-  std::string get_string(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar() || node.Scalar().empty()) fail(node, key, "expected a non-empty string");
-    return node.Scalar();
-  }
-
-  bool get_bool(const YAML::Node& node, const std::string& key) const {
-    if (node.IsScalar() && (node.Scalar() == "true" || node.Scalar() == "false")) return node.Scalar() == "true";
-    fail(node, key, "expected true or false");
-  }
-
-  // An integer or a [height, width] pair.
-  std::pair<int, int> get_pair(const YAML::Node& node, const std::string& key, int lo, int hi) const {
-    if (node.IsScalar()) {
-      const int v = static_cast<int>(get_int(node, key, lo, hi));
-      return {v, v};
-    }
-    if (!node.IsSequence() || node.size() != 2) fail(node, key, "expected an integer or a [height, width] pair");
-    return {static_cast<int>(get_int(node[0], key, lo, hi)), static_cast<int>(get_int(node[1], key, lo, hi))};
-  }
-
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_;
-};
 
 // Walks the whole YAML tree before the schema looks at it, iteratively and within kMaxNodes visits
 // (aliases may repeat or cycle), and refuses every explicitly tagged node (`!!python/object ...`,
@@ -225,80 +139,6 @@ void check_tree(const Reader& r, const YAML::Node& root) {
     }
     std::reverse(todo.begin() + static_cast<std::ptrdiff_t>(first), todo.end());  // document order
   }
-}
-
-// A layer's options in the config file, read through its kind's schema (layers/layer_options.hpp);
-// errors name the file, line and key path ("model.layers[0].conv.kernel").
-class YamlLayerOptions : public LayerOptions {
- public:
-  YamlLayerOptions(const Reader& r, const YAML::Node& options, const YAML::Node& entry, std::string where)
-      : r_(r), options_(options), entry_(entry), where_(std::move(where)) {}
-
-  void allow_only(std::initializer_list<const char*> keys) const override {
-    if (!options_ || options_.IsNull()) return;
-    if (keys.size() == 0) r_.fail(options_, where_, "takes no options");
-    r_.check_map(options_, where_, std::set<std::string>(keys.begin(), keys.end()));
-  }
-  bool has(const char* key) const override { return options_.IsMap() && options_[key]; }
-  int integer(const char* key, int lo, int hi) const override {
-    return static_cast<int>(r_.get_int(node(key), path(key), lo, hi));
-  }
-  std::pair<int, int> int_pair(const char* key, int lo, int hi) const override {
-    return r_.get_pair(node(key), path(key), lo, hi);
-  }
-  double number(const char* key, double lo, double hi) const override { return r_.get_number(node(key), path(key), lo, hi); }
-  std::string word(const char* key) const override { return r_.get_string(node(key), path(key)); }
-  bool is_word(const char* key) const override {
-    if (!has(key)) return false;
-    const YAML::Node v = options_[key];
-    return v.IsScalar() && !v.Scalar().empty() && !std::isdigit(static_cast<unsigned char>(v.Scalar()[0])) &&
-           v.Scalar()[0] != '-' && v.Scalar()[0] != '+';
-  }
-  [[noreturn]] void fail(const char* key, const std::string& what) const override {
-    r_.fail(has(key) ? options_[key] : (options_ ? options_ : entry_), path(key), what);
-  }
-
- private:
-  std::string path(const char* key) const { return where_ + "." + key; }
-  YAML::Node node(const char* key) const {
-    if (!has(key)) r_.fail(options_ ? options_ : entry_, path(key), "missing required key");
-    return options_[key];
-  }
-  const Reader& r_;
-  YAML::Node options_, entry_;
-  std::string where_;
-};
-
-void parse_layers(const Reader& r, const YAML::Node& layers, ModelSpec& spec) {
-  if (!layers.IsSequence() || layers.size() == 0) r.fail(layers, "model.layers", "expected a non-empty list of layers");
-  if (layers.size() > kMaxLayers + 1)
-    r.fail(layers, "model.layers", fmt::format("{} layers is more than the limit of {}", layers.size(), kMaxLayers));
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    const YAML::Node entry = layers[i];
-    const std::string where = fmt::format("model.layers[{}]", i);
-    std::string kind;
-    YAML::Node options;
-    if (entry.IsScalar()) {
-      kind = entry.Scalar();
-    } else if (entry.IsMap() && entry.size() == 1) {
-      kind = entry.begin()->first.Scalar();
-      options = entry.begin()->second;
-    } else {
-      r.fail(entry, where, "expected a layer name (flatten) or one layer with its options (conv: {...})");
-    }
-    const std::string at = where + "." + kind;
-    if (kind == "softmax") {  // not a layer: the loss (runtime/softmax_cross_entropy.hpp) applies it
-      if (i + 1 != layers.size()) r.fail(entry, at, "softmax must be the last layer");
-      if (options && !options.IsNull()) r.fail(options, at, "takes no options");
-      continue;
-    }
-    if (!find_layer_kind(kind))
-      r.fail(entry, where, "unknown layer '" + shorten(kind) + "' (expected " + layer_kind_names() + " or softmax)");
-    spec.layers.push_back(read_layer_spec(kind, YamlLayerOptions(r, options, entry, at)));
-  }
-  const YAML::Node last = layers[layers.size() - 1];
-  if (!(last.IsScalar() && last.Scalar() == "softmax") && !(last.IsMap() && last.begin()->first.Scalar() == "softmax"))
-    r.fail(last, "model.layers", "the last layer must be softmax (cnn trains with softmax cross-entropy)");
 }
 
 void parse_model(const Reader& r, const YAML::Node& m, ModelSpec& spec) {

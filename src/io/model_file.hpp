@@ -21,7 +21,7 @@
 namespace cnn {
 
 constexpr char kModelMagic[8] = {'C', 'N', 'N', 'M', 'O', 'D', 'E', 'L'};
-constexpr std::uint32_t kModelVersion = 2;  // 2: the header may hold "data" (version 1 files load as digits)
+constexpr std::uint32_t kModelVersion = 3;  // 3: layers record name and inputs; 2: the header may hold "data"
 
 struct ModelFileContents {
   nlohmann::json header;

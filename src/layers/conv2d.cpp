@@ -110,8 +110,10 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   return dx_;
 }
 
+bool Conv2d::can_fuse_max_pool_2x2() const { return impl_ != nullptr && impl_->has_max_pooled_2x2(); }
+
 const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
-  if (impl_ == nullptr || !impl_->has_max_pooled_2x2()) return nullptr;
+  if (!can_fuse_max_pool_2x2()) return nullptr;
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());

@@ -53,6 +53,7 @@ class Conv2d : public Layer {
   // backward puts each pooled gradient straight back where the pool took its value from.
   const Tensor* forward_max_pooled_2x2(const Tensor& x, Mode mode) override;
   const Tensor& backward_max_pooled_2x2(const Tensor& dpooled) override;
+  bool can_fuse_max_pool_2x2() const override;
 
   const ConvGeometry& geometry() const { return geom_; }
   ConvMethod method() const { return method_; }  // set by setup

@@ -82,13 +82,16 @@ class Layer {
   // `cnn summary`. Valid after setup.
   virtual std::uint64_t macs_per_sample() const { return 0; }
 
-  // Fusion with a following 2x2, stride-2 max pool (Net::forward does it in both modes): the layer
+  // Fusion with a following 2x2, stride-2 max pool (the Net plans it at setup, in both modes): the layer
   // may compute the pooled output directly, skipping a pass over its own output and the pool
   // layer. Returns nullptr when it cannot; the result must equal forward then pooling exactly, bit
   // for bit. After a Mode::kTrain fused forward, backward_max_pooled_2x2 takes the gradient of the
   // pooled output in place of the pool's and the layer's backward, with the same results bit for
   // bit (dL/dx returned, parameter gradients added); backward itself is then an error.
   virtual const Tensor* forward_max_pooled_2x2(const Tensor& /*x*/, Mode /*mode*/) { return nullptr; }
+  // Whether forward_max_pooled_2x2 runs (never returns nullptr) for this layer as set up: the Net
+  // asks once, at setup, to plan which pairs it fuses.
+  virtual bool can_fuse_max_pool_2x2() const { return false; }
   virtual const Tensor& backward_max_pooled_2x2(const Tensor& dpooled);
   // Whether this layer is such a pool.
   virtual bool is_max_pool_2x2() const { return false; }

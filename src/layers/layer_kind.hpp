@@ -5,6 +5,8 @@
 //   canonical   reads and checks the options (the kind's schema, layers/layer_options.hpp) and
 //               returns them in canonical form: the JSON object a model file stores
 //   make        builds the layer from its options
+//   max_inputs  how many earlier layers it may read: 1 for most, kManyInputs for add and concat
+//               (which need at least two; their layers are MultiInputLayer)
 //
 // The rest of a kind's contract is the Layer interface itself (layers/layer.hpp): its summary line
 // (describe), its trainable parameters and how each starts (params), its non-trainable state
@@ -21,17 +23,20 @@
 
 namespace cnn {
 
+constexpr int kManyInputs = 1 << 16;
+
 struct LayerKind {
   std::string name;
   std::function<nlohmann::json(const LayerOptions&)> canonical;
   std::function<std::unique_ptr<Layer>(const LayerOptions&)> make;
+  int max_inputs = 1;
 };
 
 // A kind from its config reader, its canonical writer and the layer's constructor.
 template <typename L, typename Config>
 LayerKind layer_kind(std::string name, Config (*read)(const LayerOptions&), nlohmann::json (*write)(const Config&)) {
   return {std::move(name), [read, write](const LayerOptions& o) { return write(read(o)); },
-          [read](const LayerOptions& o) -> std::unique_ptr<Layer> { return std::make_unique<L>(read(o)); }};
+          [read](const LayerOptions& o) -> std::unique_ptr<Layer> { return std::make_unique<L>(read(o)); }, 1};
 }
 
 // A kind without options (flatten, relu, ...).
@@ -44,7 +49,8 @@ inline LayerKind option_free_layer_kind(std::string name, std::function<std::uni
           [make](const LayerOptions& o) {
             o.allow_only({});
             return make();
-          }};
+          },
+          1};
 }
 
 }  // namespace cnn

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "layers/activation_layer.hpp"
+#include "layers/add.hpp"
 #include "layers/batch_norm.hpp"
+#include "layers/concat.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
@@ -31,6 +33,8 @@ const std::vector<const LayerKind*>& layer_kinds() {
       &batch_norm_layer_kind(),
       &dropout_layer_kind(),
       &global_avg_pool_layer_kind(),
+      &add_layer_kind(),
+      &concat_layer_kind(),
   };
   return kinds;
 }

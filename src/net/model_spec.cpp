@@ -4,11 +4,13 @@
 //      "pad": [0, 0], "activation": "relu"},
 //     {"kind": "pool", "type": "max", "size": [2, 2], "stride": [2, 2]},
 //     {"kind": "flatten"}, {"kind": "dense", "units": 120, "activation": "relu"}, ...]}
+// Since model format version 3 every layer also records "name" and "inputs" ("conv1", ["input"]).
 // Reading treats the JSON as untrusted: each layer's options go through its kind's schema.
 #include "net/model_spec.hpp"
 
 #include "core/error.hpp"
 #include "net/json_layer_options.hpp"
+#include "net/layer_graph.hpp"
 #include "net/layer_registry.hpp"
 
 namespace cnn {
@@ -18,13 +20,13 @@ using nlohmann::json;
 LayerSpec read_layer_spec(const std::string& kind, const LayerOptions& options) {
   const LayerKind* k = find_layer_kind(kind);
   CNN_CHECK_CODE(k != nullptr, ExitCode::kUsage, "unknown layer kind '{}' (expected {})", kind, layer_kind_names());
-  return {kind, k->canonical(options)};
+  return LayerSpec(kind, k->canonical(options));
 }
 
 json to_json(const ModelSpec& spec) {
   json layers = json::array();
   for (const LayerSpec& l : spec.layers) {
-    json j = {{"kind", l.kind}};
+    json j = {{"kind", l.kind}, {"name", l.name}, {"inputs", l.inputs}};
     for (const auto& item : l.options.items()) j[item.key()] = item.value();
     layers.push_back(j);
   }
@@ -60,8 +62,31 @@ ModelSpec model_spec_from_json(const json& j) {
     CNN_CHECK_CODE(find_layer_kind(kind) != nullptr, ExitCode::kModel, "architecture: {} has unknown kind '{}'", where, kind);
     json options = lj;
     options.erase("kind");
-    spec.layers.push_back(read_layer_spec(kind, JsonLayerOptions(options, where)));
+    std::string name;
+    std::vector<std::string> inputs;
+    if (lj.contains("name")) {
+      CNN_CHECK_CODE(lj["name"].is_string(), ExitCode::kModel, "architecture: {}.name must be a string", where);
+      name = lj["name"].get<std::string>();
+      options.erase("name");
+    }
+    if (lj.contains("inputs")) {
+      const json& list = lj["inputs"];
+      CNN_CHECK_CODE(list.is_array() && !list.empty() && list.size() <= kMaxLayers, ExitCode::kModel,
+                     "architecture: {}.inputs must be a non-empty array of layer names", where);
+      for (const json& input : list) {
+        CNN_CHECK_CODE(input.is_string(), ExitCode::kModel, "architecture: {}.inputs must hold layer names", where);
+        inputs.push_back(input.get<std::string>());
+      }
+      options.erase("inputs");
+    }
+    LayerSpec layer = read_layer_spec(kind, JsonLayerOptions(options, where));
+    layer.name = std::move(name);
+    layer.inputs = std::move(inputs);
+    spec.layers.push_back(std::move(layer));
   }
+  if (const auto problem = complete_graph(spec.layers))
+    CNN_FAIL(ExitCode::kModel, "architecture: layer {}.{}: {}", problem->layer + 1,
+             problem->key == "name" ? "name" : "inputs", problem->what);
   return spec;
 }
 

@@ -1,4 +1,5 @@
-// ModelSpec: a network's architecture as data: input shape, layers in order, initializer.
+// ModelSpec: a network's architecture as data: input shape, layers in order (each with its name
+// and the layers it reads: net/layer_graph.hpp), initializer.
 // The config reader produces it, the builder turns it into a Net, and the model file stores it
 // (as JSON) so that eval and predict need nothing else.
 //
@@ -21,8 +22,18 @@ constexpr int kMaxInputSize = 4096;     // channels, height and width of the inp
 constexpr std::size_t kMaxLayers = 1000;
 
 struct LayerSpec {
+  LayerSpec() = default;
+  LayerSpec(std::string kind_name, nlohmann::json canonical_options, std::string layer_name = {},
+            std::vector<std::string> layer_inputs = {})
+      : kind(std::move(kind_name)),
+        options(std::move(canonical_options)),
+        name(std::move(layer_name)),
+        inputs(std::move(layer_inputs)) {}
+
   std::string kind;        // a name in net/layer_registry.cpp: "conv", "pool", ...
   nlohmann::json options;  // canonical: {"filters": 6, "kernel": [5, 5], ...}; {} for flatten
+  std::string name;        // unique: "conv1", "block2_add"; filled by complete_graph when empty
+  std::vector<std::string> inputs;  // names of earlier layers or "input"; complete_graph's default: the layer before
 };
 
 struct ModelSpec {
@@ -36,8 +47,10 @@ struct ModelSpec {
 // know the file's terms check find_layer_kind first.
 LayerSpec read_layer_spec(const std::string& kind, const LayerOptions& options);
 
+// Every layer with its "name" and "inputs" (model format version 3, docs/model-format.md).
 nlohmann::json to_json(const ModelSpec& spec);
-// Throws cnn::Error(kModel) naming the field when the JSON is not a valid architecture.
+// Throws cnn::Error(kModel) naming the field when the JSON is not a valid architecture. Layers
+// without "name" and "inputs" (model versions 1 and 2) form a chain with automatic names.
 ModelSpec model_spec_from_json(const nlohmann::json& json);
 
 // LeNet-5 in its modern form (docs/behaviour.md, "LeNet-5"): 61,706 parameters for a 1x28x28 input.

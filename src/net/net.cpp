@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <map>
+#include <algorithm>
 
 #include "core/error.hpp"
 
@@ -11,83 +11,188 @@ namespace cnn {
 
 void Net::add(std::unique_ptr<Layer> layer) {
   int same_kind = 1;
-  for (const auto& existing : layers_)
-    if (existing->kind() == layer->kind()) ++same_kind;
-  names_.push_back(layer->kind() + std::to_string(same_kind));
-  layers_.push_back(std::move(layer));
+  for (const Node& existing : nodes_)
+    if (existing.layer->kind() == layer->kind()) ++same_kind;
+  std::string name = layer->kind() + std::to_string(same_kind);
+  const int before = nodes_.empty() ? kNetworkInput : static_cast<int>(nodes_.size()) - 1;
+  add(std::move(layer), std::move(name), {before});
 }
 
-Shape Net::setup(const Shape& input) {
-  CNN_CHECK_CODE(!layers_.empty(), ExitCode::kUsage, "the network has no layers");
-  CNN_CHECK_CODE(saturating_product({std::uint64_t(input.numel())}) <= kMaxSampleElements, ExitCode::kUsage,
-                 "an input of {} is more than the limit of {} elements per image", input.str(), kMaxSampleElements);
-  input_shape_ = input;
-  shapes_.clear();
+void Net::add(std::unique_ptr<Layer> layer, std::string name, std::vector<int> inputs) {
+  Node node;
+  node.multi = dynamic_cast<MultiInputLayer*>(layer.get());
+  node.layer = std::move(layer);
+  node.name = std::move(name);
+  node.inputs = std::move(inputs);
+  const int here = static_cast<int>(nodes_.size());
+  CNN_CHECK(!node.inputs.empty(), "layer {} ({}) reads nothing", here + 1, node.name);
+  CNN_CHECK(node.multi != nullptr || node.inputs.size() == 1, "layer {} ({}) reads one input, not {}", here + 1, node.name,
+            node.inputs.size());
+  for (int input : node.inputs)
+    CNN_CHECK(input == kNetworkInput || (input >= 0 && input < here), "layer {} ({}) reads {}, not an earlier layer",
+              here + 1, node.name, input);
+  nodes_.push_back(std::move(node));
+}
+
+Shape Net::setup(const Shape& input_shape) {
+  CNN_CHECK_CODE(!nodes_.empty(), ExitCode::kUsage, "the network has no layers");
+  CNN_CHECK_CODE(saturating_product({std::uint64_t(input_shape.numel())}) <= kMaxSampleElements, ExitCode::kUsage,
+                 "an input of {} is more than the limit of {} elements per image", input_shape.str(), kMaxSampleElements);
+  input_shape_ = input_shape;
   params_.clear();
   state_.clear();
-  Shape shape = input;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    try {
-      shape = layers_[i]->setup(shape);
-    } catch (const Error& e) {
-      throw Error(e.code(), fmt::format("layer {} ({}): {}", i + 1, names_[i], e.what()));
+  input_consumers_ = 0;
+  for (Node& node : nodes_) node.consumers = 0;
+  std::vector<Shape> in_shapes;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    in_shapes.clear();
+    for (int input : node.inputs) {
+      in_shapes.push_back(input == kNetworkInput ? input_shape_ : nodes_[static_cast<std::size_t>(input)].shape);
+      ++(input == kNetworkInput ? input_consumers_ : nodes_[static_cast<std::size_t>(input)].consumers);
     }
-    shapes_.push_back(shape);
-    for (Param p : layers_[i]->params()) {
-      p.name = names_[i] + "." + p.name;
+    try {
+      node.shape = node.multi != nullptr ? node.multi->setup_inputs(in_shapes) : node.layer->setup(in_shapes[0]);
+    } catch (const Error& e) {
+      throw LayerSetupError(e.code(), fmt::format("layer {} ({}): {}", i + 1, node.name, e.what()), i);
+    }
+    for (Param p : node.layer->params()) {
+      p.name = node.name + "." + p.name;
       params_.push_back(p);
     }
-    for (Param s : layers_[i]->state()) {
-      s.name = names_[i] + "." + s.name;
+    for (Param s : node.layer->state()) {
+      s.name = node.name + "." + s.name;
       state_.push_back(s);
     }
   }
-  output_shape_ = shape;
-  return shape;
+  // Conv + pool pairs: the pool reads only the conv, and nothing else reads the conv.
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& pool = nodes_[i];
+    pool.runs_pool_after = pool.runs_in_layer_before = false;
+    if (i == 0 || !pool.layer->is_max_pool_2x2() || pool.inputs.size() != 1) continue;
+    const int before = pool.inputs[0];
+    if (before != static_cast<int>(i) - 1) continue;
+    Node& conv = nodes_[i - 1];
+    if (conv.consumers == 1 && !conv.runs_in_layer_before && conv.layer->can_fuse_max_pool_2x2()) {
+      conv.runs_pool_after = true;
+      pool.runs_in_layer_before = true;
+    }
+  }
+  const std::size_t n = nodes_.size();
+  outputs_.assign(n, nullptr);
+  grads_.assign(n, nullptr);
+  grads_received_.assign(n, 0);
+  grad_sums_.resize(n);
+  set_input_gradient(input_gradient_needed_);
+  output_shape_ = nodes_.back().shape;
+  return output_shape_;
 }
 
-const Tensor& Net::forward(const Tensor& x, Mode mode) {
-  fused_with_next_.assign(layers_.size(), false);
-  const Tensor* h = &x;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    // A conv layer may absorb the max pool after it (identical numbers, passes and a layer less);
-    // backward then skips the pool too.
-    if (i + 1 < layers_.size() && layers_[i + 1]->is_max_pool_2x2()) {
-      if (const Tensor* pooled = layers_[i]->forward_max_pooled_2x2(*h, mode)) {
-        fused_with_next_[i] = true;
-        h = pooled;
-        ++i;
-        continue;
-      }
+void Net::set_input_gradient(bool needed) {
+  input_gradient_needed_ = needed;
+  for (Node& node : nodes_)
+    if (std::find(node.inputs.begin(), node.inputs.end(), kNetworkInput) != node.inputs.end())
+      node.layer->set_input_gradient(needed);
+}
+
+bool Net::is_chain() const {
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i].inputs.size() != 1 || nodes_[i].inputs[0] != static_cast<int>(i) - 1) return false;
+  return true;
+}
+
+const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
+  last_forward_fused_ = fuse;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    const auto input_of = [&](int input) { return input == kNetworkInput ? &x : outputs_[static_cast<std::size_t>(input)]; };
+    if (fuse && node.runs_in_layer_before) continue;  // computed with the conv before it
+    if (fuse && node.runs_pool_after) {
+      const Tensor* pooled = node.layer->forward_max_pooled_2x2(*input_of(node.inputs[0]), mode);
+      CNN_CHECK(pooled != nullptr, "layer {} ({}) promised to run the pool after it and did not", i + 1, node.name);
+      outputs_[i] = nullptr;
+      outputs_[i + 1] = pooled;
+      continue;
     }
-    h = &layers_[i]->forward(*h, mode);
+    if (node.multi != nullptr) {
+      inputs_buffer_.clear();
+      for (int input : node.inputs) inputs_buffer_.push_back(input_of(input));
+      outputs_[i] = &node.multi->forward_inputs(inputs_buffer_, mode);
+    } else {
+      outputs_[i] = &node.layer->forward(*input_of(node.inputs[0]), mode);
+    }
   }
-  return *h;
+  return *outputs_.back();
+}
+
+void Net::receive_gradient(int producer, const Tensor* grad) {
+  if (producer == kNetworkInput) {
+    if (!input_gradient_needed_) return;
+    if (input_consumers_ == 1) {
+      input_grad_ = grad;
+    } else if (input_grads_received_++ == 0) {
+      input_grad_sum_ = *grad;
+      input_grad_ = &input_grad_sum_;
+    } else {
+      std::transform(input_grad_sum_.data(), input_grad_sum_.data() + input_grad_sum_.size(), grad->data(),
+                     input_grad_sum_.data(), [](float a, float b) { return a + b; });
+    }
+    return;
+  }
+  const auto p = static_cast<std::size_t>(producer);
+  if (nodes_[p].consumers == 1) {
+    grads_[p] = grad;
+    return;
+  }
+  Tensor& sum = grad_sums_[p];
+  if (grads_received_[p]++ == 0) {
+    sum.resize(grad->shape());
+    std::copy(grad->data(), grad->data() + grad->size(), sum.data());
+    grads_[p] = &sum;
+  } else {
+    CNN_CHECK(grad->shape() == sum.shape(), "layer {}: gradients of shapes {} and {}", p + 1, grad->shape().str(),
+              sum.shape().str());
+    std::transform(sum.data(), sum.data() + sum.size(), grad->data(), sum.data(), [](float a, float b) { return a + b; });
+  }
 }
 
 const Tensor& Net::backward(const Tensor& dlogits) {
-  const Tensor* g = &dlogits;
-  for (std::size_t i = layers_.size(); i-- > 0;) {
-    if (i > 0 && i - 1 < fused_with_next_.size() && fused_with_next_[i - 1]) {
+  std::fill(grads_.begin(), grads_.end(), nullptr);
+  std::fill(grads_received_.begin(), grads_received_.end(), 0);
+  input_grad_ = nullptr;
+  input_grads_received_ = 0;
+  grads_.back() = &dlogits;
+  for (std::size_t i = nodes_.size(); i-- > 0;) {
+    Node& node = nodes_[i];
+    CNN_CHECK(grads_[i] != nullptr, "layer {} ({}): no gradient reached it", i + 1, node.name);
+    if (node.runs_in_layer_before && last_forward_fused_) {  // the conv before runs this pool's backward with its own
+      Node& conv = nodes_[i - 1];
+      receive_gradient(conv.inputs[0], &conv.layer->backward_max_pooled_2x2(*grads_[i]));
       --i;
-      g = &layers_[i]->backward_max_pooled_2x2(*g);
+      continue;
+    }
+    if (node.multi != nullptr) {
+      const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*grads_[i]);
+      for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
     } else {
-      g = &layers_[i]->backward(*g);
+      receive_gradient(node.inputs[0], &node.layer->backward(*grads_[i]));
     }
   }
-  return *g;
+  CNN_CHECK(input_grad_ != nullptr || !input_gradient_needed_, "no gradient reached the network's input");
+  static const Tensor kNoGradient;
+  return input_grad_ != nullptr ? *input_grad_ : kNoGradient;
 }
 
 void Net::set_step(const StepContext& step) {
   StepContext at = step;
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
     at.layer = static_cast<std::int64_t>(i);
-    layers_[i]->set_step(at);
+    nodes_[i].layer->set_step(at);
   }
 }
 
 void Net::set_batch_reducer(BatchReducer* reducer) {
-  for (auto& layer : layers_) layer->set_batch_reducer(reducer);
+  for (Node& node : nodes_) node.layer->set_batch_reducer(reducer);
 }
 
 void Net::zero_grad() {
@@ -101,12 +206,23 @@ std::size_t Net::parameter_count() const {
 }
 
 std::string Net::summary() const {
-  std::string s = fmt::format("{:<10} {:<34} {:<16} {:>10}\n", "layer", "config", "output", "params");
-  s += fmt::format("{:<10} {:<34} {:<16} {:>10}\n", "input", "", input_shape_.str(), "");
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
+  const bool chain = is_chain();
+  std::string inputs_header = chain ? "" : fmt::format(" {:<20}", "inputs");
+  std::string s = fmt::format("{:<10}{} {:<34} {:<16} {:>10}\n", "layer", inputs_header, "config", "output", "params");
+  s += fmt::format("{:<10}{} {:<34} {:<16} {:>10}\n", "input", chain ? "" : fmt::format(" {:<20}", ""), "",
+                   input_shape_.str(), "");
+  for (const Node& node : nodes_) {
     std::size_t count = 0;
-    for (const Param& p : layers_[i]->params()) count += p.value->size();
-    s += fmt::format("{:<10} {:<34} {:<16} {:>10}\n", names_[i], layers_[i]->describe(), shapes_[i].str(), count);
+    for (const Param& p : node.layer->params()) count += p.value->size();
+    std::string inputs;
+    if (!chain) {
+      std::string names;
+      for (int input : node.inputs)
+        names += (names.empty() ? "" : ", ") +
+                 (input == kNetworkInput ? std::string(kNetworkInputName) : nodes_[static_cast<std::size_t>(input)].name);
+      inputs = fmt::format(" {:<20}", names);
+    }
+    s += fmt::format("{:<10}{} {:<34} {:<16} {:>10}\n", node.name, inputs, node.layer->describe(), node.shape.str(), count);
   }
   s += fmt::format("total parameters: {}", parameter_count());
   return s;

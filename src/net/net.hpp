@@ -1,30 +1,62 @@
-// Net: a sequential chain of layers. Shapes are inferred from the input shape; parameters are
-// exposed by name ("conv1.weight") for optimizers and model files. The network's output is the
-// logits; softmax lives in the loss (runtime/softmax_cross_entropy.hpp) and at inference.
+// Net: layers that form a directed acyclic graph in their order (net/layer_graph.hpp): each reads
+// the network's input or earlier layers' outputs, and the last layer's output is the logits
+// (softmax lives in the loss, runtime/softmax_cross_entropy.hpp, and at inference). A chain is
+// the common case, where each layer reads the one before. Shapes are inferred from the input
+// shape; parameters are exposed by name ("conv1.weight") for optimizers and model files.
+//
+// Forward runs the layers in order. Backward runs them in reverse: a layer's gradient is the one
+// its single consumer returned, or, when several layers read it, the sum of theirs in the Net's
+// own buffer (summed in reverse layer order, so the numbers are reproducible). No consumer writes
+// into a gradient another one returned.
+//
+// A conv layer read only by a 2x2, stride-2 max pool runs with the pool in one pass (identical
+// numbers, a pass less; Layer::forward_max_pooled_2x2); setup decides which pairs, from the graph
+// and the layers' own abilities.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "layers/layer.hpp"
+#include "layers/multi_input_layer.hpp"
+#include "net/layer_graph.hpp"
 
 namespace cnn {
 
+// What Net::setup throws when a layer refuses its input shapes: the message names the layer
+// ("layer 3 (conv2): ..."), and `layer` lets a config reader point at the layer's line.
+class LayerSetupError : public Error {
+ public:
+  LayerSetupError(ExitCode code, const std::string& message, std::size_t layer) : Error(code, message), layer_(layer) {}
+  std::size_t layer() const { return layer_; }
+
+ private:
+  std::size_t layer_;
+};
+
 class Net {
  public:
-  // Appends a layer, named after its kind and its rank among layers of that kind ("conv2").
+  // Appends a layer that reads the layer before (or the network's input, for the first), named
+  // after its kind and its rank among layers of that kind ("conv2").
   void add(std::unique_ptr<Layer> layer);
+  // Appends a layer with its name and its inputs: indices of earlier layers, or kNetworkInput
+  // (net/layer_graph.hpp). A MultiInputLayer takes two or more, any other layer one.
+  void add(std::unique_ptr<Layer> layer, std::string name, std::vector<int> inputs);
   // Sets every layer up for a per-sample input shape, e.g. (1, 28, 28); returns the output shape.
   Shape setup(const Shape& input);
 
-  const Tensor& forward(const Tensor& x, Mode mode);
+  const Tensor& forward(const Tensor& x, Mode mode) { return run_forward(x, mode, /*fuse=*/true); }
+  // An inference forward in which every layer writes its own output (no conv runs the pool after
+  // it), so that layer_output(i) holds every layer's output: for pictures of the feature maps.
+  const Tensor& forward_every_layer(const Tensor& x) { return run_forward(x, Mode::kInfer, /*fuse=*/false); }
   // Backpropagates dL/dlogits; adds into parameter gradients and returns dL/dx of the input.
   const Tensor& backward(const Tensor& dlogits);
   void zero_grad();
   // Whether backward computes dL/dx of the network's input (gradient checks need it; training
   // does not).
-  void set_input_gradient(bool needed) { layers_.front()->set_input_gradient(needed); }
+  void set_input_gradient(bool needed);
 
   const std::vector<Param>& params() const { return params_; }
   // Every layer's non-trainable state ("bn1.running_mean"), in layer order.
@@ -34,24 +66,54 @@ class Net {
   // Gives every layer the reducer that combines whole-batch sums across replicas (null: none).
   void set_batch_reducer(BatchReducer* reducer);
   std::size_t parameter_count() const;
-  std::size_t layer_count() const { return layers_.size(); }
-  Layer& layer(std::size_t i) { return *layers_[i]; }
-  const std::string& layer_name(std::size_t i) const { return names_[i]; }
+  std::size_t layer_count() const { return nodes_.size(); }
+  Layer& layer(std::size_t i) { return *nodes_[i].layer; }
+  const std::string& layer_name(std::size_t i) const { return nodes_[i].name; }
+  // Layer i's inputs: indices of earlier layers, or kNetworkInput.
+  const std::vector<int>& layer_inputs(std::size_t i) const { return nodes_[i].inputs; }
   // Per-sample output shape of layer i (valid after setup).
-  const Shape& layer_output_shape(std::size_t i) const { return shapes_[i]; }
+  const Shape& layer_output_shape(std::size_t i) const { return nodes_[i].shape; }
+  // The output of layer i in the last forward (valid until the next forward; after a fused
+  // conv + pool, the pool has the fused pass's output and the conv none: nullptr).
+  const Tensor* layer_output(std::size_t i) const { return outputs_[i]; }
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
-  // A table of layers, output shapes and parameter counts, one layer per line.
+  // Whether every layer reads the one before it.
+  bool is_chain() const;
+  // A table of layers, their inputs (when the network is not a chain), output shapes and
+  // parameter counts, one layer per line.
   std::string summary() const;
 
  private:
-  std::vector<std::unique_ptr<Layer>> layers_;
-  std::vector<std::string> names_;
-  std::vector<Shape> shapes_;   // per-sample output shape of each layer
-  std::vector<Param> params_;   // full names, in layer order
-  std::vector<Param> state_;    // full names, in layer order
+  struct Node {
+    std::unique_ptr<Layer> layer;
+    MultiInputLayer* multi = nullptr;  // the same layer, when it reads several inputs
+    std::string name;
+    std::vector<int> inputs;
+    int consumers = 0;                 // layers that read this one's output (set by setup)
+    Shape shape;                       // per-sample output shape
+    bool runs_pool_after = false;      // a conv that computes the max pool after it too (setup)
+    bool runs_in_layer_before = false;  // that pool
+  };
+  const Tensor& run_forward(const Tensor& x, Mode mode, bool fuse);
+  // The gradient for `producer` (or the network's input) from one consumer.
+  void receive_gradient(int producer, const Tensor* grad);
+
+  std::vector<Node> nodes_;
+  std::vector<const Tensor*> outputs_;        // per layer, the last forward's output
+  std::vector<const Tensor*> inputs_buffer_;  // the inputs of one multi-input layer, reused
+  std::vector<const Tensor*> grads_;          // per layer, dL/d(output) in the running backward
+  std::vector<int> grads_received_;           // per layer, consumers whose gradient arrived
+  bool last_forward_fused_ = false;           // backward must take the fused pairs' route
+  std::vector<Tensor> grad_sums_;             // per layer with several consumers: their sum
+  bool input_gradient_needed_ = true;
+  const Tensor* input_grad_ = nullptr;
+  int input_consumers_ = 0;
+  int input_grads_received_ = 0;
+  Tensor input_grad_sum_;
+  std::vector<Param> params_;  // full names, in layer order
+  std::vector<Param> state_;   // full names, in layer order
   Shape input_shape_, output_shape_;
-  std::vector<bool> fused_with_next_;  // per layer: the last forward ran it fused with the pool after it
 };
 
 }  // namespace cnn

@@ -6,6 +6,7 @@ namespace cnn {
 NetSummary summarize(Net& net) {
   NetSummary s;
   s.input = net.input_shape();
+  s.chain = net.is_chain();
   s.activation_bytes = sizeof(float) * s.input.numel();
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
     Layer& layer = net.layer(i);
@@ -13,6 +14,8 @@ NetSummary summarize(Net& net) {
     l.name = net.layer_name(i);
     l.kind = layer.kind();
     l.config = layer.describe();
+    for (int input : net.layer_inputs(i))
+      l.inputs.push_back(input == kNetworkInput ? kNetworkInputName : net.layer_name(static_cast<std::size_t>(input)));
     l.output = net.layer_output_shape(i);
     for (const Param& p : layer.params()) l.trainable += p.value->size();
     for (const Param& p : layer.state()) l.non_trainable += p.value->size();

@@ -1,5 +1,5 @@
 // What `cnn summary` reports about a network, as numbers (the CLI formats them as a table or JSON):
-// per layer its name, configuration, output shape, parameters and multiply-accumulates per image;
+// per layer its name, inputs, configuration, output shape, parameters and multiply-accumulates per image;
 // totals over the network.
 //
 //   parameters      trainable (the optimizer's) + non-trainable (state, e.g. running statistics),
@@ -21,6 +21,7 @@ struct LayerSummary {
   std::string name;    // "conv1"
   std::string kind;    // "conv"
   std::string config;  // the layer's describe(): "6@5x5 stride 1x1 same relu"
+  std::vector<std::string> inputs;  // the layers it reads ("input" for the network's input)
   Shape output;        // per image
   std::uint64_t trainable = 0;
   std::uint64_t non_trainable = 0;
@@ -30,6 +31,7 @@ struct LayerSummary {
 struct NetSummary {
   Shape input;  // per image
   std::vector<LayerSummary> layers;
+  bool chain = true;  // every layer reads the one before
   std::uint64_t trainable = 0;
   std::uint64_t non_trainable = 0;
   std::uint64_t macs = 0;

@@ -108,25 +108,34 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
     OnnxGraph::set_float(node, "epsilon", 0.0f);
     x = "normalized";
   }
+  std::vector<std::string> tensors;  // per layer, the graph tensor holding its output
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
     const std::string& kind = spec.layers[i].kind;
     const LayerExport write = find_layer_export(kind);
     CNN_CHECK_CODE(write != nullptr, ExitCode::kModel, "{}: layer {} ({}) of kind '{}' has no ONNX form in this version of cnn",
                    o.source_name, i + 1, net.layer_name(i), kind);
     const bool last = i + 1 == net.layer_count();
-    // The last layer writes "logits" directly when its output is already (N, classes).
-    const std::string output = last && out.rank() == 1 ? "logits" : net.layer_name(i);
-    const LayerExportContext ctx{net.layer_name(i), spec.layers[i].options, net.layer(i),
-                                 i == 0 ? net.input_shape() : net.layer_output_shape(i - 1), net.layer_output_shape(i), x,
-                                 output};
+    // The last layer writes "logits" directly when its output is already (N, classes); the others
+    // are named after the layer (a layer named like one of the graph's own tensors gets a suffix).
+    const std::string& name = net.layer_name(i);
+    const bool reserved = name == "logits" || name == "probabilities";
+    const std::string output = last && out.rank() == 1 ? "logits" : g.fresh_name(reserved ? name + "_layer" : name);
+    std::vector<std::string> inputs;
+    for (int input : net.layer_inputs(i))
+      inputs.push_back(input == kNetworkInput ? x : tensors[static_cast<std::size_t>(input)]);
+    const int first = net.layer_inputs(i)[0];
+    const Shape& in = first == kNetworkInput ? net.input_shape() : net.layer_output_shape(static_cast<std::size_t>(first));
+    const LayerExportContext ctx{name, spec.layers[i].options, net.layer(i), in, net.layer_output_shape(i), inputs[0],
+                                 inputs, output};
     try {
       write(g, ctx);
     } catch (const Error& e) {
       throw Error(e.code(), o.source_name + ": cannot export: " + e.what());
     }
     layer_shapes[output] = net.layer_output_shape(i);
-    x = output;
+    tensors.push_back(output);
   }
+  x = tensors.back();
   if (x != "logits") {  // a network ending in a (C, H, W) map: its logits are that map, flattened as cnn's softmax reads it
     OnnxGraph::set_int(g.add_node("Flatten", {x}, "logits"), "axis", 1);
     x = "logits";

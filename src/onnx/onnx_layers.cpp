@@ -183,6 +183,21 @@ void export_leaky_relu(OnnxGraph& g, const LayerExportContext& c) {
   OnnxGraph::set_float(g.add_node("LeakyRelu", {c.input}, c.output), "alpha", c.options.at("slope").get<float>());
 }
 
+void export_add(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {});
+  std::string sum = c.inputs[0];
+  for (std::size_t k = 1; k < c.inputs.size(); ++k) {
+    const std::string out = k + 1 == c.inputs.size() ? c.output : g.fresh_name(c.name + ".partial");
+    g.add_node("Add", {sum, c.inputs[k]}, out);
+    sum = out;
+  }
+}
+
+void export_concat(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {});
+  OnnxGraph::set_int(g.add_node("Concat", c.inputs, c.output), "axis", 1);
+}
+
 template <Activation kActivation>
 void export_activation(OnnxGraph& g, const LayerExportContext& c) {
   allow_only(c, {});
@@ -203,6 +218,8 @@ const std::map<std::string, LayerExport>& layer_exports() {
       {"dropout", export_dropout},
       {"global_avg_pool", export_global_avg_pool},
       {"leaky_relu", export_leaky_relu},
+      {"add", export_add},
+      {"concat", export_concat},
   };
   return table;
 }

@@ -15,11 +15,14 @@
 //   batch_norm   BatchNormalization (inference form: gamma, beta, running mean and variance, eps)
 //   dropout      Identity (inverted dropout is the identity at inference)
 //   global_avg_pool  GlobalAveragePool, then Flatten: cnn's output is (N, C)
+//   add          Add (a chain of them for more than two inputs, summed in cnn's order)
+//   concat       Concat (axis 1)
 // tests/onnx_clients/check_clients.py runs every kind in onnxruntime and OpenCV.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "onnx/onnx_graph.hpp"
 #include "layers/layer.hpp"
@@ -30,9 +33,10 @@ struct LayerExportContext {
   const std::string& name;        // the layer's name in cnn ("conv1"), the base of its node names
   const nlohmann::json& options;  // canonical options
   Layer& layer;                   // its parameters and state
-  const Shape& in;                // per-sample input shape
+  const Shape& in;                // per-sample shape of the (first) input
   const Shape& out;               // per-sample output shape
-  std::string input;              // the graph tensor feeding the layer
+  std::string input;              // the graph tensor feeding the layer (its first input)
+  std::vector<std::string> inputs;  // every input's tensor, in order (add and concat read several)
   std::string output;             // the name its last node must produce
 };
 

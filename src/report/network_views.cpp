@@ -25,10 +25,10 @@ std::vector<FeatureMaps> feature_maps(Net& net, const float* image) {
   std::vector<FeatureMaps> out;
   if (in.rank() == 3) out.push_back({"input", "what the network sees", Tensor(in)});
   if (in.rank() == 3) std::copy(image, image + in.numel(), out.back().maps.data());
-  const Tensor* current = &x;
+  net.forward_every_layer(x);
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
     Layer& layer = net.layer(i);
-    current = &layer.forward(*current, Mode::kInfer);
+    const Tensor* current = net.layer_output(i);
     const Shape shape = current->shape().without_batch();
     if (!is_image_layer(layer.kind()) || shape.rank() != 3) continue;
     FeatureMaps maps{net.layer_name(i), layer.describe(), Tensor(shape)};

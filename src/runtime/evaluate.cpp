@@ -41,6 +41,7 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
   result.confusion.assign(static_cast<std::size_t>(classes), std::vector<std::int64_t>(static_cast<std::size_t>(classes), 0));
   result.count = count;
   result.predictions.resize(static_cast<std::size_t>(count));
+  result.losses.resize(static_cast<std::size_t>(count));
   if (keep_probabilities) result.probabilities.resize(static_cast<std::size_t>(count) * classes);
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
@@ -48,7 +49,6 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
     Tensor x;
     std::vector<Label> labels;
     SoftmaxCrossEntropy loss;
-    double loss_sum = 0.0;
   };
   std::vector<Member> members(static_cast<std::size_t>(replicas.size()));
   for (int start = 0; start < count; start += batch_size) {
@@ -63,10 +63,12 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
         fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels,
                    normalization);
         const Tensor& logits = net.forward(me.x, Mode::kInfer);
-        me.loss_sum += me.loss.forward(logits, me.labels.data()) * images_here;
-        for (int s = 0; s < images_here; ++s)
-          result.predictions[static_cast<std::size_t>(start + chunk + s)] =
-              static_cast<Label>(argmax(logits.data() + static_cast<std::size_t>(s) * classes, classes));
+        me.loss.forward(logits, me.labels.data());
+        for (int s = 0; s < images_here; ++s) {
+          const auto image = static_cast<std::size_t>(start + chunk + s);
+          result.predictions[image] = static_cast<Label>(argmax(logits.data() + static_cast<std::size_t>(s) * classes, classes));
+          result.losses[image] = me.loss.row_loss(s);
+        }
         if (keep_probabilities) {
           // The loss has just computed the softmax of these logits.
           const Tensor& p = me.loss.probabilities();
@@ -76,8 +78,9 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
       }
     });
   }
+  // Summed in image order: the same number for any thread count, batch size or rank count.
   double loss_sum = 0.0;
-  for (const Member& me : members) loss_sum += me.loss_sum;
+  for (double l : result.losses) loss_sum += l;
   for (int i = 0; i < count; ++i) {
     const Label truth = labels[static_cast<std::size_t>(first + i)], predicted = result.predictions[static_cast<std::size_t>(i)];
     ++result.confusion[static_cast<std::size_t>(truth)][static_cast<std::size_t>(predicted)];
@@ -93,21 +96,29 @@ EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const Image
   if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size, normalization);
   const auto [begin, end] = slice_of(count, comm.size(), comm.rank());
   const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size, normalization);
-  // One buffer: the loss sum, the correct count, the confusion matrix, then one slot per image
-  // (this rank's predictions in its slice, zero elsewhere). Counts below 2^53 add exactly in double.
+  // One buffer: a spare slot, the correct count, the confusion matrix, then two per image (this
+  // rank's predictions and losses in its slice, zero elsewhere). Counts below 2^53 add exactly in
+  // double, and a slot that one rank fills and the others leave at zero adds exactly too, so the
+  // losses are then summed in image order as one process sums them.
   const std::size_t classes = mine.confusion.size();
-  std::vector<double> all(2 + classes * classes + static_cast<std::size_t>(count), 0.0);
-  all[0] = mine.loss * (end - begin);
+  const std::size_t image_count = static_cast<std::size_t>(count);
+  std::vector<double> all(2 + classes * classes + 2 * image_count, 0.0);
   all[1] = mine.correct;
   for (std::size_t t = 0; t < classes; ++t)
     for (std::size_t p = 0; p < classes; ++p) all[2 + t * classes + p] = static_cast<double>(mine.confusion[t][p]);
-  for (int i = begin; i < end; ++i)
+  for (int i = begin; i < end; ++i) {
     all[2 + classes * classes + static_cast<std::size_t>(i)] = mine.predictions[static_cast<std::size_t>(i - begin)];
+    all[2 + classes * classes + image_count + static_cast<std::size_t>(i)] = mine.losses[static_cast<std::size_t>(i - begin)];
+  }
   comm.sum(all.data(), all.size());
   EvalResult result;
   result.count = count;
   result.correct = static_cast<int>(all[1]);
-  result.loss = count > 0 ? all[0] / count : 0.0;
+  const double* losses = all.data() + 2 + classes * classes + image_count;
+  result.losses.assign(losses, losses + image_count);
+  double loss_sum = 0.0;
+  for (double l : result.losses) loss_sum += l;
+  result.loss = count > 0 ? loss_sum / count : 0.0;
   result.confusion.assign(classes, std::vector<std::int64_t>(classes, 0));
   for (std::size_t t = 0; t < classes; ++t)
     for (std::size_t p = 0; p < classes; ++p) result.confusion[t][p] = static_cast<std::int64_t>(all[2 + t * classes + p]);

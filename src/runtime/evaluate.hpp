@@ -15,7 +15,8 @@ namespace cnn {
 struct EvalResult {
   int count = 0;
   int correct = 0;
-  double loss = 0.0;                                 // mean cross-entropy
+  double loss = 0.0;                                 // mean cross-entropy: Σ losses in image order / count
+  std::vector<double> losses;                        // per image, in order
   std::vector<std::vector<std::int64_t>> confusion;  // (classes, classes): [true][predicted]
   std::vector<Label> predictions;                    // one per image
   std::vector<float> probabilities;                  // (count, classes) softmax, when asked for

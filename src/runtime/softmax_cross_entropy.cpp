@@ -49,6 +49,7 @@ double SoftmaxCrossEntropy::forward(const Tensor& logits, const Label* labels) {
   probs_.resize(logits.shape());
   labels_ = labels;
   correct_ = 0;
+  row_losses_.resize(static_cast<std::size_t>(n));
   double total = 0.0;
   for (int s = 0; s < n; ++s) {
     const std::size_t off = static_cast<std::size_t>(s) * k;
@@ -56,7 +57,8 @@ double SoftmaxCrossEntropy::forward(const Tensor& logits, const Label* labels) {
     const int t = labels[s];
     CNN_CHECK(t < k, "label {} of sample {} is not below the {} classes", t, s, k);
     const double log_partition = softmax_row(z, probs_.data() + off, k);
-    total += log_partition - z[t];
+    row_losses_[static_cast<std::size_t>(s)] = log_partition - z[t];
+    total += row_losses_[static_cast<std::size_t>(s)];
     if (argmax(z, k) == t) ++correct_;
   }
   return n > 0 ? total / n : 0.0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/tensor.hpp"
 #include "io/image_set.hpp"
@@ -24,10 +25,14 @@ class SoftmaxCrossEntropy {
   const Tensor& probabilities() const { return probs_; }
   // Rows whose largest logit (first on ties) is the label, in the last forward.
   int correct() const { return correct_; }
+  // Row s's own loss in the last forward (log-partition minus the label's logit), so that a caller
+  // can sum per-image losses in a fixed order whatever the batches were.
+  double row_loss(int s) const { return row_losses_[static_cast<std::size_t>(s)]; }
 
  private:
   const Label* labels_ = nullptr;
   int correct_ = 0;
+  std::vector<double> row_losses_;  // (N)
   Tensor probs_;    // (N, K)
   Tensor dlogits_;  // (N, K)
 };
