@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/chartjs.hpp"
+#include "report/network_diagram.hpp"
 
 namespace cnn {
 
@@ -214,13 +215,21 @@ std::string test_section(const ReportContent& c, bool linked) {
 
 std::string network_section(const ReportContent& c, bool linked) {
   const NetSummary& n = c.network;
-  std::string s = "<section id=\"network\"><h2>The network</h2><table><tr><th class=\"text\">layer</th><th class=\"text\">configuration</th>"
-                  "<th class=\"text\">output shape</th><th>parameters</th><th>MACs per image</th></tr>\n";
-  s += "<tr><td class=\"text\">input</td><td class=\"text\"></td><td class=\"text\">" + html_escape(n.input.str()) + "</td><td></td><td></td></tr>\n";
-  for (const LayerSummary& l : n.layers)
-    s += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                     html_escape(l.name), html_escape(l.config), html_escape(l.output.str()), l.trainable + l.non_trainable, l.macs);
-  s += fmt::format("<tr><th class=\"text\" colspan=\"3\">total</th><th>{}</th><th>{}</th></tr></table>\n", n.parameters(), n.macs);
+  std::string s = "<section id=\"network\"><h2>The network</h2><table><tr><th class=\"text\">layer</th><th class=\"text\">inputs</th>"
+                  "<th class=\"text\">configuration</th><th class=\"text\">output shape</th><th>parameters</th><th>MACs per image</th></tr>\n";
+  s += "<tr><td class=\"text\">input</td><td class=\"text\"></td><td class=\"text\"></td><td class=\"text\">" + html_escape(n.input.str()) +
+       "</td><td></td><td></td></tr>\n";
+  for (const LayerSummary& l : n.layers) {
+    std::string inputs;
+    for (const std::string& input : l.inputs) inputs += (inputs.empty() ? "" : ", ") + input;
+    s += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td>"
+                     "<td>{}</td><td>{}</td></tr>\n",
+                     html_escape(l.name), html_escape(inputs), html_escape(l.config), html_escape(l.output.str()),
+                     l.trainable + l.non_trainable, l.macs);
+  }
+  s += fmt::format("<tr><th class=\"text\" colspan=\"4\">total</th><th>{}</th><th>{}</th></tr></table>\n", n.parameters(), n.macs);
+  s += "<details open><summary>The network as a diagram: a box per layer, skip connections and branches in red</summary>\n" +
+       network_diagram_svg(n) + "</details>\n";
   if (const Figure* f = find_figure(c, "filters")) s += "<h3>Filters</h3>\n" + figure_html(*f, linked);
   bool heading = false;
   for (const Figure& f : c.figures) {

@@ -2,8 +2,9 @@
 """ONNX export proven in clients cnn did not write, run by ctest as `onnx_clients`.
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
-tanh, average pooling) and two networks that together hold every layer kind cnn has (written
-below; the modern one with a stored gray normalisation), this script:
+tanh, average pooling), two networks that together hold every layer kind cnn has (written
+below; the modern one with a stored gray normalisation) and a graph (residual blocks, a branch,
+add and concat), this script:
   1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
      CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
      that its probabilities are those of a network that classifies, not of random weights;
@@ -114,6 +115,49 @@ model:
   init: he_normal
 train:
   epochs: 4
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.003}
+  seed: 1
+"""
+
+
+# A network that is a graph, not a chain: residual blocks (identity shortcuts, and a projection
+# where the second stage halves the size: a 1x1 conv of stride 2 and batch norm), a side branch
+# that reads an earlier layer by name, a concat of both, and an add of three inputs.
+GRAPH_CONFIG = """\
+model:
+  input: [1, 28, 28]
+  layers:
+    - conv:    {filters: 8, kernel: 3, padding: same, activation: relu, name: stem}
+    - residual:
+        repeat: 2
+        activation: relu
+        layers:
+          - conv: {filters: 8, kernel: 3, padding: same}
+          - batch_norm
+          - relu
+          - conv: {filters: 8, kernel: 3, padding: same}
+          - batch_norm
+    - residual:
+        activation: relu
+        name: stage2
+        layers:
+          - conv: {filters: 12, kernel: 3, stride: 2, padding: same}
+          - batch_norm
+          - relu
+          - conv: {filters: 12, kernel: 3, padding: same}
+          - batch_norm
+    - pool:    {type: max, size: 2, stride: 2, input: stem, name: side_pool}
+    - conv:    {filters: 12, kernel: 1, name: side}
+    - add:     {from: [stage2, side, stage2], name: joined}
+    - concat:  {from: [joined, side_pool]}
+    - pool:    {type: max, size: 2, stride: 2}
+    - global_avg_pool
+    - dense:   {units: 10}
+    - softmax
+  init: he_normal
+train:
+  epochs: 3
   batch_size: 32
   optimizer: {type: adam, lr: 0.003}
   seed: 1
@@ -544,6 +588,9 @@ def main():
         modern = os.path.join(work, "modern.cfg")
         with open(modern, "w") as f:
             f.write(MODERN_CONFIG)
+        graph = os.path.join(work, "graph.cfg")
+        with open(graph, "w") as f:
+            f.write(GRAPH_CONFIG)
         print(f"check_clients: {len(train_x)} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
 
         # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
@@ -551,7 +598,8 @@ def main():
         networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1, None),
                     ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1, None),
                     ("every-kind", every_kind, 28, None, None),
-                    ("modern", modern, 28, None, MODERN_NORMALIZATION)]
+                    ("modern", modern, 28, None, MODERN_NORMALIZATION),
+                    ("graph", graph, 28, None, None)]
         for name, config, size, epochs, normalization in networks:
             model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
             paths = write_pngs(cv2, test_x, os.path.join(work, "images", str(size)), size)
