@@ -1,18 +1,19 @@
-// `cnn import`: export then import gives back the same tensors bit for bit (LeNet-5, and a network
-// of the 8 kinds import reads back: conv, pool, dense, flatten, relu, tanh, sigmoid, scaled_tanh;
-// of the other 4 of the 12 in net/layer_registry.cpp, import refuses batch_norm, global_avg_pool
-// and leaky_relu, and reads dropout's Identity as no layer), the same architecture where the export
-// changed nothing, and bad input is refused. Graphs written by other tools (and operators cnn
+// `cnn import`: export then import gives back the same tensors bit for bit (LeNet-5, a network of
+// the activation and pooling kinds, and for every kind of net/layer_registry.cpp a small network
+// holding it, so that a new kind without an import fails here; dropout's Identity comes back as no
+// layer), the same architecture where the export changed nothing, and bad input is refused. Graphs written by other tools (and operators cnn
 // cannot import) are tested with python3-onnx in tests/onnx_clients/check_clients.py.
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <map>
 
 #include "cli_runner.hpp"
 #include "config/config.hpp"
 #include "core/rng.hpp"
 #include "net/builder.hpp"
 #include "net/initializer.hpp"
+#include "net/layer_registry.hpp"
 #include "onnx/onnx_export.hpp"
 #include "onnx/onnx_import.hpp"
 
@@ -44,6 +45,35 @@ void expect_same_tensors(Net& a, Net& b) {
     REQUIRE(p.value->shape() == q.value->shape());
     CHECK(std::memcmp(p.value->data(), q.value->data(), p.value->size() * sizeof(float)) == 0);
   }
+  REQUIRE(a.state().size() == b.state().size());
+  for (std::size_t i = 0; i < a.state().size(); ++i) {
+    INFO(a.state()[i].name);
+    CHECK(a.state()[i].name == b.state()[i].name);
+    REQUIRE(a.state()[i].value->shape() == b.state()[i].value->shape());
+    CHECK(std::memcmp(a.state()[i].value->data(), b.state()[i].value->data(), a.state()[i].value->size() * sizeof(float)) == 0);
+  }
+}
+
+// For each layer kind of the registry, the layers of a small network (on a (2, 8, 8) input) that
+// hold it where export and import must get it right. A kind missing here fails the round trip.
+const std::map<std::string, std::string>& kind_examples() {
+  static const std::map<std::string, std::string> examples = {
+      {"conv", "- conv: {filters: 3, kernel: 3, stride: 2, padding: same, activation: relu}\n- flatten\n"},
+      {"pool", "- pool: {type: max, size: 2}\n- pool: {type: avg, size: 2, stride: 1}\n- flatten\n"},
+      {"dense", "- dense: {units: 6, activation: tanh}\n"},
+      {"flatten", "- flatten\n"},
+      {"relu", "- relu\n- flatten\n"},
+      {"tanh", "- tanh\n- flatten\n"},
+      {"sigmoid", "- sigmoid\n- flatten\n"},
+      {"scaled_tanh", "- scaled_tanh\n- flatten\n"},
+      {"leaky_relu", "- leaky_relu: {slope: 0.2}\n- flatten\n"},
+      {"batch_norm", "- conv: {filters: 3, kernel: 3}\n- batch_norm: {momentum: 0.2, eps: 0.001}\n- flatten\n"},
+      {"dropout", "- dropout: {rate: 0.3}\n- flatten\n"},
+      {"global_avg_pool", "- conv: {filters: 4, kernel: 3}\n- global_avg_pool\n"},
+      {"add", "- conv: {filters: 2, kernel: 3, padding: same, name: a}\n- add: {from: [a, input]}\n- flatten\n"},
+      {"concat", "- conv: {filters: 3, kernel: 1, name: a}\n- relu: {input: input}\n- concat: {from: [relu1, a]}\n- flatten\n"},
+  };
+  return examples;
 }
 
 // The 8 layer kinds that import reads back, with the cases export must get right: same and
@@ -92,6 +122,32 @@ TEST_CASE("import of the export of every kind import reads: the same tensors and
   const Tensor& got = back.net->forward(x, Mode::kInfer);
   REQUIRE(got.shape() == expected.shape());
   for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(1e-6));
+}
+
+TEST_CASE("every layer kind of the registry goes out and comes back: same tensors, same outputs", "[import]") {
+  for (const std::string& kind : layer_kind_list()) {
+    INFO("kind " << kind);
+    const auto example = kind_examples().find(kind);
+    REQUIRE(example != kind_examples().end());  // a new kind needs an example above
+    std::string layers;
+    for (std::size_t at = 0, next; at < example->second.size(); at = next + 1) {
+      next = example->second.find('\n', at);
+      layers += "    " + example->second.substr(at, next - at) + "\n";
+    }
+    const std::string config = "model:\n  input: [2, 8, 8]\n  layers:\n" + layers + "    - dense: {units: 3}\n    - softmax\n";
+    LoadedModel model = initialised_model(config, 17);
+    for (const Param& s : model.net->state())  // running statistics that are not the defaults
+      for (std::size_t i = 0; i < s.value->size(); ++i) (*s.value)[i] = 0.5f + 0.1f * static_cast<float>(i);
+    const ImportedModel back = import_onnx(export_onnx(model, {false, kind}), kind + ".onnx");
+    expect_same_tensors(*model.net, *back.net);
+    Tensor x(Shape{2, 2, 8, 8});
+    Rng rng(3);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform(-1.0f, 1.0f);
+    const Tensor expected = model.net->forward(x, Mode::kInfer);
+    const Tensor& got = back.net->forward(x, Mode::kInfer);
+    REQUIRE(got.shape() == expected.shape());
+    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(1e-6));
+  }
 }
 
 TEST_CASE("import refuses what is not ONNX, and writes nothing", "[import]") {

@@ -65,7 +65,7 @@ std::string html_nesting_problem(const std::string& html) {
     if (closing) {
       if (open.empty() || open.back() != name) return "</" + name + "> closes <" + (open.empty() ? "nothing" : open.back()) + ">";
       open.pop_back();
-    } else if (!kVoid.count(name)) {
+    } else if (!kVoid.count(name) && tag.back() != '/') {  // `<path ... />`: self-closed (SVG, foreign content)
       open.push_back(name);
       if (name == "script" || name == "style") {  // raw text up to the closing tag
         at = html.find("</" + name + ">", at);

@@ -28,7 +28,15 @@ int run_import(const ImportOptions& o) {
   CNN_CHECK_CODE(in.good() || in.eof(), ExitCode::kIo, "{}: cannot read the file", o.onnx_path);
   const ImportedModel model = import_onnx(bytes.str(), o.onnx_path);
   // A model file without a config or training state, as weights from other tools are (docs/model-format.md).
-  save_checkpoint(o.output_path, model.spec, "", *model.net, nullptr, nullptr);
+  // One channel reads images as MNIST digits (a LeNet from elsewhere), more as photos: resized
+  // to the input, each channel's bytes / 255, no normalisation (the graph's own first layers do
+  // whatever its training did).
+  DataDescription data = legacy_data_description(static_cast<int>(model.net->output_shape().numel()), model.spec.input[0]);
+  if (data.channels != 1) {
+    data.format = DataFormat::kFolder;
+    data.preparation = Preparation::kResize;
+  }
+  save_checkpoint(o.output_path, model.spec, "", *model.net, nullptr, nullptr, nlohmann::json(), &data);
   spdlog::info("wrote {}: {} layers, {} parameters", o.output_path, model.net->layer_count(), model.net->parameter_count());
   return 0;
 }

@@ -11,9 +11,10 @@ namespace cnn {
 
 std::unique_ptr<Net> build_net(const ModelSpec& spec) {
   // Both readers complete the graph; a spec written by code (tests, the ONNX importer) may leave
-  // names and inputs to the defaults.
+  // names and inputs to the defaults. The rule that every output is read is the readers' (a
+  // network being put together, by the config reader or the importer, is built before it holds).
   std::vector<LayerSpec> layers = spec.layers;
-  if (const auto problem = complete_graph(layers))
+  if (const auto problem = complete_graph(layers, GraphCheck::kUnfinished))
     CNN_FAIL(ExitCode::kUsage, "layer {}: {}: {}", problem->layer + 1, problem->key, problem->what);
   const std::vector<std::vector<int>> inputs = resolve_inputs(layers);
   auto net = std::make_unique<Net>();

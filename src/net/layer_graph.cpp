@@ -15,12 +15,16 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 64;
 
-bool is_valid_name(const std::string& name) {
+}  // namespace
+
+bool is_valid_layer_name(const std::string& name) {
   if (name.empty() || name.size() > kMaxNameLength) return false;
   for (char c : name)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
   return true;
 }
+
+namespace {
 
 std::string quoted(const std::string& name) {
   return name.size() > kMaxNameLength ? "'" + name.substr(0, kMaxNameLength) + "...'" : "'" + name + "'";
@@ -38,7 +42,7 @@ std::optional<GraphProblem> complete_graph(std::vector<LayerSpec>& layers, Graph
   std::map<std::string, std::size_t> index;  // name -> layer
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string& name = layers[i].name;
-    if (!is_valid_name(name))
+    if (!is_valid_layer_name(name))
       return GraphProblem{i, "name", fmt::format("{} is not a layer name (1-{} letters, digits, '_' or '-')", quoted(name),
                                                  kMaxNameLength)};
     if (name == kNetworkInputName)

@@ -30,6 +30,9 @@ struct GraphProblem {
   std::string what;
 };
 
+// 1-64 letters, digits, '_' or '-' (uniqueness and "input" are complete_graph's to check).
+bool is_valid_layer_name(const std::string& name);
+
 // Fills empty names and empty input lists, then checks the rules; the first problem found, if any.
 // kUnfinished skips the last rule, for the first layers of a network still being read.
 enum class GraphCheck { kWhole, kUnfinished };

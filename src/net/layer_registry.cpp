@@ -47,6 +47,12 @@ const LayerKind* find_layer_kind(const std::string& name) {
   return nullptr;
 }
 
+std::vector<std::string> layer_kind_list() {
+  std::vector<std::string> names;
+  for (const LayerKind* kind : layer_kinds()) names.push_back(kind->name);
+  return names;
+}
+
 std::string layer_kind_names() {
   std::string list;
   for (const LayerKind* kind : layer_kinds()) list += (list.empty() ? "" : ", ") + kind->name;

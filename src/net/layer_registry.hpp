@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "layers/layer_kind.hpp"
 
@@ -12,5 +13,7 @@ namespace cnn {
 const LayerKind* find_layer_kind(const std::string& name);
 // "conv, pool, dense, ...": for messages listing the known kinds.
 std::string layer_kind_names();
+// Every kind's name, in the registry's order (tests that must cover every kind iterate it).
+std::vector<std::string> layer_kind_list();
 
 }  // namespace cnn

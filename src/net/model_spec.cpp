@@ -33,7 +33,7 @@ json to_json(const ModelSpec& spec) {
   return {{"input", spec.input.dims()}, {"init", kInitNames.name(spec.init)}, {"layers", layers}};
 }
 
-ModelSpec model_spec_from_json(const json& j) {
+ModelSpec model_spec_from_json(const json& j, GraphCheck check) {
   CNN_CHECK_CODE(j.is_object(), ExitCode::kModel, "architecture: not a JSON object");
   ModelSpec spec;
   CNN_CHECK_CODE(j.contains("input") && j["input"].is_array() && j["input"].size() == 3, ExitCode::kModel,
@@ -84,7 +84,7 @@ ModelSpec model_spec_from_json(const json& j) {
     layer.inputs = std::move(inputs);
     spec.layers.push_back(std::move(layer));
   }
-  if (const auto problem = complete_graph(spec.layers))
+  if (const auto problem = complete_graph(spec.layers, check))
     CNN_FAIL(ExitCode::kModel, "architecture: layer {}.{}: {}", problem->layer + 1,
              problem->key == "name" ? "name" : "inputs", problem->what);
   return spec;

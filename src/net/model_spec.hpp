@@ -14,6 +14,7 @@
 #include "core/tensor.hpp"
 #include "layers/layer_options.hpp"
 #include "net/initializer.hpp"
+#include "net/layer_graph.hpp"
 
 namespace cnn {
 
@@ -51,7 +52,8 @@ LayerSpec read_layer_spec(const std::string& kind, const LayerOptions& options);
 nlohmann::json to_json(const ModelSpec& spec);
 // Throws cnn::Error(kModel) naming the field when the JSON is not a valid architecture. Layers
 // without "name" and "inputs" (model versions 1 and 2) form a chain with automatic names.
-ModelSpec model_spec_from_json(const nlohmann::json& json);
+// kUnfinished: the first layers of a network still being put together (net/layer_graph.hpp).
+ModelSpec model_spec_from_json(const nlohmann::json& json, GraphCheck check = GraphCheck::kWhole);
 
 // LeNet-5 in its modern form (docs/behaviour.md, "LeNet-5"): 61,706 parameters for a 1x28x28 input.
 ModelSpec lenet5_spec();

@@ -4,6 +4,7 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -80,24 +81,42 @@ class Importer {
     CNN_FAIL(ExitCode::kModel, "{}: node '{}' ({}): {}", source_, node.name(), node.op_type(), what);
   }
   const Tensor& weight(const onnx::NodeProto& node, int input) const;
-  bool follows(std::size_t i, const char* op) const {  // node i is `op` and reads the output before it
-    const std::string& before = i == 0 ? input_name_ : nodes_[i - 1]->output(0);
-    return i < nodes_.size() && nodes_[i]->op_type() == op && nodes_[i]->input_size() >= 1 && nodes_[i]->input(0) == before;
+  // Node i is `op` and reads `tensor` as its first input.
+  bool reads(std::size_t i, const char* op, const std::string& tensor) const {
+    return i < nodes_.size() && nodes_[i]->op_type() == op && nodes_[i]->input_size() >= 1 && nodes_[i]->input(0) == tensor;
   }
-  // The per-sample shape after the layers read so far, from cnn's own setup of them.
-  Shape current_shape(const onnx::NodeProto& node) const;
-  // The activation that starts at node i (0 nodes when none): Relu, Tanh, Sigmoid, or cnn's scaled
-  // tanh as export writes it, Mul(B) Tanh Mul(A).
-  std::pair<Activation, std::size_t> activation_at(std::size_t i) const;
-  void add_layer(const std::string& kind, json options, std::vector<std::pair<std::string, Tensor>> tensors = {});
+  // Node i is `op` and reads the output of node i - 1, which nothing else reads: the two can be
+  // one cnn layer.
+  bool continues(std::size_t i, const char* op) const {
+    return i > 0 && reads(i, op, nodes_[i - 1]->output(0)) && readers(nodes_[i - 1]->output(0)) == 1;
+  }
+  int readers(const std::string& tensor) const {
+    const auto it = readers_.find(tensor);
+    return it == readers_.end() ? 0 : it->second;
+  }
+  // The cnn layer (or "input") whose output a node's input is.
+  const std::string& layer_of(const onnx::NodeProto& node, int input) const;
+  // The per-sample shape of a cnn layer's output (or of the input), from cnn's own setup.
+  Shape shape_of(const onnx::NodeProto& node, const std::string& layer) const;
+  // The activation at node i that reads `tensor` (0 nodes when none): Relu, Tanh, Sigmoid, or cnn's
+  // scaled tanh as export writes it, Mul(B) Tanh Mul(A).
+  std::pair<Activation, std::size_t> activation_at(std::size_t i, const std::string& tensor) const;
+  // Appends a layer reading `inputs` (cnn layer names); returns its name.
+  std::string add_layer(const std::string& kind, json options, std::vector<std::string> inputs,
+                        std::vector<std::pair<std::string, Tensor>> tensors = {});
   void read_conv(const onnx::NodeProto& node, const Shape& in);
   void read_gemm(const onnx::NodeProto& node);
   void read_pool(const onnx::NodeProto& node);
+  // The layer that node i (and the nodes it absorbs) stands for; returns how many nodes it used.
+  std::size_t read_node(std::size_t i);
 
   const onnx::GraphProto& graph_;
   std::string source_;
   std::map<std::string, Tensor> constants_;  // initializers and Constant nodes' values
-  std::vector<const onnx::NodeProto*> nodes_;   // the chain, Constant nodes left out
+  std::map<std::string, std::vector<std::int64_t>> int_constants_;  // int64 Constant nodes (a Pad's pads)
+  std::vector<const onnx::NodeProto*> nodes_;   // in graph order, Constant nodes left out
+  std::map<std::string, int> readers_;          // tensor -> how many nodes (and graph outputs) read it
+  std::map<std::string, std::string> layer_of_; // tensor -> the cnn layer whose output it is
   std::string input_name_;
   Shape input_shape_;
   json layers_ = json::array();
@@ -111,11 +130,11 @@ const Tensor& Importer::weight(const onnx::NodeProto& node, int input) const {
   return it->second;
 }
 
-std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i) const {
-  if (follows(i, "Relu")) return {Activation::kRelu, 1};
-  if (follows(i, "Sigmoid")) return {Activation::kSigmoid, 1};
-  if (follows(i, "Tanh")) return {Activation::kTanh, 1};
-  if (follows(i, "Mul") && follows(i + 1, "Tanh") && follows(i + 2, "Mul")) {
+std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i, const std::string& tensor) const {
+  if (reads(i, "Relu", tensor)) return {Activation::kRelu, 1};
+  if (reads(i, "Sigmoid", tensor)) return {Activation::kSigmoid, 1};
+  if (reads(i, "Tanh", tensor)) return {Activation::kTanh, 1};
+  if (reads(i, "Mul", tensor) && continues(i + 1, "Tanh") && continues(i + 2, "Mul")) {
     const auto scalar = [&](const onnx::NodeProto& node) {
       const auto it = constants_.find(node.input(1));
       return it != constants_.end() && it->second.size() == 1 ? it->second[0] : std::nanf("");
@@ -125,19 +144,40 @@ std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i) const 
   return {Activation::kNone, 0};
 }
 
-Shape Importer::current_shape(const onnx::NodeProto& node) const {
-  if (layers_.empty()) return input_shape_;
+const std::string& Importer::layer_of(const onnx::NodeProto& node, int input) const {
+  if (node.input_size() <= input) refuse(node, fmt::format("input {} is missing", input + 1));
+  const auto it = layer_of_.find(node.input(input));
+  if (it == layer_of_.end()) {
+    if (constants_.count(node.input(input))) refuse(node, fmt::format("input '{}' is a constant where cnn needs a layer's output", node.input(input)));
+    refuse(node, fmt::format("input '{}' is not the graph's input or an output of a node cnn imports", node.input(input)));
+  }
+  return it->second;
+}
+
+Shape Importer::shape_of(const onnx::NodeProto& node, const std::string& layer) const {
+  if (layer == kNetworkInputName) return input_shape_;
   try {
-    return build_net(model_spec_from_json({{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}}))->output_shape();
+    const json architecture = {{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}};
+    auto net = build_net(model_spec_from_json(architecture, GraphCheck::kUnfinished));
+    for (std::size_t l = 0; l < net->layer_count(); ++l)
+      if (net->layer_name(l) == layer) return net->layer_output_shape(l);
   } catch (const Error& e) {
     refuse(node, e.what());
   }
+  CNN_FAIL(ExitCode::kInternal, "{}: no layer '{}'", source_, layer);
 }
 
-void Importer::add_layer(const std::string& kind, json options, std::vector<std::pair<std::string, Tensor>> tensors) {
+std::string Importer::add_layer(const std::string& kind, json options, std::vector<std::string> inputs,
+                                std::vector<std::pair<std::string, Tensor>> tensors) {
+  int rank = 1;
+  for (const json& l : layers_) rank += l["kind"] == kind ? 1 : 0;
+  const std::string name = kind + std::to_string(rank);
   options["kind"] = kind;
+  options["name"] = name;
+  options["inputs"] = std::move(inputs);
   layers_.push_back(std::move(options));
   tensors_.push_back(std::move(tensors));
+  return name;
 }
 
 void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
@@ -173,7 +213,7 @@ void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
     refuse(node, "asymmetric pads other than TensorFlow's same padding have no cnn form");
   }
   options["activation"] = "none";
-  add_layer("conv", options, {{"weight", w}, {"bias", bias}});
+  add_layer("conv", options, {layer_of(node, 0)}, {{"weight", w}, {"bias", bias}});
 }
 
 void Importer::read_gemm(const onnx::NodeProto& node) {
@@ -192,7 +232,7 @@ void Importer::read_gemm(const onnx::NodeProto& node) {
   Tensor bias(Shape{units});
   if (node.input_size() > 2 && !node.input(2).empty()) bias = weight(node, 2);
   if (bias.shape() != Shape{units}) refuse(node, "the bias is not one value per unit");
-  add_layer("dense", {{"units", units}, {"activation", "none"}}, {{"weight", w}, {"bias", bias}});
+  add_layer("dense", {{"units", units}, {"activation", "none"}}, {layer_of(node, 0)}, {{"weight", w}, {"bias", bias}});
 }
 
 void Importer::read_pool(const onnx::NodeProto& node) {
@@ -204,9 +244,116 @@ void Importer::read_pool(const onnx::NodeProto& node) {
   if (ints_attr(node, "dilations", {1, 1}) != std::vector<std::int64_t>{1, 1}) refuse(node, "dilation has no cnn form");
   const onnx::AttributeProto* auto_pad = attribute(node, "auto_pad");
   if (auto_pad && auto_pad->s() != "NOTSET" && auto_pad->s() != "VALID") refuse(node, "auto_pad " + auto_pad->s() + " has no cnn form");
-  add_layer("pool", {{"type", node.op_type() == "MaxPool" ? "max" : "avg"},
-                     {"size", {kernel[0], kernel[1]}},
-                     {"stride", {strides[0], strides[1]}}});
+  add_layer("pool",
+            {{"type", node.op_type() == "MaxPool" ? "max" : "avg"}, {"size", {kernel[0], kernel[1]}}, {"stride", {strides[0], strides[1]}}},
+            {layer_of(node, 0)});
+}
+
+std::size_t Importer::read_node(std::size_t i) {
+  const onnx::NodeProto& node = *nodes_[i];
+  if (node.output_size() < 1) refuse(node, "the node has no output");
+  const std::string& op = node.op_type();
+  const std::size_t layers_before = layers_.size();
+  // Records the layer the nodes made. A new layer takes its output tensor's name when that is a
+  // layer name cnn accepts (as cnn's export writes them, "conv2"; not PyTorch's "/conv1/Conv_output_0"),
+  // so that export then import keeps the names; else it keeps its automatic one.
+  const auto made = [&](std::size_t used, std::string layer) {
+    const std::string& tensor = nodes_[i + used - 1]->output(0);
+    // cnn's export names the end "logits" (then "probabilities"): those are not layer names.
+    const bool graph_end = (graph_.output_size() > 0 && graph_.output(0).name() == tensor) || tensor == "logits" ||
+                           tensor == "probabilities";
+    if (layers_.size() == layers_before + 1 && is_valid_layer_name(tensor) && tensor != kNetworkInputName && !graph_end &&
+        std::none_of(layers_.begin(), layers_.end(), [&](const json& l) { return l["name"] == tensor; })) {
+      layers_.back()["name"] = tensor;
+      layer = tensor;
+    }
+    layer_of_[tensor] = layer;
+    return used;
+  };
+  if (op == "Conv" || op == "Gemm") {
+    if (op == "Conv") {
+      read_conv(node, shape_of(node, layer_of(node, 0)));  // same padding depends on the input's size
+    } else {
+      read_gemm(node);
+    }
+    // An activation that only this layer's output feeds becomes the layer's own.
+    const auto [activation, nodes] = readers(node.output(0)) == 1 ? activation_at(i + 1, node.output(0))
+                                                                   : std::pair<Activation, std::size_t>{Activation::kNone, 0};
+    layers_.back()["activation"] = activation_name(activation);
+    return made(1 + nodes, layers_.back()["name"]);
+  }
+  if (op == "MaxPool" || op == "AveragePool") {
+    read_pool(node);
+    return made(1, layers_.back()["name"]);
+  }
+  if (op == "BatchNormalization") {
+    // ONNX's momentum weighs the old running value (default 0.9); cnn's the batch's (0.1).
+    // In double and to 7 digits: ONNX's default 0.9 reads back as cnn's 0.1, not 0.100000024.
+    const float momentum = static_cast<float>(std::stod(fmt::format("{:.7g}", 1.0 - double{float_attr(node, "momentum", 0.9f)})));
+    float eps = float_attr(node, "epsilon", 1e-5f);
+    if (eps == 0.0f) {
+      // cnn's export writes the input normalisation as a BatchNormalization with epsilon 0 and
+      // variance 1; cnn's smallest epsilon, 1e-12, vanishes next to any variance of 1e-4 or more
+      // (float rounds var + 1e-12 back to var), so the layer computes the same numbers.
+      const Tensor& var = weight(node, 4);
+      for (std::size_t c = 0; c < var.size(); ++c)
+        if (!(var[c] >= 1e-4f)) refuse(node, "epsilon 0 with a variance below 1e-4 has no exact cnn form");
+      eps = 1e-12f;
+    }
+    if (!(eps >= 1e-12f && eps <= 1.0f)) refuse(node, fmt::format("epsilon {} is outside cnn's [1e-12, 1]", eps));
+    if (!(momentum >= 0.0f && momentum <= 1.0f)) refuse(node, "momentum outside [0, 1]");
+    if (int_attr(node, "training_mode", 0) != 0 || node.output_size() != 1) refuse(node, "only the inference form has a cnn form");
+    return made(1, add_layer("batch_norm", {{"momentum", momentum}, {"eps", eps}}, {layer_of(node, 0)},
+                             {{"weight", weight(node, 1)}, {"bias", weight(node, 2)}, {"running_mean", weight(node, 3)},
+                              {"running_var", weight(node, 4)}}));
+  }
+  if (op == "GlobalAveragePool") {
+    // (N, C, 1, 1) in ONNX, (N, C) in cnn: the Flatten that makes it flat is part of the layer.
+    if (!continues(i + 1, "Flatten") || int_attr(*nodes_[i + 1], "axis", 1) != 1)
+      refuse(node, "only a GlobalAveragePool followed by Flatten (axis 1) has a cnn form (cnn's global_avg_pool gives (N, C))");
+    return made(2, add_layer("global_avg_pool", json::object(), {layer_of(node, 0)}));
+  }
+  if (op == "Flatten") {
+    if (int_attr(node, "axis", 1) != 1) refuse(node, "only axis 1 has a cnn form");
+    return made(1, add_layer("flatten", json::object(), {layer_of(node, 0)}));
+  }
+  if (op == "Add") {
+    if (node.input_size() != 2) refuse(node, "Add reads two tensors");
+    return made(1, add_layer("add", json::object(), {layer_of(node, 0), layer_of(node, 1)}));
+  }
+  if (op == "Concat") {
+    if (int_attr(node, "axis", 0) != 1) refuse(node, "only a Concat along channels (axis 1) has a cnn form");
+    if (node.input_size() < 2) refuse(node, "Concat of fewer than two tensors");
+    std::vector<std::string> inputs;
+    for (int k = 0; k < node.input_size(); ++k) inputs.push_back(layer_of(node, k));
+    return made(1, add_layer("concat", json::object(), inputs));
+  }
+  if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul") {
+    const auto [activation, nodes] = activation_at(i, node.input_size() > 0 ? node.input(0) : std::string());
+    if (nodes == 0) refuse(node, "only Mul(2/3) Tanh Mul(1.7159), cnn's scaled tanh, has a cnn form");
+    return made(nodes, add_layer(activation_name(activation), json::object(), {layer_of(node, 0)}));
+  }
+  if (op == "Pad") {
+    // PyTorch writes AvgPool2d as a Pad of zeros, all zero wide, then AveragePool: an identity.
+    std::vector<std::int64_t> pads = ints_attr(node, "pads", {});  // opsets before 11
+    if (node.input_size() > 1) {
+      const auto it = int_constants_.find(node.input(1));
+      if (it == int_constants_.end()) refuse(node, "the pads are not a constant");
+      pads = it->second;
+    }
+    const onnx::AttributeProto* mode = attribute(node, "mode");
+    if ((mode && mode->s() != "constant") || std::any_of(pads.begin(), pads.end(), [](std::int64_t p) { return p != 0; }))
+      refuse(node, "only a Pad of nothing has a cnn form (a padded layer takes its padding itself)");
+    return made(1, layer_of(node, 0));
+  }
+  if (op == "LeakyRelu")
+    return made(1, add_layer("leaky_relu", {{"slope", float_attr(node, "alpha", 0.01f)}}, {layer_of(node, 0)}));
+  if (op == "Identity" || op == "Dropout") return made(1, layer_of(node, 0));  // identity at inference: no layer
+  if ((op == "Softmax" || op == "LogSoftmax") && i + 1 == nodes_.size())
+    return made(1, layer_of(node, 0));  // cnn's network ends in logits; the loss and predict apply softmax
+  refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, Flatten, Relu, Tanh, Sigmoid, "
+               "Mul-Tanh-Mul, LeakyRelu, BatchNormalization, GlobalAveragePool + Flatten, Add, Concat, Identity, Dropout and a "
+               "final Softmax)");
 }
 
 ImportedModel Importer::run() {
@@ -215,7 +362,18 @@ ImportedModel Importer::run() {
     if (node.op_type() == "Constant") {
       const onnx::AttributeProto* value = attribute(node, "value");
       if (!value || !value->has_t()) refuse(node, "only a tensor 'value' is supported");
-      constants_.emplace(node.output(0), to_tensor(value->t(), source_));
+      if (value->t().data_type() == onnx::TensorProto::INT64) {
+        std::vector<std::int64_t> ints(value->t().int64_data().begin(), value->t().int64_data().end());
+        if (value->t().has_raw_data()) {
+          ints.resize(value->t().raw_data().size() / sizeof(std::int64_t));
+          std::memcpy(ints.data(), value->t().raw_data().data(), ints.size() * sizeof(std::int64_t));
+        }
+        int_constants_.emplace(node.output(0), std::move(ints));  // shapes and pads, not weights
+      } else {
+        constants_.emplace(node.output(0), to_tensor(value->t(), source_));
+      }
+    } else if (node.op_type() == "Identity" && node.input_size() == 1 && node.output_size() == 1 && constants_.count(node.input(0))) {
+      constants_.emplace(node.output(0), constants_.at(node.input(0)));  // PyTorch copies weights this way
     } else {
       nodes_.push_back(&node);
     }
@@ -242,54 +400,32 @@ ImportedModel Importer::run() {
   input_name_ = input->name();
   CNN_CHECK_CODE(!nodes_.empty(), ExitCode::kModel, "{}: the graph has no nodes", source_);
 
-  std::string current = input_name_;
-  for (std::size_t i = 0; i < nodes_.size();) {
-    const onnx::NodeProto& node = *nodes_[i];
-    if (node.input_size() < 1 || node.input(0) != current || node.output_size() < 1)
-      refuse(node, fmt::format("the graph is not one chain of layers (this node does not read '{}')", current));
-    const std::string& op = node.op_type();
-    std::size_t used = 1;
-    if (op == "Conv" || op == "Gemm") {
-      if (op == "Conv") {
-        read_conv(node, current_shape(node));  // same padding depends on the input's size
-      } else {
-        read_gemm(node);
-      }
-      const auto [activation, nodes] = activation_at(i + 1);
-      layers_.back()["activation"] = activation_name(activation);
-      used += nodes;
-    } else if (op == "MaxPool" || op == "AveragePool") {
-      read_pool(node);
-    } else if (op == "Flatten") {
-      if (int_attr(node, "axis", 1) != 1) refuse(node, "only axis 1 has a cnn form");
-      add_layer("flatten", json::object());
-    } else if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul") {
-      const auto [activation, nodes] = activation_at(i);
-      if (nodes == 0) refuse(node, "only Mul(2/3) Tanh Mul(1.7159), cnn's scaled tanh, has a cnn form");
-      add_layer(activation_name(activation), json::object());
-      used = nodes;
-    } else if (op == "Identity" || op == "Dropout") {
-      // identity at inference: no layer
-    } else if ((op == "Softmax" || op == "LogSoftmax") && i + 1 == nodes_.size()) {
-      // cnn's network ends in logits; softmax is applied by the loss and by predict
-    } else {
-      refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, Flatten, Relu, Tanh, Sigmoid, "
-                   "Mul-Tanh-Mul, Identity, Dropout and a final Softmax)");
-    }
-    current = nodes_[i + used - 1]->output(0);
-    i += used;
-  }
-  bool is_output = false;
-  for (const onnx::ValueInfoProto& v : graph_.output()) is_output = is_output || v.name() == current;
-  CNN_CHECK_CODE(graph_.output_size() == 1 && is_output, ExitCode::kModel,
-                 "{}: the graph must have one output, the end of its chain ('{}')", source_, current);
+  for (const onnx::NodeProto* node : nodes_)
+    for (const std::string& tensor : node->input()) ++readers_[tensor];
+  for (const onnx::ValueInfoProto& v : graph_.output()) ++readers_[v.name()];
+  layer_of_[input_name_] = kNetworkInputName;
+  // Nodes in graph order (ONNX requires it to be topological); each becomes a layer, or several
+  // one (a Conv and the activation only it feeds), or none (Identity passes its input's layer on).
+  for (std::size_t i = 0; i < nodes_.size();) i += read_node(i);
+  CNN_CHECK_CODE(graph_.output_size() == 1, ExitCode::kModel, "{}: the graph must have one output, not {}", source_,
+                 graph_.output_size());
   CNN_CHECK_CODE(!layers_.empty(), ExitCode::kModel, "{}: the graph has no layer cnn can import", source_);
+  const std::string& output = graph_.output(0).name();
+  const auto produced = layer_of_.find(output);
+  CNN_CHECK_CODE(produced != layer_of_.end() && produced->second == layers_.back()["name"].get<std::string>(), ExitCode::kModel,
+                 "{}: the graph's output '{}' is not the output of its last layer", source_, output);
 
   ImportedModel model;
-  model.spec = model_spec_from_json({{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}});
+  try {
+    model.spec = model_spec_from_json({{"input", input_shape_.dims()}, {"init", "he_normal"}, {"layers", layers_}});
+  } catch (const Error& e) {  // an output nothing reads: a branch that does not reach the graph's output
+    CNN_FAIL(ExitCode::kModel, "{}: the graph is not one network cnn can train: {}", source_, e.what());
+  }
   model.net = build_net(model.spec);
   for (std::size_t l = 0; l < tensors_.size(); ++l) {
-    for (const Param& p : model.net->layer(l).params()) {
+    std::vector<Param> wanted = model.net->layer(l).params();
+    for (const Param& p : model.net->layer(l).state()) wanted.push_back(p);
+    for (const Param& p : wanted) {
       const auto it = std::find_if(tensors_[l].begin(), tensors_[l].end(), [&](const auto& t) { return t.first == p.name; });
       CNN_CHECK(it != tensors_[l].end(), "{}: no tensor for {}.{}", source_, model.net->layer_name(l), p.name);
       CNN_CHECK_CODE(it->second.shape() == p.value->shape(), ExitCode::kModel, "{}: {}.{} is {} in the graph, {} in cnn's layer", source_,
