@@ -54,6 +54,12 @@ int main(int argc, char** argv) {
   cnn::Rng rng(1);
   cnn::initialize(net->params(), config.model.init, rng);
   net->set_input_gradient(false);  // as in training
+  if (!net->is_chain()) {
+    // The rows below run each layer on the one before's output; a graph's layers read others.
+    fmt::print(stderr, "layer_timing: {} is a graph (a layer reads another than the one before); it times chains only\n",
+               config_path);
+    return 2;
+  }
 
   const cnn::Mode mode = infer ? cnn::Mode::kInfer : cnn::Mode::kTrain;
   cnn::Tensor x(net->input_shape().with_batch(batch));
