@@ -4,6 +4,8 @@
 // that name the file, line and key.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "config/config.hpp"
 #include "expect_error.hpp"
 #include "gradcheck.hpp"
@@ -11,6 +13,9 @@
 #include "layers/concat.hpp"
 #include "net/builder.hpp"
 #include "net/initializer.hpp"
+#include "net/net_summary.hpp"
+#include "report/network_diagram.hpp"
+#include "report/network_views.hpp"
 
 using namespace cnn;
 using nlohmann::json;
@@ -296,4 +301,37 @@ TEST_CASE("model files: architectures without names and inputs (versions 1 and 2
   test::expect_error([&] { model_spec_from_json(bad); }, ExitCode::kModel, "layer 2.inputs must hold layer names");
   bad["layers"][1]["inputs"] = json::array();
   test::expect_error([&] { model_spec_from_json(bad); }, ExitCode::kModel, "layer 2.inputs must be a non-empty array");
+}
+
+TEST_CASE("report views of a graph: feature maps of every conv and pool, a diagram with its skip arcs", "[graph][report]") {
+  const ModelSpec spec = spec_of(R"(    - conv: {filters: 3, kernel: 3, padding: same, activation: relu, name: c}
+    - pool: {type: max, size: 2, stride: 2}
+    - conv: {filters: 3, kernel: 3, padding: same, input: c, name: side}
+    - pool: {type: max, size: 2, stride: 2, name: side_pool}
+    - add: {from: [pool1, side_pool]}
+    - flatten
+    - dense: {units: 2}
+)");
+  auto net = initialised(spec, 41);
+  Rng rng(42);
+  const Tensor image = test::random_tensor(Shape{2, 6, 6}, rng, 0.0f, 1.0f);
+  const std::vector<FeatureMaps> maps = feature_maps(*net, image.data());
+  std::vector<std::string> names;
+  for (const FeatureMaps& m : maps) names.push_back(m.layer_name);
+  CHECK(names == std::vector<std::string>{"input", "c", "pool1", "side", "side_pool"});
+  // The maps are the layers' outputs: side_pool from side's planes, pooled by hand.
+  const Tensor& side = maps[3].maps;
+  const Tensor& pooled = maps[4].maps;
+  REQUIRE(side.shape() == Shape{3, 6, 6});
+  REQUIRE(pooled.shape() == Shape{3, 3, 3});
+  for (std::size_t ch = 0; ch < 3; ++ch) {
+    const float* plane = side.data() + ch * 36;
+    CHECK(pooled[ch * 9] == std::max({plane[0], plane[1], plane[6], plane[7]}));
+  }
+  const std::string svg = network_diagram_svg(summarize(*net));
+  // Arcs: c -> side (not the layer before) and pool1 -> add1; the rest read the layer before.
+  std::size_t arcs = 0;
+  for (std::size_t at = 0; (at = svg.find("skip-arrow)", at)) != std::string::npos; ++at) ++arcs;
+  CHECK(arcs == 2);
+  CHECK(svg.find("add1 · add") != std::string::npos);
 }
