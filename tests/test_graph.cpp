@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <tuple>
 
 #include "config/config.hpp"
 #include "expect_error.hpp"
@@ -16,6 +18,8 @@
 #include "net/net_summary.hpp"
 #include "report/network_diagram.hpp"
 #include "report/network_views.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
+#include "train/optimizer.hpp"
 
 using namespace cnn;
 using nlohmann::json;
@@ -334,4 +338,73 @@ TEST_CASE("report views of a graph: feature maps of every conv and pool, a diagr
   for (std::size_t at = 0; (at = svg.find("skip-arrow)", at)) != std::string::npos; ++at) ++arcs;
   CHECK(arcs == 2);
   CHECK(svg.find("add1 · add") != std::string::npos);
+}
+
+TEST_CASE("graphs match PyTorch: a residual block with projection, a depthwise-separable block, a concat",
+          "[graph][fixture]") {
+  // tests/fixtures/graph_blocks.json comes from scripts/make_graph_fixture.py (float64 PyTorch).
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/graph_blocks.json");
+  REQUIRE(in.good());
+  const json fixture = json::parse(in);
+  REQUIRE(fixture["networks"].size() == 3);
+  for (const json& c : fixture["networks"]) {
+    INFO(c["name"].get<std::string>());
+    const ModelSpec spec = parse_config(c["config"].get<std::string>(), "fixture.cfg").model;
+    const auto start = [&] {
+      auto net = build_net(spec);
+      REQUIRE(net->params().size() == c["params"].size());
+      for (const Param& p : net->params()) {
+        INFO(p.name);
+        REQUIRE(c["params"].contains(p.name));
+        const json& values = c["params"][p.name]["values"];
+        REQUIRE(values.size() == p.value->size());
+        for (std::size_t i = 0; i < values.size(); ++i) (*p.value)[i] = values[i].get<float>();
+      }
+      return net;
+    };
+    const auto close = [](const Tensor& got, const json& want, double tolerance, const std::string& what) {
+      REQUIRE(got.size() == want.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        INFO(what << "[" << i << "]: cnn " << got[i] << ", PyTorch " << want[i].get<double>());
+        CHECK(std::abs(got[i] - want[i].get<double>()) <= tolerance * (1.0 + std::abs(want[i].get<double>())));
+      }
+    };
+    std::vector<int> dims = c["x_shape"].get<std::vector<int>>();
+    Tensor x{Shape(dims)};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = c["x"][i].get<float>();
+    std::vector<Label> labels;
+    for (const json& l : c["labels"]) labels.push_back(static_cast<Label>(l.get<int>()));
+
+    auto net = start();
+    net->zero_grad();
+    SoftmaxCrossEntropy loss;
+    const Tensor& logits = net->forward(x, Mode::kTrain);
+    close(logits, c["logits"], 1e-5, "logits");
+    CHECK(loss.forward(logits, labels.data()) == Approx(c["loss"].get<double>()).epsilon(1e-5));
+    net->backward(loss.backward());
+    for (const Param& p : net->params()) close(*p.grad, c["grads"][p.name], 1e-5, p.name + " gradient");
+
+    for (const auto& [type, lr, key] : {std::tuple{OptimizerType::kSgd, 0.1f, "after_sgd"},
+                                        std::tuple{OptimizerType::kAdam, 0.01f, "after_adam"}}) {
+      auto stepped = start();
+      stepped->zero_grad();
+      loss.forward(stepped->forward(x, Mode::kTrain), labels.data());
+      stepped->backward(loss.backward());
+      OptimizerConfig config;
+      config.type = type;
+      Optimizer optimizer(config, stepped->params());
+      optimizer.step(lr);
+      // Adam's first step is lr * g / (|g| + eps): a gradient of nearly nothing may round to either
+      // sign, so those elements are only held to 2 lr.
+      for (const Param& p : stepped->params()) {
+        const json& want = c[key][p.name];
+        for (std::size_t i = 0; i < p.value->size(); ++i) {
+          const double g = c["grads"][p.name][i].get<double>();
+          const double tolerance = type == OptimizerType::kAdam && std::abs(g) < 1e-4 ? 2.0 * lr : 1e-5;
+          INFO(p.name << "[" << i << "] " << key);
+          CHECK(std::abs((*p.value)[i] - want[i].get<double>()) <= tolerance * (1.0 + std::abs(want[i].get<double>())));
+        }
+      }
+    }
+  }
 }
