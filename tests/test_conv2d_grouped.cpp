@@ -2,9 +2,11 @@
 // geometry, weight shape, parameters and MACs; which methods apply and which the rule picks; every
 // method that applies against the general naive convolution (tests/reference/naive_ops.hpp) on
 // random shapes; exhaustive central-difference gradient checks; the fused 2x2 max pool bit for
-// bit; the schema in the config and model-file readers, the canonical JSON and the model file.
+// bit; the schema in the config and model-file readers, the canonical JSON and the model file;
+// and PyTorch's numbers (tests/fixtures/conv_grouped_dilated.json).
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -513,4 +515,58 @@ TEST_CASE("a bias-free conv's model file has no bias tensor, and loads back bit 
   REQUIRE(params.size() == net->params().size());
   for (std::size_t k = 0; k < params.size(); ++k)
     for (std::size_t i = 0; i < params[k].value->size(); ++i) REQUIRE(same_bits((*params[k].value)[i], (*net->params()[k].value)[i]));
+}
+
+TEST_CASE("grouped, dilated and bias-free conv match PyTorch's fixture, every method", "[conv][grouped][fixture]") {
+  // tests/fixtures/conv_grouped_dilated.json comes from scripts/make_grouped_conv_fixture.py
+  // (PyTorch's Conv2d with groups and dilation, autograd in float64; TensorFlow's same padding
+  // applied explicitly there with the dilated extent).
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/conv_grouped_dilated.json");
+  REQUIRE(in.good());
+  const json fixture = json::parse(in);
+  REQUIRE(fixture["cases"].size() == 2);
+  auto to_tensor = [](const json& values, const Shape& shape) {
+    Tensor t(shape);
+    REQUIRE(values.size() == t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = values[i].get<float>();
+    return t;
+  };
+  for (const json& c : fixture["cases"]) {
+    const Shape x_shape(c["x_shape"].get<std::vector<int>>());
+    Conv2dConfig s;
+    s.filters = c["filters"].get<int>();
+    s.kernel_h = c["kernel"][0].get<int>();
+    s.kernel_w = c["kernel"][1].get<int>();
+    s.stride_h = c["stride"][0].get<int>();
+    s.stride_w = c["stride"][1].get<int>();
+    s.groups = c["groups"].get<int>();
+    s.dilation_h = c["dilation"][0].get<int>();
+    s.dilation_w = c["dilation"][1].get<int>();
+    s.bias = c["bias"].get<bool>();
+    if (c["padding"] == "same") {
+      s.padding = Padding::kSame;
+    } else {
+      s.padding = Padding::kExplicit;
+      s.pad_h = c["padding"][0].get<int>();
+      s.pad_w = c["padding"][1].get<int>();
+    }
+    for (ConvMethod m : methods_for(s, x_shape.without_batch())) {
+      INFO(c["name"].get<std::string>() << ", method " << conv_method_name(m));
+      Conv2d layer(s, m);
+      const Shape out = layer.setup(x_shape.without_batch());
+      REQUIRE(out.with_batch(x_shape[0]) == Shape(c["y_shape"].get<std::vector<int>>()));
+      auto params = layer.params();
+      REQUIRE(params.size() == (s.bias ? 2u : 1u));
+      *params[0].value = to_tensor(c["weight"], params[0].value->shape());
+      if (s.bias) *params[1].value = to_tensor(c["bias_values"], params[1].value->shape());
+      const Tensor x = to_tensor(c["x"], x_shape);
+      const Tensor& y = layer.forward(x, Mode::kTrain);
+      require_close(y, to_tensor(c["y"], y.shape()), 1e-5, 1e-5, "y");
+      for (Param& p : params) p.grad->fill(0.0f);
+      const Tensor& dx = layer.backward(to_tensor(c["dy"], y.shape()));
+      require_close(dx, to_tensor(c["dx"], x_shape), 1e-5, 1e-5, "dx");
+      require_close(*params[0].grad, to_tensor(c["dweight"], params[0].value->shape()), 1e-5, 1e-5, "dweight");
+      if (s.bias) require_close(*params[1].grad, to_tensor(c["dbias"], params[1].value->shape()), 1e-5, 1e-5, "dbias");
+    }
+  }
 }
