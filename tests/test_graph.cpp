@@ -408,3 +408,21 @@ TEST_CASE("graphs match PyTorch: a residual block with projection, a depthwise-s
     }
   }
 }
+
+TEST_CASE("configs/resnet20.cfg is He et al.'s ResNet-20: PyTorch's parameter and MAC counts", "[graph][config]") {
+  const RunConfig config = load_config(std::string(CNN_SOURCE_DIR) + "/configs/resnet20.cfg");
+  auto net = build_net(config.model);
+  const NetSummary s = summarize(*net);
+  CHECK(s.trainable == 272474);  // sum(p.numel() for p in model.parameters()) of the same network
+  CHECK(s.macs == 40813184);     // conv and dense multiply-accumulates per image
+  CHECK(net->output_shape() == Shape{10});
+  int convs = 0, adds = 0, projections = 0;
+  for (const LayerSummary& l : s.layers) {
+    convs += l.kind == "conv" ? 1 : 0;
+    adds += l.kind == "add" ? 1 : 0;
+    projections += l.kind == "conv" && l.config.find("@1x1") != std::string::npos ? 1 : 0;
+  }
+  CHECK(convs == 21);  // 1 + 9 blocks x 2 + 2 projections
+  CHECK(adds == 9);
+  CHECK(projections == 2);
+}

@@ -57,7 +57,12 @@ Summarised summarise(const std::string& path) {
     const RunConfig config = load_config(path);
     auto net = build_net(config.model);
     s.net = summarize(*net);
-    s.data = model_data_info(config.model, legacy_data_description(static_cast<int>(net->output_shape().numel()), config.model.input[0]));
+    // What training on the config's data would record: IDX digits are prepared as MNIST digits,
+    // CIFAR-10 batches and image folders by resizing (train/data_source.cpp).
+    DataDescription data = legacy_data_description(static_cast<int>(net->output_shape().numel()), config.model.input[0]);
+    data.format = config.data.format;
+    if (config.data.format != DataFormat::kIdx) data.preparation = Preparation::kResize;
+    s.data = model_data_info(config.model, data);
   }
   s.weights_bytes = sizeof(float) * s.net.parameters();
   return s;

@@ -142,6 +142,7 @@ class YamlLayerOptions : public LayerOptions {
   }
   double number(const char* key, double lo, double hi) const override { return r_.get_number(node(key), path(key), lo, hi); }
   std::string word(const char* key) const override { return r_.get_string(node(key), path(key)); }
+  bool boolean(const char* key) const override { return r_.get_bool(node(key), path(key)); }
   bool is_word(const char* key) const override {
     if (!has(key)) return false;
     const YAML::Node v = options_[key];

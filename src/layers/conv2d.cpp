@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/error.hpp"
 #include "layers/conv_methods/conv_method.hpp"
+#include "layers/layer_options.hpp"
 
 namespace cnn {
 
@@ -14,6 +16,13 @@ Conv2d::Conv2d(const Conv2dConfig& config) : config_(config) {
   CNN_CHECK(config.filters > 0 && config.kernel_h > 0 && config.kernel_w > 0, "conv: filters and kernel must be positive");
   CNN_CHECK(config.stride_h > 0 && config.stride_w > 0, "conv: stride must be positive");
   CNN_CHECK(config.pad_h >= 0 && config.pad_w >= 0, "conv: padding must not be negative");
+  CNN_CHECK(config.dilation_h > 0 && config.dilation_w > 0, "conv: dilation must be positive");
+  // The schema (conv2d_kind.cpp) refuses these with the key named; here they are invariants.
+  CNN_CHECK(config.groups > 0 && config.filters % config.groups == 0, "conv: groups {} does not divide the {} filters",
+            config.groups, config.filters);
+  CNN_CHECK(std::int64_t(config.kernel_h - 1) * config.dilation_h < kMaxLayerSize &&
+                std::int64_t(config.kernel_w - 1) * config.dilation_w < kMaxLayerSize,
+            "conv: the dilated kernel is larger than {}", kMaxLayerSize);
 }
 
 Conv2d::Conv2d(const Conv2dConfig& config, ConvMethod forced) : Conv2d(config) { forced_ = forced; }
@@ -25,17 +34,22 @@ std::string Conv2d::describe() const {
   std::string s = fmt::format("{}@{}x{} stride {}x{} {}", config_.filters, config_.kernel_h, config_.kernel_w,
                               config_.stride_h, config_.stride_w, pad);
   if (config_.padding == Padding::kExplicit) s += fmt::format(" {}x{}", config_.pad_h, config_.pad_w);
+  if (config_.dilation_h != 1 || config_.dilation_w != 1) s += fmt::format(" dilation {}x{}", config_.dilation_h, config_.dilation_w);
+  if (config_.groups != 1) s += fmt::format(" groups {}", config_.groups);
+  if (!config_.bias) s += " no bias";
   if (config_.activation != Activation::kNone) s += std::string(" ") + activation_name(config_.activation);
   return s;
 }
 
 namespace {
 
-// Output size and leading padding along one axis.
-void axis_geometry(Padding padding, int size, int kernel, int stride, int explicit_pad, int* out, int* pad_before) {
+// Output size and leading padding along one axis, for a kernel that spans `kernel` pixels (a
+// dilated kernel's extent, (k - 1) d + 1, which messages call "dilated kernel" where `dilated`).
+void axis_geometry(Padding padding, int size, int kernel, bool dilated, int stride, int explicit_pad, int* out, int* pad_before) {
+  const char* what = dilated ? "dilated kernel" : "kernel";
   switch (padding) {
     case Padding::kValid:
-      CNN_CHECK_CODE(size >= kernel, ExitCode::kUsage, "conv: kernel {} larger than input {} with valid padding", kernel, size);
+      CNN_CHECK_CODE(size >= kernel, ExitCode::kUsage, "conv: {} {} larger than input {} with valid padding", what, kernel, size);
       *out = (size - kernel) / stride + 1;
       *pad_before = 0;
       return;
@@ -47,7 +61,7 @@ void axis_geometry(Padding padding, int size, int kernel, int stride, int explic
     }
     case Padding::kExplicit:
       CNN_CHECK_CODE(size + 2 * explicit_pad >= kernel, ExitCode::kUsage,
-                     "conv: kernel {} larger than padded input {}", kernel, size + 2 * explicit_pad);
+                     "conv: {} {} larger than padded input {}", what, kernel, size + 2 * explicit_pad);
       *out = (size + 2 * explicit_pad - kernel) / stride + 1;
       *pad_before = explicit_pad;
       return;
@@ -58,6 +72,9 @@ void axis_geometry(Padding padding, int size, int kernel, int stride, int explic
 
 Shape Conv2d::setup(const Shape& in) {
   CNN_CHECK_CODE(in.rank() == 3, ExitCode::kUsage, "conv needs a (C, H, W) input, got {}", in.str());
+  CNN_CHECK_CODE(in[0] % config_.groups == 0, ExitCode::kUsage, "conv: groups: {} does not divide the {} input channels",
+                 config_.groups, in[0]);
+  const int group_channels = in[0] / config_.groups;
   geom_.channels = in[0];
   geom_.height = in[1];
   geom_.width = in[2];
@@ -65,9 +82,13 @@ Shape Conv2d::setup(const Shape& in) {
   geom_.kernel_w = config_.kernel_w;
   geom_.stride_h = config_.stride_h;
   geom_.stride_w = config_.stride_w;
-  axis_geometry(config_.padding, geom_.height, config_.kernel_h, config_.stride_h, config_.pad_h, &geom_.out_h, &geom_.pad_top);
-  axis_geometry(config_.padding, geom_.width, config_.kernel_w, config_.stride_w, config_.pad_w, &geom_.out_w, &geom_.pad_left);
-  const std::uint64_t params = saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.channels),
+  geom_.dilation_h = config_.dilation_h;
+  geom_.dilation_w = config_.dilation_w;
+  axis_geometry(config_.padding, geom_.height, geom_.extent_h(), geom_.dilation_h != 1, config_.stride_h, config_.pad_h,
+                &geom_.out_h, &geom_.pad_top);
+  axis_geometry(config_.padding, geom_.width, geom_.extent_w(), geom_.dilation_w != 1, config_.stride_w, config_.pad_w,
+                &geom_.out_w, &geom_.pad_left);
+  const std::uint64_t params = saturating_product({std::uint64_t(config_.filters), std::uint64_t(group_channels),
                                                    std::uint64_t(config_.kernel_h), std::uint64_t(config_.kernel_w)});
   const std::uint64_t columns = saturating_product({std::uint64_t(geom_.channels), std::uint64_t(config_.kernel_h),
                                                     std::uint64_t(config_.kernel_w), std::uint64_t(geom_.out_h),
@@ -77,14 +98,15 @@ Shape Conv2d::setup(const Shape& in) {
                  kMaxLayerParameters);
   CNN_CHECK_CODE(columns <= kMaxSampleElements && outputs <= kMaxSampleElements, ExitCode::kUsage,
                  "conv: the output or column buffer of one image would exceed the limit of {} elements", kMaxSampleElements);
-  weight_ = Tensor(Shape{config_.filters, geom_.channels, config_.kernel_h, config_.kernel_w});
+  weight_ = Tensor(Shape{config_.filters, group_channels, config_.kernel_h, config_.kernel_w});
   dweight_ = Tensor(weight_.shape());
-  bias_ = Tensor(Shape{config_.filters});
-  dbias_ = Tensor(bias_.shape());
-  const ConvProblem problem{geom_, config_.filters, config_.activation};
+  // A bias-free layer has no bias tensor at all: the methods are handed these empty ones.
+  bias_ = config_.bias ? Tensor(Shape{config_.filters}) : Tensor();
+  dbias_ = config_.bias ? Tensor(bias_.shape()) : Tensor();
+  const ConvProblem problem{geom_, config_.filters, config_.activation, config_.groups, config_.bias};
   method_ = forced_ ? *forced_ : choose_conv_method(problem);
   CNN_CHECK(conv_method_applies(method_, problem),
-            "conv: method {} does not apply to {} on input {} (shifted_rows and positions need stride 1)",
+            "conv: method {} does not apply to {} on input {} (shifted_rows and positions need stride 1 and groups 1)",
             conv_method_name(method_), describe(), in.str());
   impl_ = make_conv_method(method_, problem);
   return Shape{config_.filters, geom_.out_h, geom_.out_w};
@@ -136,14 +158,18 @@ const Tensor& Conv2d::backward_max_pooled_2x2(const Tensor& dpooled) {
 }
 
 std::uint64_t Conv2d::macs_per_sample() const {
-  return saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.col_rows()), std::uint64_t(geom_.col_cols())});
+  // F (C / G) kh kw OH OW: each output reads one group's channels.
+  return saturating_product({std::uint64_t(config_.filters), std::uint64_t(geom_.col_rows() / config_.groups),
+                             std::uint64_t(geom_.col_cols())});
 }
 
 std::vector<Param> Conv2d::params() {
-  const int fan_in = geom_.channels * config_.kernel_h * config_.kernel_w;
+  // PyTorch's fans for a weight (F, C / G, kh, kw): fan-in (C / G) kh kw, fan-out F kh kw.
+  const int fan_in = geom_.channels / config_.groups * config_.kernel_h * config_.kernel_w;
   const int fan_out = config_.filters * config_.kernel_h * config_.kernel_w;
-  return {{"weight", &weight_, &dweight_, fan_in, fan_out, ParamFill::kInitializer},
-          {"bias", &bias_, &dbias_, fan_in, fan_out, ParamFill::kZeros}};
+  std::vector<Param> params{{"weight", &weight_, &dweight_, fan_in, fan_out, ParamFill::kInitializer}};
+  if (config_.bias) params.push_back({"bias", &bias_, &dbias_, fan_in, fan_out, ParamFill::kZeros});
+  return params;
 }
 
 }  // namespace cnn

@@ -20,6 +20,12 @@ struct Conv2dConfig {
   Padding padding = Padding::kValid;
   int pad_h = 0, pad_w = 0;  // only for Padding::kExplicit
   Activation activation = Activation::kNone;
+  // PyTorch's groups: the channels and the filters split into `groups` equal blocks, filter block
+  // g seeing only channel block g (weight (F, C / groups, kh, kw)); groups = C is depthwise.
+  int groups = 1;
+  // PyTorch's dilation: kernel taps dilation apart, spanning (k - 1) dilation + 1 pixels.
+  int dilation_h = 1, dilation_w = 1;
+  bool bias = true;  // false: no bias parameter at all
 };
 
 // The ways to compute a convolution's products (layers/conv_methods/). Setup picks one from the
@@ -27,10 +33,10 @@ struct Conv2dConfig {
 // that applies. All give the same numbers up to float rounding.
 enum class ConvMethod {
   kNaive,        // direct loops over the definition: the reference and fallback, never chosen
-  kShiftedRows,  // stride 1: the own kernels read the padded sample's shifted rows (few filters)
-  kPositions,    // stride 1: position-major kernels, filters along the vector (more filters)
-  kSmallGemm,    // im2col + the own small-matrix kernels (few filters, any stride)
-  kBlas,         // im2col + OpenBLAS's sgemm (more filters, any stride)
+  kShiftedRows,  // stride 1, groups 1: the own kernels read the padded sample's shifted rows (few filters)
+  kPositions,    // stride 1, groups 1: position-major kernels, filters along the vector (more filters)
+  kSmallGemm,    // im2col + the own small-matrix kernels, one product per group (few filters, any stride)
+  kBlas,         // im2col + OpenBLAS's sgemm, one product per group (more filters, any stride)
 };
 
 constexpr ConvMethod kConvMethods[] = {ConvMethod::kNaive, ConvMethod::kShiftedRows, ConvMethod::kPositions,

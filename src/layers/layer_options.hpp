@@ -29,6 +29,7 @@ class LayerOptions {
   virtual std::pair<int, int> int_pair(const char* key, int lo, int hi) const = 0;  // n or [height, width]
   virtual double number(const char* key, double lo, double hi) const = 0;            // integer or decimal
   virtual std::string word(const char* key) const = 0;                             // a string
+  virtual bool boolean(const char* key) const = 0;                                 // true or false
   virtual bool is_word(const char* key) const = 0;  // the value is a string (not a number or a list)
   [[noreturn]] virtual void fail(const char* key, const std::string& what) const = 0;
 

@@ -66,6 +66,12 @@ std::string JsonLayerOptions::word(const char* key) const {
   return v.get<std::string>();
 }
 
+bool JsonLayerOptions::boolean(const char* key) const {
+  const nlohmann::json& v = at(key);
+  if (!v.is_boolean()) fail(key, "must be true or false");
+  return v.get<bool>();
+}
+
 bool JsonLayerOptions::is_word(const char* key) const { return has(key) && options_.at(key).is_string(); }
 
 }  // namespace cnn

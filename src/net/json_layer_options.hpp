@@ -20,6 +20,7 @@ class JsonLayerOptions : public LayerOptions {
   std::pair<int, int> int_pair(const char* key, int lo, int hi) const override;
   double number(const char* key, double lo, double hi) const override;
   std::string word(const char* key) const override;
+  bool boolean(const char* key) const override;
   bool is_word(const char* key) const override;
   [[noreturn]] void fail(const char* key, const std::string& what) const override;
 

@@ -7,10 +7,11 @@ namespace cnn {
 
 namespace {
 
-// Output columns ow whose input column ow * stride - pad + j lies inside [0, width): [lo, hi).
-// Computed once per kernel column so the inner loops carry no bounds checks.
-void valid_range(int j, int stride, int pad, int width, int out_w, int* lo, int* hi) {
-  const int offset = j - pad;  // input column of ow = 0
+// Output columns ow whose input column ow * stride - pad + tap lies inside [0, width): [lo, hi),
+// tap = j * dilation for kernel column j. Computed once per kernel column so the inner loops
+// carry no bounds checks.
+void valid_range(int tap, int stride, int pad, int width, int out_w, int* lo, int* hi) {
+  const int offset = tap - pad;  // input column of ow = 0
   *lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
   *hi = width - offset <= 0 ? 0 : std::min(out_w, (width - offset + stride - 1) / stride);
   if (*hi < *lo) *hi = *lo;
@@ -27,10 +28,10 @@ void im2col(const ConvGeometry& g, const float* x, float* col) {
       for (int j = 0; j < g.kernel_w; ++j) {
         float* row = col + ((c * g.kernel_h + i) * g.kernel_w + j) * p;
         int lo = 0, hi = 0;
-        valid_range(j, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
-        const int shift = j - g.pad_left;
+        valid_range(j * g.dilation_w, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
+        const int shift = j * g.dilation_w - g.pad_left;
         for (int oh = 0; oh < g.out_h; ++oh) {
-          const int ih = oh * g.stride_h - g.pad_top + i;
+          const int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
           float* out = row + oh * g.out_w;
           if (ih < 0 || ih >= g.height) {
             for (int ow = 0; ow < g.out_w; ++ow) out[ow] = 0.0f;
@@ -62,10 +63,10 @@ void col2im(const ConvGeometry& g, const float* col, float* dx) {
       for (int j = 0; j < g.kernel_w; ++j) {
         const float* row = col + ((c * g.kernel_h + i) * g.kernel_w + j) * p;
         int lo = 0, hi = 0;
-        valid_range(j, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
-        const int shift = j - g.pad_left;
+        valid_range(j * g.dilation_w, g.stride_w, g.pad_left, g.width, g.out_w, &lo, &hi);
+        const int shift = j * g.dilation_w - g.pad_left;
         for (int oh = 0; oh < g.out_h; ++oh) {
-          const int ih = oh * g.stride_h - g.pad_top + i;
+          const int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h;
           if (ih < 0 || ih >= g.height) continue;
           float* dxrow = dxc + ih * g.width + shift;
           const float* in = row + oh * g.out_w;

@@ -16,7 +16,7 @@ int interior_cols(const ConvGeometry& g) { return std::max(0, std::min(g.width, 
 }  // namespace
 
 std::size_t padded_size(const ConvGeometry& g) {
-  return static_cast<std::size_t>(g.channels) * padded_height(g) * padded_width(g) + static_cast<std::size_t>(g.kernel_w) +
+  return static_cast<std::size_t>(g.channels) * padded_height(g) * padded_width(g) + static_cast<std::size_t>(g.extent_w()) +
          static_cast<std::size_t>(wide_stride(g) - wide_size(g));
 }
 
@@ -24,7 +24,7 @@ void shifted_row_starts(const ConvGeometry& g, int* rows) {
   const int hp = padded_height(g), wp = padded_width(g);
   for (int c = 0; c < g.channels; ++c)
     for (int i = 0; i < g.kernel_h; ++i)
-      for (int j = 0; j < g.kernel_w; ++j) *rows++ = (c * hp + i) * wp + j;
+      for (int j = 0; j < g.kernel_w; ++j) *rows++ = (c * hp + i * g.dilation_h) * wp + j * g.dilation_w;
 }
 
 void fill_padded_interior(const ConvGeometry& g, const float* x, float* padded) {

@@ -1,11 +1,11 @@
 // Stride-1 convolution without im2col. Once a sample is zero-padded into (C, HP, WP) planes,
-// HP = OH + kh - 1 and WP = OW + kw - 1, every row of the im2col matrix is a run of memory:
-// evaluated on the "wide" output grid of OH x WP positions (position oh * WP + ow), row
-// (c, i, j) of col starts at c * HP * WP + i * WP + j of the padded sample. A matrix product
-// that takes B by row starts (ops/small_gemm.hpp, gemm_*_rows) then reads the padded sample in
-// place. The wide grid's last WP - OW positions of each row fall on the next row's pixels: their
-// outputs are thrown away in forward, and their output gradients are held at zero in backward so
-// they add nothing to dW.
+// HP = OH + (kh - 1) dh and WP = OW + (kw - 1) dw (dilation dh, dw; 1 for a plain kernel), every
+// row of the im2col matrix is a run of memory: evaluated on the "wide" output grid of OH x WP
+// positions (position oh * WP + ow), row (c, i, j) of col starts at c * HP * WP + i dh * WP + j dw
+// of the padded sample. A matrix product that takes B by row starts (ops/small_gemm.hpp,
+// gemm_*_rows) then reads the padded sample in place. The wide grid's last WP - OW positions of
+// each row fall on the next row's pixels: their outputs are thrown away in forward, and their
+// output gradients are held at zero in backward so they add nothing to dW.
 //
 //   forward   wide(F x OH*WP) = W(F x K) rows(padded);  y = wide's first OW of every WP, + b
 //   backward  dW(F x K) += dz_wide rowsᵀ;
@@ -20,8 +20,8 @@
 
 namespace cnn {
 
-inline int padded_height(const ConvGeometry& g) { return g.out_h + g.kernel_h - 1; }
-inline int padded_width(const ConvGeometry& g) { return g.out_w + g.kernel_w - 1; }
+inline int padded_height(const ConvGeometry& g) { return g.out_h + g.extent_h() - 1; }
+inline int padded_width(const ConvGeometry& g) { return g.out_w + g.extent_w() - 1; }
 inline int wide_size(const ConvGeometry& g) { return g.out_h * padded_width(g); }
 // The wide grid's row length in the gradient buffers: wide_size rounded up to the kernels' tile
 // width (two vectors), so that the products over it run in whole tiles with no scalar tail (the

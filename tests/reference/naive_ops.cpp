@@ -2,6 +2,7 @@
 #include "reference/naive_ops.hpp"
 
 #include <limits>
+#include <vector>
 
 namespace cnn::reference {
 
@@ -49,6 +50,61 @@ void conv2d_backward(const Tensor& x, const Tensor& w, const Tensor& dy, int str
                 dw.at(o, ch, i, j) += g * x.at(s, ch, ih, iw);
               }
         }
+}
+
+Tensor general_conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvShape& g) {
+  const int n = x.shape()[0], h = x.shape()[2], wd = x.shape()[3];
+  const int f = w.shape()[0], cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
+  const int fg = f / g.groups;
+  Tensor y(Shape{n, f, g.out_h, g.out_w});
+  for (int s = 0; s < n; ++s)
+    for (int o = 0; o < f; ++o)
+      for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow) {
+          double sum = b.size() == 0 ? 0.0 : b[static_cast<std::size_t>(o)];
+          for (int ch = 0; ch < cg; ++ch)
+            for (int i = 0; i < kh; ++i)
+              for (int j = 0; j < kw; ++j) {
+                const int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h, iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
+                const int in_channel = o / fg * cg + ch;
+                if (ih >= 0 && ih < h && iw >= 0 && iw < wd)
+                  sum += static_cast<double>(x.at(s, in_channel, ih, iw)) * w.at(o, ch, i, j);
+              }
+          y.at(s, o, oh, ow) = static_cast<float>(sum);
+        }
+  return y;
+}
+
+void general_conv2d_backward(const Tensor& x, const Tensor& w, const Tensor& dy, const ConvShape& g, Tensor& dx, Tensor& dw,
+                             Tensor& db) {
+  const int n = x.shape()[0], h = x.shape()[2], wd = x.shape()[3];
+  const int f = w.shape()[0], cg = w.shape()[1], kh = w.shape()[2], kw = w.shape()[3];
+  const int fg = f / g.groups;
+  std::vector<double> sx(x.size()), sw(w.size()), sb(static_cast<std::size_t>(f));
+  auto x_index = [&](int s, int ch, int ih, int iw) { return ((static_cast<std::size_t>(s) * x.shape()[1] + ch) * h + ih) * wd + iw; };
+  auto w_index = [&](int o, int ch, int i, int j) { return ((static_cast<std::size_t>(o) * cg + ch) * kh + i) * kw + j; };
+  for (int s = 0; s < n; ++s)
+    for (int o = 0; o < f; ++o)
+      for (int oh = 0; oh < g.out_h; ++oh)
+        for (int ow = 0; ow < g.out_w; ++ow) {
+          const double d = dy.at(s, o, oh, ow);
+          sb[static_cast<std::size_t>(o)] += d;
+          for (int ch = 0; ch < cg; ++ch)
+            for (int i = 0; i < kh; ++i)
+              for (int j = 0; j < kw; ++j) {
+                const int ih = oh * g.stride_h - g.pad_top + i * g.dilation_h, iw = ow * g.stride_w - g.pad_left + j * g.dilation_w;
+                if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+                const int in_channel = o / fg * cg + ch;
+                sx[x_index(s, in_channel, ih, iw)] += d * w[w_index(o, ch, i, j)];
+                sw[w_index(o, ch, i, j)] += d * x[x_index(s, in_channel, ih, iw)];
+              }
+        }
+  dx = Tensor(x.shape());
+  dw = Tensor(w.shape());
+  db = Tensor(Shape{f});
+  for (std::size_t i = 0; i < sx.size(); ++i) dx[i] = static_cast<float>(sx[i]);
+  for (std::size_t i = 0; i < sw.size(); ++i) dw[i] = static_cast<float>(sw[i]);
+  for (std::size_t i = 0; i < sb.size(); ++i) db[i] = static_cast<float>(sb[i]);
 }
 
 Tensor pool2d_forward(const Tensor& x, PoolType type, int kh, int kw, int sh, int sw) {

@@ -17,6 +17,22 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, int str
 void conv2d_backward(const Tensor& x, const Tensor& w, const Tensor& dy, int stride_h, int stride_w, int pad_top,
                      int pad_left, Tensor& dx, Tensor& dw, Tensor& db);
 
+// The general convolution, PyTorch's Conv2d: groups (filter block g of F / groups reads channel
+// block g of C / groups only; w is (F, C / groups, kh, kw)), dilation (tap (i, j) reads
+// x[oh sh - pad_top + i dh][ow sw - pad_left + j dw]) and an optional bias (b empty: none), no
+// activation. Sums in double.
+struct ConvShape {
+  int stride_h = 1, stride_w = 1;
+  int pad_top = 0, pad_left = 0;
+  int out_h = 0, out_w = 0;
+  int dilation_h = 1, dilation_w = 1;
+  int groups = 1;
+};
+Tensor general_conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvShape& s);
+// Its gradients for upstream dy: dx (N, C, H, W), dw (F, C / groups, kh, kw), db (F).
+void general_conv2d_backward(const Tensor& x, const Tensor& w, const Tensor& dy, const ConvShape& s, Tensor& dx, Tensor& dw,
+                             Tensor& db);
+
 // Pooling by definition, valid padding.
 Tensor pool2d_forward(const Tensor& x, PoolType type, int kh, int kw, int sh, int sw);
 

@@ -1,9 +1,10 @@
 // ConvMethod::kBlas: im2col (im2col_method.hpp) + OpenBLAS's sgemm, which wins from about 16
-// filters when the stride-1 methods do not apply (2x the own kernels):
+// filters when the stride-1 methods do not apply (2x the own kernels). Per group g (f = F / G
+// filters; G = 1: the whole matrices):
 //
-//   forward  y(F x P) += W(F x K) col(K x P)
-//   dW       dW(F x K) += dz(F x P) colᵀ
-//   dcol     dcol(K x P) = Wᵀ dz
+//   forward  y_g(f x P) (+)= W_g(f x K) col_g(K x P)
+//   dW       dW_g(f x K) += dz_g(f x P) col_gᵀ
+//   dcol     dcol_g(K x P) = W_gᵀ dz_g
 #pragma once
 
 #include "layers/conv_methods/im2col_method.hpp"
@@ -16,9 +17,9 @@ class BlasMethod : public Im2colMethod {
   explicit BlasMethod(const ConvProblem& p) : Im2colMethod(p) {}
 
  private:
-  void forward_product(const Tensor& weight, float* y) override;
-  void weight_gradient_product(const float* dz, Tensor& dweight) override;
-  void input_gradient_product(const Tensor& weight, const float* dz) override;
+  void forward_product(int group, const float* w, const float* col, float* y, bool accumulate) override;
+  void weight_gradient_product(int group, const float* dz, const float* col, float* dw) override;
+  void input_gradient_product(int group, const float* w, const float* dz, float* dcol) override;
 };
 
 }  // namespace cnn

@@ -28,13 +28,15 @@ bool conv_method_applies(ConvMethod method, const ConvProblem& problem) {
 //   along the output rows; with more filters (conv2: 16, two AVX2 vectors) the position-major
 //   kernels of kPositions, whose vectors run along the filters and which skip the wide grid's
 //   wasted positions.
-// - Other strides (or a stride-1 layer whose padded buffers would be too large) build im2col
-//   columns: the own kernels (kSmallGemm) beat OpenBLAS for few filters (1.2-2x), OpenBLAS (kBlas)
-//   wins from 16 filters (2x).
+// - Other strides, grouped convolutions (or a stride-1 layer whose padded buffers would be too
+//   large) build im2col columns and run one product per group: the own kernels (kSmallGemm) beat
+//   OpenBLAS for few filters (1.2-2x), OpenBLAS (kBlas) wins from 16 filters (2x). What counts is
+//   the filters of one group, the rows of each product: a depthwise layer's products have one.
+// Dilation changes neither: it only moves where each kernel tap reads.
 // kNaive is the reference, never chosen.
 ConvMethod choose_conv_method(const ConvProblem& problem) {
   constexpr int kFewFilters = 8;
-  const bool few_filters = problem.filters <= kFewFilters;
+  const bool few_filters = problem.group_filters() <= kFewFilters;
   if (Stride1Method::applies(problem)) return few_filters ? ConvMethod::kShiftedRows : ConvMethod::kPositions;
   return few_filters ? ConvMethod::kSmallGemm : ConvMethod::kBlas;
 }

@@ -3,13 +3,20 @@
 // input it was given and the output and dx buffers; a method object owns only its own scratch
 // buffers, sized at construction for one geometry, and is handed the rest on every call.
 //
-//   x (N, C, H, W), weight (F, C, kh, kw), bias (F), y (N, F, OH, OW), K = C*kh*kw, P = OH*OW
-//   forward   y = act(W ⋆ x + b)
+//   x (N, C, H, W), weight (F, C / G, kh, kw), bias (F), y (N, F, OH, OW), G groups,
+//   K = (C / G) kh kw per group, P = OH*OW
+//   forward   y = act(W ⋆ x + b)          (filter block g of F / G reads channel block g only)
 //   backward  dz = dy * act'(y);  dW += dz ⋆ x;  db += Σ dz;  dx = Wᵀ ⋆ dz  (overwritten)
 //
 // Each method applies the activation where it is cheapest for it (ReLU in the copy out of a
 // product's buffer, or afterwards), with the formulas of ops/activation.hpp, so every method
 // gives the activation's exact numbers.
+//
+// A bias-free layer (ConvProblem::bias false) hands over an empty bias and dbias: a method adds no
+// bias and sums no db. Where the bias add is part of a copy a method makes anyway (the stride-1
+// methods' copy out of, or 2x2 pool over, the product's buffer), it adds -0.0f instead, the exact
+// identity of float addition (x + -0 is x bit for bit, -0 and NaN included), so that pass stays
+// one loop and the numbers are those of skipping the add.
 #pragma once
 
 #include <cstdint>
@@ -24,9 +31,14 @@ namespace cnn {
 
 // What a method is built for, fixed by Conv2d::setup.
 struct ConvProblem {
-  ConvGeometry geom;
+  ConvGeometry geom;  // channels is all C of them; the dilation is in here
   int filters = 0;
   Activation activation = Activation::kNone;
+  int groups = 1;     // divides geom.channels and filters
+  bool bias = true;
+
+  int group_filters() const { return filters / groups; }
+  int group_rows() const { return geom.col_rows() / groups; }  // K: (C / G) kh kw, a filter's weights
 };
 
 class ConvMethodImpl {
@@ -35,8 +47,9 @@ class ConvMethodImpl {
   // y (N, F, OH, OW), already sized, = act(W ⋆ x + b) for x (N, C, H, W). In Mode::kTrain the
   // method keeps what its backward needs beside x and y, which the caller keeps alive.
   virtual void forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) = 0;
-  // After a Mode::kTrain forward of x that gave y: dweight += dL/dW and dbias += dL/db for the
-  // upstream gradient dy; with dx not null, dx (N, C, H, W), already sized, = dL/dx.
+  // After a Mode::kTrain forward of x that gave y: dweight += dL/dW and dbias += dL/db (bias-free:
+  // dbias is empty and left alone) for the upstream gradient dy; with dx not null, dx (N, C, H, W),
+  // already sized, = dL/dx.
   virtual void backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
                         Tensor& dbias, Tensor* dx) = 0;
   // Whether the passes fused with a 2x2 max pool run here, for this activation.
@@ -55,8 +68,8 @@ class ConvMethodImpl {
                                        Tensor& dweight, Tensor& dbias, Tensor* dx);
 };
 
-// Whether `method` can run `problem` at all (the stride-1 methods need stride 1 and buffers of
-// bounded size; the others run any shape).
+// Whether `method` can run `problem` at all (the stride-1 methods need stride 1, groups 1 and
+// buffers of bounded size; the others run any shape, grouped and dilated included).
 bool conv_method_applies(ConvMethod method, const ConvProblem& problem);
 // The method setup takes when none is forced (the rule and its reasons are in conv_method.cpp).
 ConvMethod choose_conv_method(const ConvProblem& problem);

@@ -8,7 +8,14 @@
 
 namespace cnn {
 
-Im2colMethod::Im2colMethod(const ConvProblem& p) : g_(p.geom), filters_(p.filters), activation_(p.activation) {
+Im2colMethod::Im2colMethod(const ConvProblem& p)
+    : g_(p.geom),
+      filters_(p.filters),
+      groups_(p.groups),
+      group_filters_(p.group_filters()),
+      group_rows_(p.group_rows()),
+      has_bias_(p.bias),
+      activation_(p.activation) {
   col_ = Tensor(Shape{g_.col_rows(), g_.col_cols()});
   dcol_ = Tensor(col_.shape());
 }
@@ -17,12 +24,16 @@ void Im2colMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& 
   const int n = x.shape()[0], f = filters_, p = g_.col_cols();
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
   const std::size_t out_stride = static_cast<std::size_t>(f) * p;
+  const std::size_t w_block = static_cast<std::size_t>(group_filters_) * group_rows_;
+  const std::size_t col_block = static_cast<std::size_t>(group_rows_) * p, y_block = static_cast<std::size_t>(group_filters_) * p;
   for (int s = 0; s < n; ++s) {
     float* ys = y.data() + s * out_stride;
     im2col(g_, x.data() + s * in_stride, col_.data());
     // The bias is broadcast into y first so the product accumulates onto it.
-    for (int o = 0; o < f; ++o) std::fill(ys + o * p, ys + (o + 1) * p, bias[o]);
-    forward_product(weight, ys);
+    if (has_bias_)
+      for (int o = 0; o < f; ++o) std::fill(ys + o * p, ys + (o + 1) * p, bias[o]);
+    for (int gi = 0; gi < groups_; ++gi)
+      forward_product(gi, weight.data() + gi * w_block, col_.data() + gi * col_block, ys + gi * y_block, has_bias_);
     // While the sample's output is still in cache.
     activation_forward(activation_, ys, out_stride);
   }
@@ -33,6 +44,8 @@ void Im2colMethod::backward(const Tensor& x, const Tensor& y, const Tensor& dy, 
   const int n = y.shape()[0], f = filters_, p = g_.col_cols();
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
   const std::size_t out_stride = static_cast<std::size_t>(f) * p;
+  const std::size_t w_block = static_cast<std::size_t>(group_filters_) * group_rows_;
+  const std::size_t col_block = static_cast<std::size_t>(group_rows_) * p, y_block = static_cast<std::size_t>(group_filters_) * p;
   dz_.resize(y.shape());
   activation_backward(activation_, y.data(), dy.data(), dz_.data(), dy.size());
   if (dx != nullptr) {
@@ -41,11 +54,14 @@ void Im2colMethod::backward(const Tensor& x, const Tensor& y, const Tensor& dy, 
   }
   for (int s = 0; s < n; ++s) {
     const float* dz = dz_.data() + s * out_stride;
-    for (int o = 0; o < f; ++o) dbias[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
+    if (has_bias_)
+      for (int o = 0; o < f; ++o) dbias[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
     im2col(g_, x.data() + s * in_stride, col_.data());
-    weight_gradient_product(dz, dweight);
+    for (int gi = 0; gi < groups_; ++gi)
+      weight_gradient_product(gi, dz + gi * y_block, col_.data() + gi * col_block, dweight.data() + gi * w_block);
     if (dx != nullptr) {
-      input_gradient_product(weight, dz);
+      for (int gi = 0; gi < groups_; ++gi)
+        input_gradient_product(gi, weight.data() + gi * w_block, dz + gi * y_block, dcol_.data() + gi * col_block);
       col2im(g_, dcol_.data(), dx->data() + s * in_stride);
     }
   }

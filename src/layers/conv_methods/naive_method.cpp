@@ -6,18 +6,19 @@
 namespace cnn {
 
 void NaiveMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode /*mode*/, Tensor& y) {
-  const int n = x.shape()[0];
+  const int n = x.shape()[0], fg = filters_ / groups_, cg = g_.channels / groups_;
   for (int s = 0; s < n; ++s)
     for (int o = 0; o < filters_; ++o)
       for (int oh = 0; oh < g_.out_h; ++oh)
         for (int ow = 0; ow < g_.out_w; ++ow) {
-          float sum = bias[o];
-          for (int c = 0; c < g_.channels; ++c)
+          float sum = has_bias_ ? bias[o] : 0.0f;
+          for (int c = 0; c < cg; ++c)
             for (int i = 0; i < g_.kernel_h; ++i)
               for (int j = 0; j < g_.kernel_w; ++j) {
-                const int ih = oh * g_.stride_h - g_.pad_top + i, iw = ow * g_.stride_w - g_.pad_left + j;
+                const int ih = oh * g_.stride_h - g_.pad_top + i * g_.dilation_h;
+                const int iw = ow * g_.stride_w - g_.pad_left + j * g_.dilation_w;
                 if (ih < 0 || ih >= g_.height || iw < 0 || iw >= g_.width) continue;
-                sum += x.at(s, c, ih, iw) * weight.at(o, c, i, j);
+                sum += x.at(s, o / fg * cg + c, ih, iw) * weight.at(o, c, i, j);
               }
           y.at(s, o, oh, ow) = sum;
         }
@@ -26,7 +27,7 @@ void NaiveMethod::forward(const Tensor& x, const Tensor& weight, const Tensor& b
 
 void NaiveMethod::backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
                            Tensor& dbias, Tensor* dx) {
-  const int n = x.shape()[0];
+  const int n = x.shape()[0], fg = filters_ / groups_, cg = g_.channels / groups_;
   dz_.resize(y.shape());
   activation_backward(activation_, y.data(), dy.data(), dz_.data(), dy.size());
   if (dx != nullptr) dx->fill(0.0f);
@@ -35,14 +36,16 @@ void NaiveMethod::backward(const Tensor& x, const Tensor& y, const Tensor& dy, c
       for (int oh = 0; oh < g_.out_h; ++oh)
         for (int ow = 0; ow < g_.out_w; ++ow) {
           const float g = dz_.at(s, o, oh, ow);
-          dbias[o] += g;
-          for (int c = 0; c < g_.channels; ++c)
+          if (has_bias_) dbias[o] += g;
+          for (int c = 0; c < cg; ++c)
             for (int i = 0; i < g_.kernel_h; ++i)
               for (int j = 0; j < g_.kernel_w; ++j) {
-                const int ih = oh * g_.stride_h - g_.pad_top + i, iw = ow * g_.stride_w - g_.pad_left + j;
+                const int ih = oh * g_.stride_h - g_.pad_top + i * g_.dilation_h;
+                const int iw = ow * g_.stride_w - g_.pad_left + j * g_.dilation_w;
                 if (ih < 0 || ih >= g_.height || iw < 0 || iw >= g_.width) continue;
-                dweight.at(o, c, i, j) += g * x.at(s, c, ih, iw);
-                if (dx != nullptr) dx->at(s, c, ih, iw) += g * weight.at(o, c, i, j);
+                const int ch = o / fg * cg + c;
+                dweight.at(o, c, i, j) += g * x.at(s, ch, ih, iw);
+                if (dx != nullptr) dx->at(s, ch, ih, iw) += g * weight.at(o, c, i, j);
               }
         }
 }

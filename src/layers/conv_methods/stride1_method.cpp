@@ -14,7 +14,7 @@ namespace cnn {
 
 bool Stride1Method::applies(const ConvProblem& p) {
   const ConvGeometry& g = p.geom;
-  return g.stride_h == 1 && g.stride_w == 1 && padded_size(g) <= kMaxSampleElements &&
+  return p.groups == 1 && g.stride_h == 1 && g.stride_w == 1 && padded_size(g) <= kMaxSampleElements &&
          saturating_product({std::uint64_t(g.col_rows()), std::uint64_t(g.out_h), std::uint64_t(padded_width(g))}) <=
              kMaxSampleElements;
 }
@@ -24,7 +24,10 @@ bool Stride1Method::has_max_pooled_2x2() const {
   return activation_ == Activation::kRelu || activation_ == Activation::kNone;
 }
 
-Stride1Method::Stride1Method(const ConvProblem& p) : g_(p.geom), filters_(p.filters), activation_(p.activation) {
+Stride1Method::Stride1Method(const ConvProblem& p)
+    : g_(p.geom), filters_(p.filters), activation_(p.activation), has_bias_(p.bias) {
+  // The bias-free layer's stand-in for the bias in the copy-out and pool passes (conv_method.hpp).
+  if (!has_bias_) no_bias_ = Tensor(Shape{filters_}, -0.0f);
   const int k = g_.col_rows();
   row_starts_.resize(static_cast<std::size_t>(k));
   shifted_row_starts(g_, row_starts_.data());
@@ -70,9 +73,9 @@ void Stride1Method::begin_backward(const Tensor& y, const Tensor& dy, const Tens
 void Stride1Method::stage_dz_sample(int s, const Tensor& y, const Tensor& dy, Tensor& dbias) {
   const std::size_t sample = static_cast<std::size_t>(s) * filters_ * g_.col_cols();
   if (activation_ == Activation::kRelu) {
-    stage_dz_rows(y.data() + sample, dy.data() + sample, dbias.data());
+    stage_dz_rows(y.data() + sample, dy.data() + sample, has_bias_ ? dbias.data() : nullptr);
   } else {
-    stage_dz_rows(nullptr, dz_.data() + sample, dbias.data());
+    stage_dz_rows(nullptr, dz_.data() + sample, has_bias_ ? dbias.data() : nullptr);
   }
 }
 
@@ -91,7 +94,7 @@ void Stride1Method::stage_dz_rows(const float* y, const float* dz, float* dbias)
       }
     }
     // The extra positions are zero, so the whole wide row sums to the sum over the output.
-    dbias[o] += sum_of(wide, ws);
+    if (dbias != nullptr) dbias[o] += sum_of(wide, ws);
   }
 }
 
@@ -105,7 +108,7 @@ void Stride1Method::forward(const Tensor& x, const Tensor& weight, const Tensor&
   if (train) reserve_padded(n);
   for (int s = 0; s < n; ++s) {
     product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
-    output_sample(bias.data(), y.data() + s * out_stride);
+    output_sample(has_bias_ ? bias.data() : no_bias_.data(), y.data() + s * out_stride);
   }
 }
 
@@ -134,7 +137,7 @@ void Stride1Method::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight
   if (train) reserve_padded(n);
   for (int s = 0; s < n; ++s) {
     product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
-    pool_sample(bias, pooled.data() + s * out_stride, train ? choice + s * out_stride : nullptr);
+    pool_sample(has_bias_ ? bias : no_bias_, pooled.data() + s * out_stride, train ? choice + s * out_stride : nullptr);
   }
 }
 
@@ -166,7 +169,7 @@ void Stride1Method::stage_pooled_dz_sample(const float* dpooled, const std::int3
     if (g_.out_w % 2 != 0)
       for (int i = 0; i < 2 * ph; ++i) wide[i * wp + g_.out_w - 1] = 0.0f;
     if (g_.out_h % 2 != 0) std::fill(wide + (g_.out_h - 1) * wp, wide + g_.out_h * wp, 0.0f);
-    dbias[o] += sum_of(wide, ws);
+    if (has_bias_) dbias[o] += sum_of(wide, ws);
   }
 }
 

@@ -27,8 +27,8 @@ namespace cnn {
 
 class Stride1Method : public ConvMethodImpl {
  public:
-  // Stride 1, and the padded sample and the wide grid of bounded size: a very wide kernel over a
-  // narrow output would blow them up, so such layers keep im2col.
+  // Stride 1, groups 1 (any dilation), and the padded sample and the wide grid of bounded size: a
+  // very wide kernel over a narrow output would blow them up, so such layers keep im2col.
   static bool applies(const ConvProblem& p);
   // With ReLU or no activation: bias, activation and a 2x2 max pool out of the product's buffer.
   bool has_max_pooled_2x2() const override;
@@ -68,17 +68,18 @@ class Stride1Method : public ConvMethodImpl {
   // Backward's start: dz_ = dy * act'(y) for the whole batch unless the activation is ReLU, whose
   // mask stage_dz_sample applies per sample instead; and weight_dx_ when dx is wanted.
   void begin_backward(const Tensor& y, const Tensor& dy, const Tensor& weight, bool input_gradient);
-  // Sample s's dz onto wide_dz_ (the extra positions stay zero); dbias += its sums.
+  // Sample s's dz onto wide_dz_ (the extra positions stay zero); dbias += its sums, unless bias-free.
   void stage_dz_sample(int s, const Tensor& y, const Tensor& dy, Tensor& dbias);
   // dx (C, H, W) of one sample from wide_dz_ (begin_backward ordered the weights).
   void input_gradient_sample(float* dx);
   // Sample s's dz onto wide_dz_ from the gradient of its pooled output (F, OH / 2, OW / 2) and the
-  // windows' choices; dbias += its sums.
+  // windows' choices; dbias += its sums, unless bias-free.
   void stage_pooled_dz_sample(const float* dpooled, const std::int32_t* choice, Tensor& dbias);
 
   ConvGeometry g_;
   int filters_ = 0;
   Activation activation_ = Activation::kNone;
+  bool has_bias_ = true;
   std::vector<int> row_starts_;  // (K): where each row of col starts in a padded sample
   Tensor padded_;                // (N, padded_size): training's padded samples (one at inference); borders stay zero
   Tensor wide_dz_;               // (F, WS): one sample's dz on the wide grid (WS = wide_stride); the extra positions stay zero
@@ -87,6 +88,7 @@ class Stride1Method : public ConvMethodImpl {
   void order_weight_for_input_gradient(const Tensor& weight);
   void stage_dz_rows(const float* y, const float* dz, float* dbias);
 
+  Tensor no_bias_;                  // (F): -0.0f, a bias-free layer's bias in output_sample and pool_sample
   Tensor dz_;                       // (N, F, OH, OW): dy through an activation other than ReLU
   Tensor dpadded_;                  // (padded_size): one sample's dx inside its padding
   std::vector<int> dx_order_;       // (K): col rows in (i, j, c) order, for the input gradient
