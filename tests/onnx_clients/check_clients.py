@@ -18,7 +18,7 @@ add and concat), this script:
      onnxruntime (the npm package onnxruntime-node, tests/onnx_clients/run_onnxruntime.js), on
      the same 500 images as one batch, and requires every probability within 1e-5 of cnn's and
      the same class for every image;
-  6. does 1 to 5 for a colour model as well: an RGB `data.format: folder` set of 48 coloured
+  6. does 1 to 5 for a colour model as well, and for configs/resnet20.cfg on the same images: an RGB `data.format: folder` set of 48 coloured
      shapes drawn here in four class folders, `normalize: auto`, a cifar-small-like network whose
      first conv is same-padded (so the graph must pad the normalised input with zeros, as cnn
      does), one epoch, 48 test images;
@@ -475,6 +475,30 @@ def check_colour(cnn, cv2, onnx, work):
                   "auto")
 
 
+def check_resnet20(cnn, cv2, onnx, work):
+    """configs/resnet20.cfg (a graph: 9 residual blocks, 2 projection shortcuts, bias-free convs,
+    global average pooling), its last layer cut to the 4 colour classes, trained for 2 epochs on
+    check_colour's images, in OpenCV and onnxruntime."""
+    with open(os.path.join(ROOT, "configs", "resnet20.cfg")) as f:
+        text = f.read()
+    if "dense: {units: 10}" not in text:
+        fail("configs/resnet20.cfg no longer ends in dense: {units: 10}; update check_resnet20")
+    config = os.path.join(work, "resnet20.cfg")
+    with open(config, "w") as f:
+        f.write(text.replace("dense: {units: 10}", f"dense: {{units: {len(COLOUR_CLASSES)}}}"))
+    model = train(cnn, config, os.path.join(work, "colour"), os.path.join(work, "runs", "resnet20"), 2, validation=8)
+    paths = sorted(os.path.join(work, "images", "colour", name) for name in os.listdir(os.path.join(work, "images", "colour")))
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", model, *paths]))
+    cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+    spread = cnn_probabilities.std(axis=0).max()
+    print(f"check_clients: resnet20: predict's classes {np.bincount(cnn_probabilities.argmax(1), minlength=len(COLOUR_CLASSES)).tolist()}, "
+          f"largest std of a probability over the images {spread:.3f}")
+    if not spread > 1e-3:  # two epochs on 40 images need not classify; the outputs must still depend on the image
+        fail("resnet20: the probabilities hardly depend on the image; the comparison would prove little")
+    check_exports(cnn, cv2, onnx, work, "resnet20", model, colour_network_inputs(cv2, paths), cnn_probabilities, COLOUR_CLASSES,
+                  "auto")
+
+
 def foreign_lenet(onnx, path, trained_path, fc2_transposed=False):
     """A LeNet-5 as torch.onnx.export writes one (weights as raw_data initializers, opset 14, other
     names), with the weights of the LeNet-5 trained above so that its classes mean something; fc2
@@ -614,6 +638,7 @@ def main():
             check_exports(args.cnn, cv2, onnx, work, name, model, inputs, cnn_probabilities, [str(c) for c in range(10)],
                           normalization)
         check_colour(args.cnn, cv2, onnx, work)
+        check_resnet20(args.cnn, cv2, onnx, work)
         check_import(args.cnn, cv2, onnx, work, test_x)
         print(f"check_clients: OK in {time.time() - started:.1f} s")
     finally:
