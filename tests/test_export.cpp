@@ -54,9 +54,9 @@ TEST_CASE("export refuses a layer kind or option it cannot express, naming the l
                "layer 2 (pool1) of kind 'mystery_pool' has no ONNX form");
 
   LoadedModel unknown_option = load_model(kLegacy);
-  unknown_option.spec.layers[0].options["dilation"] = {2, 2};
+  unknown_option.spec.layers[0].options["padding_mode"] = "reflect";
   expect_error([&] { export_onnx(unknown_option, {false, "legacy.bin"}); }, ExitCode::kModel,
-               "conv1: its option 'dilation' has no ONNX form");
+               "conv1: its option 'padding_mode' has no ONNX form");
 
   LoadedModel odd_padding = load_model(kLegacy);
   odd_padding.spec.layers[1].options["padding"] = "reflect";

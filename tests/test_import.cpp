@@ -1,7 +1,9 @@
 // `cnn import`: export then import gives back the same tensors bit for bit (LeNet-5, a network of
 // the activation and pooling kinds, and for every kind of net/layer_registry.cpp a small network
 // holding it, so that a new kind without an import fails here; dropout's Identity comes back as no
-// layer), the same architecture where the export changed nothing, and bad input is refused. Graphs written by other tools (and operators cnn
+// layer), the same architecture where the export changed nothing, and bad input is refused;
+// grouped, dilated and bias-free convs come back the same (check_clients.py looks at their Conv
+// nodes' group, dilations, pads and inputs). Graphs written by other tools (and operators cnn
 // cannot import) are tested with python3-onnx in tests/onnx_clients/check_clients.py.
 #include <catch2/catch.hpp>
 
@@ -175,4 +177,33 @@ TEST_CASE("import refuses what is not ONNX, and writes nothing", "[import]") {
   REQUIRE(r.exit_code == 0);
   LoadedModel loaded = load_model(dir.file("lenet5.bin"));
   expect_same_tensors(*model.net, *loaded.net);
+}
+
+TEST_CASE("export and import of grouped, dilated and bias-free convs: the same architecture, tensors and outputs",
+          "[import][export][grouped]") {
+  // Same padding at stride 2 with the dilated extent (rows: extent 5, pads 2/2; columns: extent 3,
+  // pads 0/1, which import must recognise as same), a depthwise conv with explicit padding, a
+  // valid one dilated across; two without a bias, whose Conv nodes have no bias input.
+  const char* config = R"(model:
+  input: [4, 15, 14]
+  layers:
+    - conv:    {filters: 6, kernel: 3, stride: 2, padding: same, groups: 2, dilation: [2, 1], bias: false, activation: relu}
+    - conv:    {filters: 6, kernel: 3, padding: 1, groups: 6, dilation: 2}
+    - conv:    {filters: 4, kernel: [2, 3], dilation: [1, 2], bias: false}
+    - flatten
+    - dense:   {units: 3}
+    - softmax
+)";
+  LoadedModel model = initialised_model(config, 12);
+  const ImportedModel back = import_onnx(export_onnx(model, {false, "grouped"}), "grouped.onnx");
+  CHECK(to_json(back.spec)["layers"] == to_json(model.spec)["layers"]);
+  CHECK(to_json(back.spec)["layers"][0]["bias"] == false);
+  expect_same_tensors(*model.net, *back.net);
+  Tensor x(Shape{2, 4, 15, 14});
+  Rng rng(5);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform();
+  const Tensor expected = model.net->forward(x, Mode::kInfer);
+  const Tensor& got = back.net->forward(x, Mode::kInfer);
+  REQUIRE(got.shape() == expected.shape());
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == expected[i]);
 }

@@ -8,8 +8,12 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
+#include "layers/layer_options.hpp"
 #include "net/builder.hpp"
 #include "ops/activation.hpp"
 
@@ -180,14 +184,22 @@ std::string Importer::add_layer(const std::string& kind, json options, std::vect
   return name;
 }
 
+// group and dilations are cnn's groups and dilation: the group must fit the weight and the input
+// here, the conv schema and setup check the rest when the layer is built, as a config's would be.
+// A Conv without a bias input becomes a bias-free layer.
 void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
   const Tensor& w = weight(node, 1);
-  if (w.shape().rank() != 4) refuse(node, "the weight is not (filters, channels, kh, kw)");
+  if (w.shape().rank() != 4) refuse(node, "the weight is not (filters, channels / group, kh, kw)");
   const int filters = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
-  Tensor bias(Shape{filters});
-  if (node.input_size() > 2 && !node.input(2).empty()) bias = weight(node, 2);
-  if (int_attr(node, "group", 1) != 1) refuse(node, "grouped convolution has no cnn form");
-  if (ints_attr(node, "dilations", {1, 1}) != std::vector<std::int64_t>{1, 1}) refuse(node, "dilation has no cnn form");
+  const bool has_bias = node.input_size() > 2 && !node.input(2).empty();
+  const std::int64_t group = int_attr(node, "group", 1);
+  if (group < 1 || group > kMaxLayerSize) refuse(node, fmt::format("group {} is outside [1, {}]", group, kMaxLayerSize));
+  if (in[0] % group != 0 || w.shape()[1] != in[0] / group)
+    refuse(node, fmt::format("the weight has {} channels per group, the input {} channels in {} groups", w.shape()[1], in[0], group));
+  const auto dilations = ints_attr(node, "dilations", {1, 1});
+  if (dilations.size() != 2) refuse(node, "not a 2-D convolution");
+  for (std::int64_t d : dilations)
+    if (d < 1 || d > kMaxLayerSize) refuse(node, fmt::format("dilation {} is outside [1, {}]", d, kMaxLayerSize));
   const onnx::AttributeProto* auto_pad = attribute(node, "auto_pad");
   if (auto_pad && auto_pad->s() != "NOTSET" && auto_pad->s() != "VALID") refuse(node, "auto_pad " + auto_pad->s() + ": give explicit pads");
   const auto kernel = ints_attr(node, "kernel_shape", {kh, kw});
@@ -195,16 +207,21 @@ void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
   const auto strides = ints_attr(node, "strides", {1, 1});
   const auto pads = ints_attr(node, "pads", {0, 0, 0, 0});
   if (strides.size() != 2 || pads.size() != 4) refuse(node, "not a 2-D convolution");
-  // TensorFlow's same padding for this input, the rule of cnn's `padding: same`.
-  const auto same = [&](int size, std::int64_t stride, int k) {
+  // TensorFlow's same padding for this input, the rule of cnn's `padding: same`, with the
+  // dilated kernel's extent.
+  const auto same = [&](int size, std::int64_t stride, int k, std::int64_t dilation) {
     const std::int64_t out = (size + stride - 1) / stride;
-    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + k - size, 0);
+    const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + (k - 1) * dilation + 1 - size, 0);
     return std::pair<std::int64_t, std::int64_t>{total / 2, total - total / 2};
   };
   json options = {{"filters", filters}, {"kernel", {kh, kw}}, {"stride", {strides[0], strides[1]}}, {"pad", {0, 0}}};
+  if (group != 1) options["groups"] = group;
+  if (dilations != std::vector<std::int64_t>{1, 1}) options["dilation"] = {dilations[0], dilations[1]};
+  if (!has_bias) options["bias"] = false;
   if (pads == std::vector<std::int64_t>{0, 0, 0, 0}) {
     options["padding"] = "valid";
-  } else if (std::pair{pads[0], pads[2]} == same(in[1], strides[0], kh) && std::pair{pads[1], pads[3]} == same(in[2], strides[1], kw)) {
+  } else if (std::pair{pads[0], pads[2]} == same(in[1], strides[0], kh, dilations[0]) &&
+             std::pair{pads[1], pads[3]} == same(in[2], strides[1], kw, dilations[1])) {
     options["padding"] = "same";
   } else if (pads[0] == pads[2] && pads[1] == pads[3]) {
     options["padding"] = "explicit";
@@ -213,7 +230,9 @@ void Importer::read_conv(const onnx::NodeProto& node, const Shape& in) {
     refuse(node, "asymmetric pads other than TensorFlow's same padding have no cnn form");
   }
   options["activation"] = "none";
-  add_layer("conv", options, {layer_of(node, 0)}, {{"weight", w}, {"bias", bias}});
+  std::vector<std::pair<std::string, Tensor>> tensors{{"weight", w}};
+  if (has_bias) tensors.emplace_back("bias", weight(node, 2));
+  add_layer("conv", options, {layer_of(node, 0)}, std::move(tensors));
 }
 
 void Importer::read_gemm(const onnx::NodeProto& node) {

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <initializer_list>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "ops/activation.hpp"
@@ -93,22 +96,30 @@ std::string pre_activation_name(OnnxGraph& g, const LayerExportContext& c, Activ
   return activation == Activation::kNone ? c.output : g.fresh_name(c.name + suffix);
 }
 
+// ONNX's Conv is PyTorch's: group and dilations mean what cnn's groups and dilation mean, and the
+// bias is an optional input, left out for a bias-free layer. Same padding is computed with the
+// dilated kernel's extent, as cnn's setup does.
 void export_conv(OnnxGraph& g, const LayerExportContext& c) {
-  allow_only(c, {"filters", "kernel", "stride", "padding", "pad", "activation"});
+  allow_only(c, {"filters", "kernel", "stride", "padding", "pad", "activation", "groups", "dilation", "bias"});
   const auto [kh, kw] = int_pair(c, "kernel");
   const auto [sh, sw] = int_pair(c, "stride");
   const auto [ph, pw] = int_pair(c, "pad");
+  const auto [dh, dw] = c.options.contains("dilation") ? int_pair(c, "dilation") : std::pair<int, int>{1, 1};
+  const int groups = c.options.value("groups", 1);
+  const bool bias = c.options.value("bias", true);
   const std::string padding = c.options.at("padding").get<std::string>();
-  const auto [top, bottom] = axis_pads(padding, c.in[1], kh, sh, ph, c.out[1]);
-  const auto [left, right] = axis_pads(padding, c.in[2], kw, sw, pw, c.out[2]);
+  const auto [top, bottom] = axis_pads(padding, c.in[1], (kh - 1) * dh + 1, sh, ph, c.out[1]);
+  const auto [left, right] = axis_pads(padding, c.in[2], (kw - 1) * dw + 1, sw, pw, c.out[2]);
   const Activation activation = activation_option(c);
   const std::string conv = pre_activation_name(g, c, activation, ".conv");
-  onnx::NodeProto& node = g.add_node("Conv", {c.input, add_param(g, c, "weight"), add_param(g, c, "bias")}, conv);
+  std::vector<std::string> inputs{c.input, add_param(g, c, "weight")};
+  if (bias) inputs.push_back(add_param(g, c, "bias"));
+  onnx::NodeProto& node = g.add_node("Conv", inputs, conv);
   OnnxGraph::set_ints(node, "kernel_shape", {kh, kw});
   OnnxGraph::set_ints(node, "strides", {sh, sw});
   OnnxGraph::set_ints(node, "pads", {top, left, bottom, right});  // explicit pads, never auto_pad
-  OnnxGraph::set_ints(node, "dilations", {1, 1});
-  OnnxGraph::set_int(node, "group", 1);
+  OnnxGraph::set_ints(node, "dilations", {dh, dw});
+  OnnxGraph::set_int(node, "group", groups);
   if (activation != Activation::kNone) add_activation(g, activation, conv, c.output, c.name);
 }
 

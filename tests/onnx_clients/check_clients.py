@@ -3,8 +3,8 @@
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
 tanh, average pooling), two networks that together hold every layer kind cnn has (written
-below; the modern one with a stored gray normalisation) and a graph (residual blocks, a branch,
-add and concat), this script:
+below; the modern one with a stored gray normalisation), one of grouped, dilated and bias-free
+convs and a graph (residual blocks, a branch, add and concat; both written below), this script:
   1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
      CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
      that its probabilities are those of a network that classifies, not of random weights;
@@ -22,7 +22,11 @@ add and concat), this script:
      shapes drawn here in four class folders, `normalize: auto`, a cifar-small-like network whose
      first conv is same-padded (so the graph must pad the normalised input with zeros, as cnn
      does), one epoch, 48 test images;
-  7. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
+  7. for the grouped network, checks its Conv nodes' group, dilations, pads (TensorFlow's same
+     rule with the dilated extent) and inputs (no bias input for a bias-free conv), imports the
+     exported file back with `cnn import` and requires `cnn predict` on it to give cnn's
+     probabilities, and requires a Conv whose group does not fit its weight to be refused;
+  8. the reverse (`cnn import`): a LeNet written the way PyTorch's exporter writes it (opset 14,
      raw_data weights, Gemm with transB, a bias-free dense layer, a final Softmax), built here with
      python3-onnx's helpers and random weights, is imported and `cnn predict` on it must agree
      with onnxruntime and OpenCV on the original file; a graph with an operator cnn lacks (Elu) is
@@ -119,6 +123,38 @@ train:
   optimizer: {type: adam, lr: 0.003}
   seed: 1
 """
+
+
+# Conv's groups, dilation and bias: false, as ONNX's Conv has them (group, dilations, no bias input):
+# a grouped conv dilated along the rows, bias-free, whose same padding at stride 2 is asymmetric
+# with the dilated extent; a depthwise conv (two filters per channel) dilated 2 with explicit
+# padding; a grouped conv dilated along the columns, with a bias and a fused activation.
+# GROUPED_CONVS is what each Conv node must say: group, dilations, pads (top, left, bottom, right)
+# and its number of inputs (2 without a bias).
+GROUPED_CONFIG = """\
+model:
+  input: [1, 28, 28]
+  layers:
+    - conv:    {filters: 8, kernel: 3, padding: same, activation: relu}         # 28x28
+    - conv:    {filters: 8, kernel: 3, stride: 2, padding: same, groups: 2, dilation: [2, 1], bias: false, activation: relu}
+    - conv:    {filters: 16, kernel: 3, padding: 1, groups: 8, dilation: 2, bias: false}  # 14x14 -> 12x12
+    - relu
+    - pool:    {type: max, size: 2}                                             # 6x6
+    - conv:    {filters: 16, kernel: [3, 2], groups: 4, dilation: [1, 2], activation: tanh}  # 4x4
+    - flatten
+    - dense:   {units: 10}
+    - softmax
+  init: he_normal
+train:
+  epochs: 4
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.003}
+  seed: 1
+"""
+GROUPED_CONVS = [(1, [1, 1], [1, 1, 1, 1], 3),
+                 (2, [2, 1], [1, 0, 2, 1], 2),   # rows: extent 5, total 3; columns: extent 3, total 1
+                 (8, [2, 2], [1, 1, 1, 1], 2),
+                 (4, [1, 2], [0, 0, 0, 0], 3)]
 
 
 # A network that is a graph, not a chain: residual blocks (identity shortcuts, and a projection
@@ -544,6 +580,37 @@ def foreign_lenet(onnx, path, trained_path, fc2_transposed=False):
     return model
 
 
+def check_grouped(cnn, onnx, work, paths, cnn_probabilities):
+    """The grouped network's export: its Conv nodes as GROUPED_CONVS says, its import back into cnn
+    predicting what cnn predicts, and a Conv whose group does not fit its weight refused."""
+    onnx_path = os.path.join(work, "grouped.onnx")
+    exported = onnx.load(onnx_path)
+    convs = [n for n in exported.graph.node if n.op_type == "Conv"]
+    found = []
+    for node in convs:
+        attributes = {a.name: (a.i if a.type == a.INT else list(a.ints)) for a in node.attribute}
+        found.append((attributes.get("group"), attributes.get("dilations"), attributes.get("pads"), len(node.input)))
+    if found != GROUPED_CONVS:
+        fail(f"grouped: Conv nodes (group, dilations, pads, inputs) {found}, expected {GROUPED_CONVS}")
+    print(f"  grouped Conv nodes (group, dilations, pads, inputs): {found}")
+    imported = os.path.join(work, "grouped-imported.bin")
+    run([cnn, "import", "-q", onnx_path, "-o", imported])
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    compare("grouped: cnn import of the export", np.array([p["probabilities"] for p in predicted], dtype=np.float64),
+            cnn_probabilities)
+    # group 4 on the second conv: its weight has 4 channels per group, the input 8 channels.
+    for a in convs[1].attribute:
+        if a.name == "group":
+            a.i = 4
+    bad_path = os.path.join(work, "grouped-bad-group.onnx")
+    onnx.save(exported, bad_path)
+    bad_out = os.path.join(work, "grouped-bad-group.bin")
+    result = subprocess.run([cnn, "import", bad_path, "-o", bad_out], capture_output=True, text=True)
+    if result.returncode != 4 or "channels per group" not in result.stderr or os.path.exists(bad_out):
+        fail(f"import of a Conv whose group does not fit its weight: exit {result.returncode}, stderr {result.stderr!r}")
+    print(f"  a group that does not fit the weight refused: {result.stderr.strip()}")
+
+
 def check_import(cnn, cv2, onnx, work, test_x):
     onnx_path = os.path.join(work, "foreign-lenet.onnx")
     model = foreign_lenet(onnx, onnx_path, os.path.join(work, "lenet5.onnx"))
@@ -612,6 +679,9 @@ def main():
         modern = os.path.join(work, "modern.cfg")
         with open(modern, "w") as f:
             f.write(MODERN_CONFIG)
+        grouped = os.path.join(work, "grouped.cfg")
+        with open(grouped, "w") as f:
+            f.write(GROUPED_CONFIG)
         graph = os.path.join(work, "graph.cfg")
         with open(graph, "w") as f:
             f.write(GRAPH_CONFIG)
@@ -623,6 +693,7 @@ def main():
                     ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1, None),
                     ("every-kind", every_kind, 28, None, None),
                     ("modern", modern, 28, None, MODERN_NORMALIZATION),
+                    ("grouped", grouped, 28, None, None),
                     ("graph", graph, 28, None, None)]
         for name, config, size, epochs, normalization in networks:
             model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
@@ -637,6 +708,8 @@ def main():
                 fail(f"{name}: the trained network predicts fewer than 8 of the 10 classes; the comparison would prove little")
             check_exports(args.cnn, cv2, onnx, work, name, model, inputs, cnn_probabilities, [str(c) for c in range(10)],
                           normalization)
+            if name == "grouped":
+                check_grouped(args.cnn, onnx, work, paths, cnn_probabilities)
         check_colour(args.cnn, cv2, onnx, work)
         check_resnet20(args.cnn, cv2, onnx, work)
         check_import(args.cnn, cv2, onnx, work, test_x)
