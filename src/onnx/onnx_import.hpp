@@ -2,18 +2,21 @@
 // reverse, so that a network trained elsewhere (a LeNet from PyTorch, say) can be evaluated,
 // used for prediction and fine-tuned with cnn.
 //
-// The graph must be one chain from one input (N, C, H, W) of float32 to one output, with weights
-// as float32 initializers (or Constant nodes), in the default domain at opset 9 to 18:
-//   Conv (group 1, dilation 1; pads none, TensorFlow-same or symmetric), then optionally one of
-//     the activations below         -> conv with that activation
+// The graph has one input (N, C, H, W) of float32 and one output, weights as float32
+// initializers (or Constant nodes, or Identity copies of them), in the default domain at opset 9
+// to 18. Its nodes, in graph order, become layers that read the layers their inputs came from:
+//   Conv (groups, dilations; pads none, TensorFlow-same or symmetric; no bias input: bias false),
+//     then optionally an activation that only it reads -> conv with that activation
 //   Gemm (alpha = beta = 1, transA 0; transB 1, or 0 with the weight transposed), then optionally
 //     an activation                 -> dense
-//   MaxPool / AveragePool (no pads, no ceil_mode, no dilation)   -> pool
-//   Flatten (axis 1) -> flatten;  Relu, Tanh, Sigmoid -> those layers;
+//   MaxPool / AveragePool (no pads, no ceil_mode, no dilation; a Pad of nothing before) -> pool
+//   Flatten (axis 1) -> flatten;  Relu, Tanh, Sigmoid, LeakyRelu -> those layers;
 //   Mul(2/3), Tanh, Mul(1.7159) with cnn's own constants         -> scaled_tanh
+//   BatchNormalization (inference) -> batch_norm;  GlobalAveragePool + Flatten -> global_avg_pool
+//   Add (two inputs) -> add;  Concat (axis 1) -> concat
 //   Identity, Dropout (inference) -> nothing;  a final Softmax -> nothing (cnn's output is logits)
-// Anything else is refused with the operator and the node named. Tensors keep their bits, so
-// export then import gives back the same tensors.
+// Anything else is refused with the operator and the node named, as is a branch that does not
+// reach the output. Tensors keep their bits, so export then import gives back the same tensors.
 #pragma once
 
 #include <memory>

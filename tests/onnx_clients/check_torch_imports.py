@@ -14,6 +14,8 @@ probability and with the same class for every image:
              BatchNormalization node), LeakyReLU, max and average pooling and AdaptiveAvgPool2d(1)
   branches   two branches from one conv joined by torch.cat (Concat on channels) and a sum of
              three tensors
+  separable  a depthwise-separable block (groups = channels) with SiLU (Sigmoid and Mul), a concat,
+             a dilated conv with GELU (Div, Erf, Add, Mul, Mul) and global max pooling
 
 Usage: check_torch_imports.py --cnn PATH/TO/cnn [--keep DIR]
 """
@@ -95,7 +97,25 @@ def networks(torch):
             joined = torch.cat([a + b + s, s, b], dim=1)
             return self.fc(torch.flatten(torch.relu(self.head(joined)), 1))
 
-    return [("resnet20", ResNet20(), 272474), ("modern", Modern(), None), ("branches", Branches(), None)]
+    class Separable(nn.Module):
+        """MobileNet's depthwise-separable block with SiLU, its input joined back by torch.cat."""
+
+        def __init__(self):
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 1)
+            self.depthwise = nn.Conv2d(8, 8, 3, 1, 1, groups=8)
+            self.pointwise = nn.Conv2d(8, 8, 1, bias=False)
+            self.dilated = nn.Conv2d(16, 8, 3, 1, 2, dilation=2)
+            self.fc = nn.Linear(8, 10)
+
+        def forward(self, x):
+            s = nn.functional.silu(self.stem(x))
+            y = nn.functional.silu(self.pointwise(nn.functional.silu(self.depthwise(s))))
+            y = nn.functional.gelu(self.dilated(torch.cat([y, s], dim=1)))
+            return self.fc(torch.flatten(nn.functional.adaptive_max_pool2d(y, 1), 1))
+
+    return [("resnet20", ResNet20(), 272474), ("modern", Modern(), None), ("branches", Branches(), None),
+            ("separable", Separable(), None)]
 
 
 def randomise(torch, model, seed):
