@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "layers/conv_methods/conv_method.hpp"
+#include "ops/activation.hpp"
 
 namespace cnn {
 
@@ -81,7 +82,9 @@ Shape Conv2d::setup(const Shape& in) {
   dweight_ = Tensor(weight_.shape());
   bias_ = Tensor(Shape{config_.filters});
   dbias_ = Tensor(bias_.shape());
-  const ConvProblem problem{geom_, config_.filters, config_.activation};
+  // silu and gelu are Conv2d's own (conv2d.hpp): the method computes the pre-activation.
+  const Activation method_activation = activation_needs_input(config_.activation) ? Activation::kNone : config_.activation;
+  const ConvProblem problem{geom_, config_.filters, method_activation};
   method_ = forced_ ? *forced_ : choose_conv_method(problem);
   CNN_CHECK(conv_method_applies(method_, problem),
             "conv: method {} does not apply to {} on input {} (shifted_rows and positions need stride 1)",
@@ -98,7 +101,18 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
   backward_ready_ = mode == Mode::kTrain;  // inference keeps one padded sample, not the batch
   pooled_backward_ready_ = false;
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
-  impl_->forward(x, weight_, bias_, mode, y_);
+  if (!activation_needs_input(config_.activation)) {
+    impl_->forward(x, weight_, bias_, mode, y_);
+    return y_;
+  }
+  if (mode == Mode::kTrain) {
+    z_.resize(y_.shape());
+    impl_->forward(x, weight_, bias_, mode, z_);
+    activation_forward(config_.activation, z_.data(), y_.data(), y_.size());
+  } else {
+    impl_->forward(x, weight_, bias_, mode, y_);
+    activation_forward(config_.activation, y_.data(), y_.size());
+  }
   return y_;
 }
 
@@ -106,12 +120,20 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a forward in training mode first");
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   dx_.resize(Shape{y_.shape()[0], geom_.channels, geom_.height, geom_.width});
-  impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
+  if (!activation_needs_input(config_.activation)) {
+    impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
+    return dx_;
+  }
+  dz_.resize(y_.shape());
+  activation_backward_from_input(config_.activation, z_.data(), dy.data(), dz_.data(), dz_.size());
+  // The method ran without activation: its output was z_, and its dy is dz_.
+  impl_->backward(*x_, z_, dz_, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
   return dx_;
 }
 
 const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
-  if (impl_ == nullptr || !impl_->has_max_pooled_2x2()) return nullptr;
+  // silu and gelu are applied here, after the method's pass (conv2d.hpp): never fused.
+  if (impl_ == nullptr || !impl_->has_max_pooled_2x2() || activation_needs_input(config_.activation)) return nullptr;
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());

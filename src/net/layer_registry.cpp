@@ -27,6 +27,8 @@ const std::vector<const LayerKind*>& layer_kinds() {
       &tanh_layer_kind(),
       &sigmoid_layer_kind(),
       &scaled_tanh_layer_kind(),
+      &silu_layer_kind(),
+      &gelu_layer_kind(),
       &leaky_relu_layer_kind(),
       &batch_norm_layer_kind(),
       &dropout_layer_kind(),
