@@ -11,6 +11,7 @@
 #include "layers/dropout.hpp"
 #include "layers/flatten.hpp"
 #include "layers/global_avg_pool.hpp"
+#include "layers/global_max_pool.hpp"
 #include "layers/leaky_relu.hpp"
 #include "layers/pool2d.hpp"
 
@@ -33,6 +34,7 @@ const std::vector<const LayerKind*>& layer_kinds() {
       &batch_norm_layer_kind(),
       &dropout_layer_kind(),
       &global_avg_pool_layer_kind(),
+      &global_max_pool_layer_kind(),
   };
   return kinds;
 }

@@ -212,13 +212,17 @@ void export_dropout(OnnxGraph& g, const LayerExportContext& c) {
   g.add_node("Identity", {c.input}, c.output);
 }
 
-// GlobalAveragePool gives (N, C, 1, 1); cnn's layer gives (N, C).
-void export_global_avg_pool(OnnxGraph& g, const LayerExportContext& c) {
+// GlobalAveragePool and GlobalMaxPool give (N, C, 1, 1); cnn's layers give (N, C).
+void add_global_pool(OnnxGraph& g, const LayerExportContext& c, const char* op) {
   allow_only(c, {});
   const std::string pooled = g.fresh_name(c.name + ".pool");
-  g.add_node("GlobalAveragePool", {c.input}, pooled);
+  g.add_node(op, {c.input}, pooled);
   OnnxGraph::set_int(g.add_node("Flatten", {pooled}, c.output), "axis", 1);
 }
+
+void export_global_avg_pool(OnnxGraph& g, const LayerExportContext& c) { add_global_pool(g, c, "GlobalAveragePool"); }
+
+void export_global_max_pool(OnnxGraph& g, const LayerExportContext& c) { add_global_pool(g, c, "GlobalMaxPool"); }
 
 void export_leaky_relu(OnnxGraph& g, const LayerExportContext& c) {
   allow_only(c, {"slope"});
@@ -256,6 +260,7 @@ const std::map<std::string, LayerExport>& layer_exports() {
       {"batch_norm", export_batch_norm},
       {"dropout", export_dropout},
       {"global_avg_pool", export_global_avg_pool},
+      {"global_max_pool", export_global_max_pool},
       {"leaky_relu", export_leaky_relu},
   };
   return table;

@@ -19,6 +19,7 @@
 //   batch_norm   BatchNormalization (inference form: gamma, beta, running mean and variance, eps)
 //   dropout      Identity (inverted dropout is the identity at inference)
 //   global_avg_pool  GlobalAveragePool, then Flatten: cnn's output is (N, C)
+//   global_max_pool  GlobalMaxPool, then Flatten
 // The activations are written in the same nodes as layers of their own and after a conv or dense.
 // tests/onnx_clients/check_clients.py runs every kind in onnxruntime and OpenCV.
 #pragma once
