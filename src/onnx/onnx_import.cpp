@@ -9,6 +9,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "layers/activation_layer.hpp"
 #include "net/builder.hpp"
 #include "ops/activation.hpp"
 
@@ -81,14 +82,37 @@ class Importer {
   }
   const Tensor& weight(const onnx::NodeProto& node, int input) const;
   bool follows(std::size_t i, const char* op) const {  // node i is `op` and reads the output before it
-    const std::string& before = i == 0 ? input_name_ : nodes_[i - 1]->output(0);
-    return i < nodes_.size() && nodes_[i]->op_type() == op && nodes_[i]->input_size() >= 1 && nodes_[i]->input(0) == before;
+    return i < nodes_.size() && nodes_[i]->op_type() == op && nodes_[i]->input_size() >= 1 && nodes_[i]->input(0) == before(i);
   }
+  // The tensor the chain hands to node i: the graph's input or node i - 1's output.
+  const std::string& before(std::size_t i) const { return i == 0 ? input_name_ : nodes_[i - 1]->output(0); }
+  // Node i is the binary `op` of the tensors a and b, in either order (Add and Mul commute).
+  bool binary(std::size_t i, const char* op, const std::string& a, const std::string& b) const {
+    if (i >= nodes_.size() || nodes_[i]->op_type() != op || nodes_[i]->input_size() != 2) return false;
+    const std::string &p = nodes_[i]->input(0), &q = nodes_[i]->input(1);
+    return (p == a && q == b) || (p == b && q == a);
+  }
+  // Node i is the binary `op` of the tensor a and a one-value constant (shape () or (1)) equal to
+  // `value`, in either order.
+  bool binary_with(std::size_t i, const char* op, const std::string& a, float value) const {
+    if (i >= nodes_.size() || nodes_[i]->op_type() != op || nodes_[i]->input_size() != 2) return false;
+    const std::string &p = nodes_[i]->input(0), &q = nodes_[i]->input(1);
+    return (p == a && is_scalar(q, value)) || (q == a && is_scalar(p, value));
+  }
+  bool is_scalar(const std::string& name, float value) const {
+    const auto it = constants_.find(name);
+    return it != constants_.end() && it->second.shape().rank() <= 1 && it->second.size() == 1 && it->second[0] == value;
+  }
+  const std::string& out(std::size_t i) const { return nodes_[i]->output(0); }
   // The per-sample shape after the layers read so far, from cnn's own setup of them.
   Shape current_shape(const onnx::NodeProto& node) const;
-  // The activation that starts at node i (0 nodes when none): Relu, Tanh, Sigmoid, or cnn's scaled
-  // tanh as export writes it, Mul(B) Tanh Mul(A).
+  // The activation that starts at node i (0 nodes when none): Relu, Tanh, Sigmoid, cnn's scaled
+  // tanh as export writes it, Mul(B) Tanh Mul(A), or silu and gelu (both forms) as
+  // torch.onnx.export and cnn's export write them (silu_at, gelu_at, gelu_tanh_at).
   std::pair<Activation, std::size_t> activation_at(std::size_t i) const;
+  bool silu_at(std::size_t i) const;
+  bool gelu_at(std::size_t i) const;
+  bool gelu_tanh_at(std::size_t i) const;
   void add_layer(const std::string& kind, json options, std::vector<std::pair<std::string, Tensor>> tensors = {});
   void read_conv(const onnx::NodeProto& node, const Shape& in);
   void read_gemm(const onnx::NodeProto& node);
@@ -111,8 +135,36 @@ const Tensor& Importer::weight(const onnx::NodeProto& node, int input) const {
   return it->second;
 }
 
+// x sigmoid(x): Sigmoid(x), then Mul of x and it.
+bool Importer::silu_at(std::size_t i) const {
+  const std::string& x = before(i);
+  return follows(i, "Sigmoid") && binary(i + 1, "Mul", x, out(i));
+}
+
+// (x (erf(x / √2) + 1)) 0.5: Div(x, √2), Erf, Add(1), Mul(x), Mul(0.5), each constant the float
+// cnn computes with (ops/activation.hpp), as torch.onnx.export writes nn.GELU() at opset 13.
+bool Importer::gelu_at(std::size_t i) const {
+  const std::string& x = before(i);
+  return follows(i, "Div") && nodes_[i]->input_size() == 2 && is_scalar(nodes_[i]->input(1), kSqrt2) &&
+         follows(i + 1, "Erf") && binary_with(i + 2, "Add", out(i + 1), 1.0f) && binary(i + 3, "Mul", x, out(i + 2)) &&
+         binary_with(i + 4, "Mul", out(i + 3), 0.5f);
+}
+
+// (x (tanh(β (x + κ x (x x))) + 1)) 0.5: Mul(x, x), Mul(x), Mul(κ), Add(x), Mul(β), Tanh, Add(1),
+// Mul(x), Mul(0.5), as torch.onnx.export writes nn.GELU(approximate='tanh') at opset 13.
+bool Importer::gelu_tanh_at(std::size_t i) const {
+  const std::string& x = before(i);
+  return binary(i, "Mul", x, x) && binary(i + 1, "Mul", x, out(i)) && binary_with(i + 2, "Mul", out(i + 1), kGeluTanhKappa) &&
+         binary(i + 3, "Add", x, out(i + 2)) && binary_with(i + 4, "Mul", out(i + 3), kGeluTanhBeta) &&
+         follows(i + 5, "Tanh") && binary_with(i + 6, "Add", out(i + 5), 1.0f) && binary(i + 7, "Mul", x, out(i + 6)) &&
+         binary_with(i + 8, "Mul", out(i + 7), 0.5f);
+}
+
 std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i) const {
   if (follows(i, "Relu")) return {Activation::kRelu, 1};
+  if (silu_at(i)) return {Activation::kSilu, 2};
+  if (gelu_at(i)) return {Activation::kGelu, 5};
+  if (gelu_tanh_at(i)) return {Activation::kGeluTanh, 9};
   if (follows(i, "Sigmoid")) return {Activation::kSigmoid, 1};
   if (follows(i, "Tanh")) return {Activation::kTanh, 1};
   if (follows(i, "Mul") && follows(i + 1, "Tanh") && follows(i + 2, "Mul")) {
@@ -263,18 +315,36 @@ ImportedModel Importer::run() {
     } else if (op == "Flatten") {
       if (int_attr(node, "axis", 1) != 1) refuse(node, "only axis 1 has a cnn form");
       add_layer("flatten", json::object());
-    } else if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul") {
+    } else if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul" || op == "Div") {
       const auto [activation, nodes] = activation_at(i);
-      if (nodes == 0) refuse(node, "only Mul(2/3) Tanh Mul(1.7159), cnn's scaled tanh, has a cnn form");
-      add_layer(activation_name(activation), json::object());
+      if (nodes == 0)
+        refuse(node, "only as part of cnn's scaled tanh (Mul(2/3) Tanh Mul(1.7159)) or of a SiLU or GELU as torch.onnx.export "
+                     "writes them has it a cnn form");
+      if (activation == Activation::kGelu || activation == Activation::kGeluTanh) {
+        add_layer("gelu", {{"approximate", kGeluApproximationNames.name(activation)}});
+      } else {
+        add_layer(activation_name(activation), json::object());
+      }
       used = nodes;
+    } else if (op == "LeakyRelu") {
+      // cnn's slope is a double in [0, 0.999]: the shortest decimal of ONNX's float alpha, which
+      // reads back as the same float (0.1, not 0.10000000149011612).
+      const float alpha = float_attr(node, "alpha", 0.01f);
+      if (!(alpha >= 0.0f && alpha <= 0.999f)) refuse(node, fmt::format("alpha {} is outside cnn's slope range [0, 0.999]", alpha));
+      add_layer("leaky_relu", {{"slope", std::stod(fmt::format("{}", alpha))}});
+    } else if (op == "GlobalMaxPool") {
+      // (N, C, 1, 1) in ONNX, (N, C) in cnn: only with the Flatten export writes after it.
+      if (!follows(i + 1, "Flatten") || int_attr(*nodes_[i + 1], "axis", 1) != 1)
+        refuse(node, "cnn's global_max_pool gives (N, C): a Flatten (axis 1) must follow");
+      add_layer("global_max_pool", json::object());
+      used = 2;
     } else if (op == "Identity" || op == "Dropout") {
       // identity at inference: no layer
     } else if ((op == "Softmax" || op == "LogSoftmax") && i + 1 == nodes_.size()) {
       // cnn's network ends in logits; softmax is applied by the loss and by predict
     } else {
-      refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, Flatten, Relu, Tanh, Sigmoid, "
-                   "Mul-Tanh-Mul, Identity, Dropout and a final Softmax)");
+      refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, GlobalMaxPool-Flatten, Flatten, "
+                   "Relu, LeakyRelu, Tanh, Sigmoid, Mul-Tanh-Mul, SiLU and GELU, Identity, Dropout and a final Softmax)");
     }
     current = nodes_[i + used - 1]->output(0);
     i += used;
