@@ -81,7 +81,8 @@ struct ConvSpec {
   const Conv2dConfig& config() const { return c; }
 };
 
-const Activation kActivations[] = {Activation::kNone, Activation::kRelu, Activation::kTanh, Activation::kSigmoid,
+// The activations a conv method computes itself (silu and gelu are Conv2d's own, after the method).
+const Activation kMethodActivations[] = {Activation::kNone, Activation::kRelu, Activation::kTanh, Activation::kSigmoid,
                                    Activation::kScaledTanh};
 
 ConvProblem problem_of(const Conv2d& layer, const Conv2dConfig& c) {
@@ -190,10 +191,11 @@ TEST_CASE("grouped and dilated conv: output sizes, padding with the dilated exte
 TEST_CASE("grouped conv: setup refuses channels that the groups do not divide, naming the option", "[conv][grouped]") {
   Conv2d layer(ConvSpec(6, 3, 3).groups(3).config());
   test::expect_error([&] { layer.setup(Shape{16, 8, 8}); }, ExitCode::kUsage, "groups: 3 does not divide the 16 input channels");
-  // Through a config: the layer and its position are named too.
-  const RunConfig c = parse_config(replace(kConfig, "groups: 2, dilation: [2, 1]", "groups: 3, dilation: [2, 1]"), "g.cfg");
-  test::expect_error([&] { build_net(c.model); }, ExitCode::kUsage,
-                     "layer 1 (conv1): conv: groups: 3 does not divide the 4 input channels");
+  // Through a config, which sets the layers up as it reads them: the file, line, layer and its
+  // position are named too.
+  test::expect_error(
+      [&] { parse_config(replace(kConfig, "groups: 2, dilation: [2, 1]", "groups: 3, dilation: [2, 1]"), "g.cfg"); },
+      ExitCode::kUsage, "g.cfg:4: model.layers[0].conv: layer 1 (conv1): conv: groups: 3 does not divide the 4 input channels");
 }
 
 TEST_CASE("grouped and dilated conv: which methods apply and which the rule picks", "[conv][grouped]") {
@@ -259,7 +261,7 @@ TEST_CASE("every conv method matches the general naive convolution with groups, 
     s.pad_h = static_cast<int>(rng.uniform_int(3));
     s.pad_w = static_cast<int>(rng.uniform_int(3));
     s.bias = rng.uniform_int(2) == 0;
-    s.activation = kActivations[rng.uniform_int(5)];
+    s.activation = kMethodActivations[rng.uniform_int(5)];
     const int n = 1 + static_cast<int>(rng.uniform_int(2));
     const int eh = (s.kernel_h - 1) * s.dilation_h + 1, ew = (s.kernel_w - 1) * s.dilation_w + 1;
     int h = 2 + static_cast<int>(rng.uniform_int(12)), w = 2 + static_cast<int>(rng.uniform_int(12));

@@ -1,10 +1,12 @@
 // `cnn import`: export then import gives back the same tensors bit for bit (LeNet-5, a network of
-// the activation and pooling kinds, and for every kind of net/layer_registry.cpp a small network
-// holding it, so that a new kind without an import fails here; dropout's Identity comes back as no
-// layer), the same architecture where the export changed nothing, and bad input is refused;
-// grouped, dilated and bias-free convs come back the same (check_clients.py looks at their Conv
-// nodes' group, dilations, pads and inputs). Graphs written by other tools (and operators cnn
-// cannot import) are tested with python3-onnx in tests/onnx_clients/check_clients.py.
+// the activation and pooling kinds, one of silu, gelu (both forms), leaky_relu and
+// global_max_pool, and for every kind of net/layer_registry.cpp a small network holding it, so that
+// a new kind without an import fails here; dropout's Identity comes back as no layer), the same
+// architecture where the export changed nothing, and bad input is refused; grouped, dilated and
+// bias-free convs come back the same (check_clients.py looks at their Conv nodes' group,
+// dilations, pads and inputs). Graphs written by other tools (PyTorch's node orders for SiLU and
+// GELU among them, and operators cnn cannot import) are tested with python3-onnx in
+// tests/onnx_clients/check_clients.py and tests/onnx_clients/check_torch_imports.py.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -74,11 +76,14 @@ const std::map<std::string, std::string>& kind_examples() {
       {"global_avg_pool", "- conv: {filters: 4, kernel: 3}\n- global_avg_pool\n"},
       {"add", "- conv: {filters: 2, kernel: 3, padding: same, name: a}\n- add: {from: [a, input]}\n- flatten\n"},
       {"concat", "- conv: {filters: 3, kernel: 1, name: a}\n- relu: {input: input}\n- concat: {from: [relu1, a]}\n- flatten\n"},
+      {"silu", "- conv: {filters: 3, kernel: 3, activation: silu}\n- silu\n- flatten\n"},
+      {"gelu", "- conv: {filters: 3, kernel: 3, activation: gelu}\n- gelu\n- gelu: {approximate: tanh}\n- flatten\n"},
+      {"global_max_pool", "- conv: {filters: 4, kernel: 3}\n- global_max_pool\n"},
   };
   return examples;
 }
 
-// The 8 layer kinds that import reads back, with the cases export must get right: same and
+// The 12 layer kinds that import reads back, with the cases export must get right: same and
 // explicit padding, strides, both pool types, every fused activation and activation layer.
 const char* kEveryKind = R"(model:
   input: [1, 16, 16]
@@ -96,6 +101,28 @@ const char* kEveryKind = R"(model:
     - tanh
     - sigmoid
     - dense:   {units: 3}
+    - softmax
+)";
+
+// The kinds import gained with silu and gelu: those activations fused into conv and dense and as
+// layers of their own (after a layer that fuses none, a pool, so they stay layers), leaky_relu
+// and global_max_pool.
+const char* kNewKinds = R"(model:
+  input: [2, 12, 12]
+  layers:
+    - conv:    {filters: 4, kernel: 3, padding: same, activation: silu}
+    - conv:    {filters: 4, kernel: 3, activation: gelu}
+    - conv:    {filters: 5, kernel: 3, padding: same, activation: gelu_tanh}
+    - pool:    {type: max, size: 2}
+    - silu
+    - gelu
+    - gelu:    {approximate: tanh}
+    - leaky_relu: {slope: 0.1}
+    - conv:    {filters: 6, kernel: 2}
+    - global_max_pool
+    - dense:   {units: 5, activation: gelu}
+    - dense:   {units: 4, activation: silu}
+    - dense:   {units: 3, activation: gelu_tanh}
     - softmax
 )";
 
@@ -150,6 +177,21 @@ TEST_CASE("every layer kind of the registry goes out and comes back: same tensor
     REQUIRE(got.shape() == expected.shape());
     for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).margin(1e-6));
   }
+}
+
+TEST_CASE("import of the export of silu, gelu, leaky_relu and global_max_pool: the same architecture, tensors and outputs",
+          "[import]") {
+  LoadedModel model = initialised_model(kNewKinds, 11);
+  const ImportedModel back = import_onnx(export_onnx(model, {true, "new-kinds"}), "new-kinds.onnx");
+  CHECK(to_json(back.spec)["layers"] == to_json(model.spec)["layers"]);
+  expect_same_tensors(*model.net, *back.net);
+  Tensor x(Shape{3, 2, 12, 12});
+  Rng rng(4);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = rng.uniform();
+  const Tensor expected = model.net->forward(x, Mode::kInfer);
+  const Tensor& got = back.net->forward(x, Mode::kInfer);
+  REQUIRE(got.shape() == expected.shape());
+  CHECK(std::memcmp(got.data(), expected.data(), got.size() * sizeof(float)) == 0);  // the same bits
 }
 
 TEST_CASE("import refuses what is not ONNX, and writes nothing", "[import]") {

@@ -7,17 +7,28 @@
 
 namespace cnn {
 
+std::string ActivationLayer::kind() const {
+  return activation_ == Activation::kGeluTanh ? "gelu" : activation_name(activation_);
+}
+
+std::string ActivationLayer::describe() const { return activation_ == Activation::kGeluTanh ? "approximate tanh" : ""; }
+
 const Tensor& ActivationLayer::forward(const Tensor& x, Mode) {
+  x_ = &x;
   y_.resize(x.shape());
-  std::copy(x.data(), x.data() + x.size(), y_.data());
-  activation_forward(activation_, y_.data(), y_.size());
+  activation_forward(activation_, x.data(), y_.data(), y_.size());
   return y_;
 }
 
 const Tensor& ActivationLayer::backward(const Tensor& dy) {
   CNN_CHECK(dy.shape() == y_.shape(), "{}: gradient {} does not match output {}", kind(), dy.shape().str(), y_.shape().str());
   dx_.resize(dy.shape());
-  activation_backward(activation_, y_.data(), dy.data(), dx_.data(), dy.size());
+  if (activation_needs_input(activation_)) {
+    CNN_CHECK(x_ != nullptr && x_->shape() == dy.shape(), "{}: backward needs the forward's input", kind());
+    activation_backward_from_input(activation_, x_->data(), dy.data(), dx_.data(), dy.size());
+  } else {
+    activation_backward(activation_, y_.data(), dy.data(), dx_.data(), dy.size());
+  }
   return dx_;
 }
 
@@ -29,6 +40,16 @@ namespace {
 LayerKind activation_kind(Activation activation) {
   return option_free_layer_kind(activation_name(activation),
                                 [activation] { return std::make_unique<ActivationLayer>(activation); });
+}
+
+// config: gelu, or gelu: {approximate: tanh}; model file: {"approximate": "none"}
+Activation read_gelu(const LayerOptions& o) {
+  o.allow_only({"approximate"});
+  return o.has("approximate") ? o.choice("approximate", kGeluApproximationNames, "approximation") : Activation::kGelu;
+}
+
+nlohmann::json write_gelu(const Activation& activation) {
+  return {{"approximate", kGeluApproximationNames.name(activation)}};
 }
 
 }  // namespace
@@ -47,6 +68,14 @@ const LayerKind& sigmoid_layer_kind() {
 }
 const LayerKind& scaled_tanh_layer_kind() {
   static const LayerKind kind = activation_kind(Activation::kScaledTanh);
+  return kind;
+}
+const LayerKind& silu_layer_kind() {
+  static const LayerKind kind = activation_kind(Activation::kSilu);
+  return kind;
+}
+const LayerKind& gelu_layer_kind() {
+  static const LayerKind kind = layer_kind<ActivationLayer>("gelu", read_gelu, write_gelu);
   return kind;
 }
 

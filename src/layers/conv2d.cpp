@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "layers/conv_methods/conv_method.hpp"
 #include "layers/layer_options.hpp"
+#include "ops/activation.hpp"
 
 namespace cnn {
 
@@ -103,7 +104,9 @@ Shape Conv2d::setup(const Shape& in) {
   // A bias-free layer has no bias tensor at all: the methods are handed these empty ones.
   bias_ = config_.bias ? Tensor(Shape{config_.filters}) : Tensor();
   dbias_ = config_.bias ? Tensor(bias_.shape()) : Tensor();
-  const ConvProblem problem{geom_, config_.filters, config_.activation, config_.groups, config_.bias};
+  // silu and gelu are Conv2d's own (conv2d.hpp): the method computes the pre-activation.
+  const Activation method_activation = activation_needs_input(config_.activation) ? Activation::kNone : config_.activation;
+  const ConvProblem problem{geom_, config_.filters, method_activation, config_.groups, config_.bias};
   method_ = forced_ ? *forced_ : choose_conv_method(problem);
   CNN_CHECK(conv_method_applies(method_, problem),
             "conv: method {} does not apply to {} on input {} (shifted_rows and positions need stride 1 and groups 1)",
@@ -120,7 +123,18 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
   backward_ready_ = mode == Mode::kTrain;  // inference keeps one padded sample, not the batch
   pooled_backward_ready_ = false;
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
-  impl_->forward(x, weight_, bias_, mode, y_);
+  if (!activation_needs_input(config_.activation)) {
+    impl_->forward(x, weight_, bias_, mode, y_);
+    return y_;
+  }
+  if (mode == Mode::kTrain) {
+    z_.resize(y_.shape());
+    impl_->forward(x, weight_, bias_, mode, z_);
+    activation_forward(config_.activation, z_.data(), y_.data(), y_.size());
+  } else {
+    impl_->forward(x, weight_, bias_, mode, y_);
+    activation_forward(config_.activation, y_.data(), y_.size());
+  }
   return y_;
 }
 
@@ -128,13 +142,23 @@ const Tensor& Conv2d::backward(const Tensor& dy) {
   CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a forward in training mode first");
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   dx_.resize(Shape{y_.shape()[0], geom_.channels, geom_.height, geom_.width});
-  impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
+  if (!activation_needs_input(config_.activation)) {
+    impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
+    return dx_;
+  }
+  dz_.resize(y_.shape());
+  activation_backward_from_input(config_.activation, z_.data(), dy.data(), dz_.data(), dz_.size());
+  // The method ran without activation: its output was z_, and its dy is dz_.
+  impl_->backward(*x_, z_, dz_, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
   return dx_;
 }
 
-bool Conv2d::can_fuse_max_pool_2x2() const { return impl_ != nullptr && impl_->has_max_pooled_2x2(); }
+bool Conv2d::can_fuse_max_pool_2x2() const {
+  return impl_ != nullptr && impl_->has_max_pooled_2x2() && !activation_needs_input(config_.activation);
+}
 
 const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
+  // silu and gelu are applied after the method's pass (conv2d.hpp): never fused.
   if (!can_fuse_max_pool_2x2()) return nullptr;
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",

@@ -25,6 +25,12 @@
 // Every method takes any dilation; grouped layers run small_gemm, blas or naive (one product per
 // group). Tests can force any method that applies to the shape (the second constructor).
 //
+// The activations whose derivative needs their input (silu, gelu: activation_needs_input in
+// ops/activation_kind.hpp) are applied by Conv2d itself, not by the method, which then computes
+// z = W ⋆ x + b with no activation: in training into z_, kept for backward (dz = dy * act'(z)),
+// at inference straight into y. Only these layers hold z_; the other activations run inside the
+// methods as before, and only they (ReLU or none) have the fused 2x2 max pool.
+//
 // Padding, with the kernel's extent e (= k without dilation): valid (OH = floor((H - eh) / sh) + 1),
 // same (OH = ceil(H / sh), total padding max((OH - 1) sh + eh - H, 0) split with the extra
 // row/column at the bottom/right, as TensorFlow does), or explicit (ph, pw) on both sides
@@ -82,6 +88,8 @@ class Conv2d : public Layer {
   bool backward_ready_ = false;         // the last forward was forward, in training mode
   bool pooled_backward_ready_ = false;  // the last forward was forward_max_pooled_2x2, in training mode
   Tensor y_;                            // (N, F, OH, OW)
+  Tensor z_;   // (N, F, OH, OW): the pre-activation, kept by a training forward for silu and gelu only
+  Tensor dz_;  // (N, F, OH, OW): dy through silu or gelu (dy * act'(z)), handed to the method
   Tensor pooled_;                       // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
   std::vector<std::int32_t> pool_choice_;  // (N, F, OH / 2, OW / 2): which input each window took (training)
   Tensor dx_;                    // (N, C, H, W)

@@ -34,15 +34,19 @@ Shape Dense::setup(const Shape& in) {
   return Shape{config_.units};
 }
 
-const Tensor& Dense::forward(const Tensor& x, Mode) {
+const Tensor& Dense::forward(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   const int u = config_.units, d = in_features_;
   CNN_CHECK(x.shape() == in_shape_.with_batch(n), "dense: input {} does not match setup", x.shape().str());
   x_ = &x;
   y_.resize(Shape{n, u});
-  for (int s = 0; s < n; ++s) std::copy(bias_.data(), bias_.data() + u, y_.data() + static_cast<std::size_t>(s) * u);
-  gemm_nt(n, u, d, x.data(), d, weight_.data(), d, y_.data(), u);
-  activation_forward(config_.activation, y_.data(), y_.size());
+  // silu and gelu in training: the product goes to z_, kept for backward, and y_ = act(z_).
+  pre_activation_ready_ = activation_needs_input(config_.activation) && mode == Mode::kTrain;
+  if (pre_activation_ready_) z_.resize(y_.shape());
+  Tensor& product = pre_activation_ready_ ? z_ : y_;
+  for (int s = 0; s < n; ++s) std::copy(bias_.data(), bias_.data() + u, product.data() + static_cast<std::size_t>(s) * u);
+  gemm_nt(n, u, d, x.data(), d, weight_.data(), d, product.data(), u);
+  activation_forward(config_.activation, product.data(), y_.data(), y_.size());
   return y_;
 }
 
@@ -52,7 +56,12 @@ const Tensor& Dense::backward(const Tensor& dy) {
   const int n = dy.shape()[0];
   const int u = config_.units, d = in_features_;
   dz_.resize(y_.shape());
-  activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
+  if (activation_needs_input(config_.activation)) {
+    CNN_CHECK(pre_activation_ready_, "dense: backward needs a forward in training mode first ({})", activation_name(config_.activation));
+    activation_backward_from_input(config_.activation, z_.data(), dy.data(), dz_.data(), dy.size());
+  } else {
+    activation_backward(config_.activation, y_.data(), dy.data(), dz_.data(), dy.size());
+  }
   dz_t_.resize(Shape{u, n});
   transpose_block(dz_.data(), u, n, u, dz_t_.data(), n);
   gemm_nn(u, d, n, dz_t_.data(), n, x_->data(), d, dweight_.data(), d, /*accumulate=*/true);

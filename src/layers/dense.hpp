@@ -5,6 +5,10 @@
 //   forward   y(N x U) = x(N x D) Wᵀ(D x U) + b
 //   backward  dz = dy * act'(y); dW(U x D) += dzᵀ x; db += Σ_N dz; dx(N x D) = dz W
 //
+// silu and gelu, whose derivatives need their input (ops/activation_kind.hpp), take
+// dz = dy * act'(z) from the pre-activation z = x Wᵀ + b, which a training forward keeps in z_
+// (only for them; inference and the other activations write y alone).
+//
 // The products run on cnn's own kernels (ops/small_gemm.hpp), not OpenBLAS: at a thread's slice of
 // a batch (16 rows) OpenBLAS spends much of its time packing, and its speed would rest on the core
 // it guessed (ops/blas_core.hpp).
@@ -42,6 +46,8 @@ class Dense : public Layer {
   Tensor dweight_;  // (U, D)
   Tensor dbias_;    // (U)
   Tensor y_;        // (N, U)
+  Tensor z_;        // (N, U): the pre-activation, kept by a training forward for silu and gelu only
+  bool pre_activation_ready_ = false;  // z_ holds the last forward's (silu, gelu)
   Tensor dz_;       // (N, U)
   Tensor dz_t_;     // (U, N): dz transposed, the left operand of dW += dzᵀ x
   Tensor dx_;       // (N, in_shape...)

@@ -13,6 +13,7 @@
 #include "layers/dropout.hpp"
 #include "layers/flatten.hpp"
 #include "layers/global_avg_pool.hpp"
+#include "layers/global_max_pool.hpp"
 #include "layers/leaky_relu.hpp"
 #include "layers/pool2d.hpp"
 
@@ -29,10 +30,13 @@ const std::vector<const LayerKind*>& layer_kinds() {
       &tanh_layer_kind(),
       &sigmoid_layer_kind(),
       &scaled_tanh_layer_kind(),
+      &silu_layer_kind(),
+      &gelu_layer_kind(),
       &leaky_relu_layer_kind(),
       &batch_norm_layer_kind(),
       &dropout_layer_kind(),
       &global_avg_pool_layer_kind(),
+      &global_max_pool_layer_kind(),
       &add_layer_kind(),
       &concat_layer_kind(),
   };

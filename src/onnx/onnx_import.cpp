@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "layers/layer_options.hpp"
+#include "layers/activation_layer.hpp"
 #include "net/builder.hpp"
 #include "ops/activation.hpp"
 
@@ -102,9 +103,31 @@ class Importer {
   const std::string& layer_of(const onnx::NodeProto& node, int input) const;
   // The per-sample shape of a cnn layer's output (or of the input), from cnn's own setup.
   Shape shape_of(const onnx::NodeProto& node, const std::string& layer) const;
-  // The activation at node i that reads `tensor` (0 nodes when none): Relu, Tanh, Sigmoid, or cnn's
-  // scaled tanh as export writes it, Mul(B) Tanh Mul(A).
+  // Node i is the binary `op` of the tensors a and b, in either order (Add and Mul commute).
+  bool binary(std::size_t i, const char* op, const std::string& a, const std::string& b) const {
+    if (i >= nodes_.size() || nodes_[i]->op_type() != op || nodes_[i]->input_size() != 2) return false;
+    const std::string &p = nodes_[i]->input(0), &q = nodes_[i]->input(1);
+    return (p == a && q == b) || (p == b && q == a);
+  }
+  // Node i is the binary `op` of the tensor a and a one-value constant (shape () or (1)) equal to
+  // `value`, in either order.
+  bool binary_with(std::size_t i, const char* op, const std::string& a, float value) const {
+    if (i >= nodes_.size() || nodes_[i]->op_type() != op || nodes_[i]->input_size() != 2) return false;
+    const std::string &p = nodes_[i]->input(0), &q = nodes_[i]->input(1);
+    return (p == a && is_scalar(q, value)) || (q == a && is_scalar(p, value));
+  }
+  bool is_scalar(const std::string& name, float value) const {
+    const auto it = constants_.find(name);
+    return it != constants_.end() && it->second.shape().rank() <= 1 && it->second.size() == 1 && it->second[0] == value;
+  }
+  const std::string& out(std::size_t i) const { return nodes_[i]->output(0); }
+  // The activation that starts at node i reading `tensor` (0 nodes when none): Relu, Tanh,
+  // Sigmoid, cnn's scaled tanh as export writes it, Mul(B) Tanh Mul(A), or silu and gelu (both
+  // forms) as torch.onnx.export and cnn's export write them (silu_at, gelu_at, gelu_tanh_at).
   std::pair<Activation, std::size_t> activation_at(std::size_t i, const std::string& tensor) const;
+  bool silu_at(std::size_t i, const std::string& x) const;
+  bool gelu_at(std::size_t i, const std::string& x) const;
+  bool gelu_tanh_at(std::size_t i, const std::string& x) const;
   // Appends a layer reading `inputs` (cnn layer names); returns its name.
   std::string add_layer(const std::string& kind, json options, std::vector<std::string> inputs,
                         std::vector<std::pair<std::string, Tensor>> tensors = {});
@@ -134,8 +157,33 @@ const Tensor& Importer::weight(const onnx::NodeProto& node, int input) const {
   return it->second;
 }
 
+// x sigmoid(x): Sigmoid(x), then Mul of x and it.
+bool Importer::silu_at(std::size_t i, const std::string& x) const {
+  return reads(i, "Sigmoid", x) && binary(i + 1, "Mul", x, out(i));
+}
+
+// (x (erf(x / √2) + 1)) 0.5: Div(x, √2), Erf, Add(1), Mul(x), Mul(0.5), each constant the float
+// cnn computes with (ops/activation.hpp), as torch.onnx.export writes nn.GELU() at opset 13.
+bool Importer::gelu_at(std::size_t i, const std::string& x) const {
+  return reads(i, "Div", x) && nodes_[i]->input_size() == 2 && is_scalar(nodes_[i]->input(1), kSqrt2) &&
+         reads(i + 1, "Erf", out(i)) && binary_with(i + 2, "Add", out(i + 1), 1.0f) && binary(i + 3, "Mul", x, out(i + 2)) &&
+         binary_with(i + 4, "Mul", out(i + 3), 0.5f);
+}
+
+// (x (tanh(β (x + κ x (x x))) + 1)) 0.5: Mul(x, x), Mul(x), Mul(κ), Add(x), Mul(β), Tanh, Add(1),
+// Mul(x), Mul(0.5), as torch.onnx.export writes nn.GELU(approximate='tanh') at opset 13.
+bool Importer::gelu_tanh_at(std::size_t i, const std::string& x) const {
+  return binary(i, "Mul", x, x) && binary(i + 1, "Mul", x, out(i)) && binary_with(i + 2, "Mul", out(i + 1), kGeluTanhKappa) &&
+         binary(i + 3, "Add", x, out(i + 2)) && binary_with(i + 4, "Mul", out(i + 3), kGeluTanhBeta) &&
+         reads(i + 5, "Tanh", out(i + 4)) && binary_with(i + 6, "Add", out(i + 5), 1.0f) && binary(i + 7, "Mul", x, out(i + 6)) &&
+         binary_with(i + 8, "Mul", out(i + 7), 0.5f);
+}
+
 std::pair<Activation, std::size_t> Importer::activation_at(std::size_t i, const std::string& tensor) const {
   if (reads(i, "Relu", tensor)) return {Activation::kRelu, 1};
+  if (silu_at(i, tensor)) return {Activation::kSilu, 2};
+  if (gelu_at(i, tensor)) return {Activation::kGelu, 5};
+  if (gelu_tanh_at(i, tensor)) return {Activation::kGeluTanh, 9};
   if (reads(i, "Sigmoid", tensor)) return {Activation::kSigmoid, 1};
   if (reads(i, "Tanh", tensor)) return {Activation::kTanh, 1};
   if (reads(i, "Mul", tensor) && continues(i + 1, "Tanh") && continues(i + 2, "Mul")) {
@@ -295,9 +343,13 @@ std::size_t Importer::read_node(std::size_t i) {
     } else {
       read_gemm(node);
     }
-    // An activation that only this layer's output feeds becomes the layer's own.
-    const auto [activation, nodes] = readers(node.output(0)) == 1 ? activation_at(i + 1, node.output(0))
-                                                                   : std::pair<Activation, std::size_t>{Activation::kNone, 0};
+    // An activation that alone reads this layer's output (a SiLU's Sigmoid and Mul both read it)
+    // becomes the layer's own.
+    auto [activation, nodes] = activation_at(i + 1, node.output(0));
+    int readers_inside = 0;
+    for (std::size_t k = i + 1; k <= i + nodes; ++k)
+      for (const std::string& input : nodes_[k]->input()) readers_inside += input == node.output(0) ? 1 : 0;
+    if (readers_inside != readers(node.output(0))) activation = Activation::kNone, nodes = 0;
     layers_.back()["activation"] = activation_name(activation);
     return made(1 + nodes, layers_.back()["name"]);
   }
@@ -347,10 +399,21 @@ std::size_t Importer::read_node(std::size_t i) {
     for (int k = 0; k < node.input_size(); ++k) inputs.push_back(layer_of(node, k));
     return made(1, add_layer("concat", json::object(), inputs));
   }
-  if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul") {
+  if (op == "Relu" || op == "Tanh" || op == "Sigmoid" || op == "Mul" || op == "Div") {
     const auto [activation, nodes] = activation_at(i, node.input_size() > 0 ? node.input(0) : std::string());
-    if (nodes == 0) refuse(node, "only Mul(2/3) Tanh Mul(1.7159), cnn's scaled tanh, has a cnn form");
-    return made(nodes, add_layer(activation_name(activation), json::object(), {layer_of(node, 0)}));
+    if (nodes == 0)
+      refuse(node, "only as part of cnn's scaled tanh (Mul(2/3) Tanh Mul(1.7159)) or of a SiLU or GELU as torch.onnx.export "
+                   "writes them has it a cnn form");
+    const std::string& x = layer_of(node, 0);
+    if (activation == Activation::kGelu || activation == Activation::kGeluTanh)
+      return made(nodes, add_layer("gelu", {{"approximate", kGeluApproximationNames.name(activation)}}, {x}));
+    return made(nodes, add_layer(activation_name(activation), json::object(), {x}));
+  }
+  if (op == "GlobalMaxPool") {
+    // (N, C, 1, 1) in ONNX, (N, C) in cnn: only with the Flatten export writes after it.
+    if (!continues(i + 1, "Flatten") || int_attr(*nodes_[i + 1], "axis", 1) != 1)
+      refuse(node, "cnn's global_max_pool gives (N, C): a Flatten (axis 1) must follow");
+    return made(2, add_layer("global_max_pool", json::object(), {layer_of(node, 0)}));
   }
   if (op == "Pad") {
     // PyTorch writes AvgPool2d as a Pad of zeros, all zero wide, then AveragePool: an identity.
@@ -365,13 +428,18 @@ std::size_t Importer::read_node(std::size_t i) {
       refuse(node, "only a Pad of nothing has a cnn form (a padded layer takes its padding itself)");
     return made(1, layer_of(node, 0));
   }
-  if (op == "LeakyRelu")
-    return made(1, add_layer("leaky_relu", {{"slope", float_attr(node, "alpha", 0.01f)}}, {layer_of(node, 0)}));
+  if (op == "LeakyRelu") {
+    // cnn's slope is a double in [0, 0.999]: the shortest decimal of ONNX's float alpha, which
+    // reads back as the same float (0.1, not 0.10000000149011612).
+    const float alpha = float_attr(node, "alpha", 0.01f);
+    if (!(alpha >= 0.0f && alpha <= 0.999f)) refuse(node, fmt::format("alpha {} is outside cnn's slope range [0, 0.999]", alpha));
+    return made(1, add_layer("leaky_relu", {{"slope", std::stod(fmt::format("{}", alpha))}}, {layer_of(node, 0)}));
+  }
   if (op == "Identity" || op == "Dropout") return made(1, layer_of(node, 0));  // identity at inference: no layer
   if ((op == "Softmax" || op == "LogSoftmax") && i + 1 == nodes_.size())
     return made(1, layer_of(node, 0));  // cnn's network ends in logits; the loss and predict apply softmax
   refuse(node, "this operator has no cnn form (cnn imports Conv, Gemm, MaxPool, AveragePool, Flatten, Relu, Tanh, Sigmoid, "
-               "Mul-Tanh-Mul, LeakyRelu, BatchNormalization, GlobalAveragePool + Flatten, Add, Concat, Identity, Dropout and a "
+               "Mul-Tanh-Mul, SiLU and GELU, LeakyRelu, GlobalMaxPool + Flatten, BatchNormalization, GlobalAveragePool + Flatten, Add, Concat, Identity, Dropout and a "
                "final Softmax)");
 }
 

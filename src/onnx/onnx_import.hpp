@@ -10,8 +10,17 @@
 //   Gemm (alpha = beta = 1, transA 0; transB 1, or 0 with the weight transposed), then optionally
 //     an activation                 -> dense
 //   MaxPool / AveragePool (no pads, no ceil_mode, no dilation; a Pad of nothing before) -> pool
-//   Flatten (axis 1) -> flatten;  Relu, Tanh, Sigmoid, LeakyRelu -> those layers;
+//   GlobalMaxPool, then Flatten (axis 1)                         -> global_max_pool
+//   Flatten (axis 1) -> flatten;  Relu, Tanh, Sigmoid -> those layers;
+//   LeakyRelu (alpha in [0, 0.999])                              -> leaky_relu
 //   Mul(2/3), Tanh, Mul(1.7159) with cnn's own constants         -> scaled_tanh
+//   Sigmoid(x), Mul(x, it)                                       -> silu
+//   Div(√2), Erf, Add(1), Mul(x), Mul(0.5)                       -> gelu
+//   Mul(x, x), Mul(x), Mul(κ), Add(x), Mul(β), Tanh, Add(1), Mul(x), Mul(0.5)
+//                                                                -> gelu {approximate: tanh}
+//     (the SiLU and GELU nodes as torch.onnx.export writes nn.SiLU and nn.GELU at opset 13, and
+//     as cnn's export does; Add and Mul in either operand order, the constants exactly the
+//     float32 values of ops/activation.hpp; after a Conv or Gemm they are its activation)
 //   BatchNormalization (inference) -> batch_norm;  GlobalAveragePool + Flatten -> global_avg_pool
 //   Add (two inputs) -> add;  Concat (axis 1) -> concat
 //   Identity, Dropout (inference) -> nothing;  a final Softmax -> nothing (cnn's output is logits)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "layers/activation_layer.hpp"
 #include "ops/activation.hpp"
 
 namespace cnn {
@@ -77,6 +78,47 @@ void add_activation(OnnxGraph& g, Activation activation, const std::string& x, c
       const std::string tanh = g.fresh_name(base + ".tanh");
       g.add_node("Tanh", {scaled}, tanh);
       g.add_node("Mul", {tanh, g.add_scalar(base + ".A", kScaledTanhA)}, output);
+      return;
+    }
+    case Activation::kSilu: {
+      // x sigmoid(x), as torch.onnx.export writes nn.SiLU.
+      const std::string sigmoid = g.fresh_name(base + ".sigmoid");
+      g.add_node("Sigmoid", {x}, sigmoid);
+      g.add_node("Mul", {x, sigmoid}, output);
+      return;
+    }
+    case Activation::kGelu: {
+      // (x (erf(x / √2) + 1)) 0.5: opset 13 has no Gelu; torch.onnx.export's nodes for nn.GELU.
+      const std::string scaled = g.fresh_name(base + ".div_sqrt2");
+      g.add_node("Div", {x, g.add_scalar(base + ".sqrt2", kSqrt2)}, scaled);
+      const std::string erf = g.fresh_name(base + ".erf");
+      g.add_node("Erf", {scaled}, erf);
+      const std::string plus_one = g.fresh_name(base + ".erf_plus_1");
+      g.add_node("Add", {erf, g.add_scalar(base + ".one", 1.0f)}, plus_one);
+      const std::string times_x = g.fresh_name(base + ".times_x");
+      g.add_node("Mul", {x, plus_one}, times_x);
+      g.add_node("Mul", {times_x, g.add_scalar(base + ".half", 0.5f)}, output);
+      return;
+    }
+    case Activation::kGeluTanh: {
+      // (x (tanh(β (x + κ x (x x))) + 1)) 0.5, the products in cnn's order (ops/activation.hpp).
+      const std::string square = g.fresh_name(base + ".square");
+      g.add_node("Mul", {x, x}, square);
+      const std::string cube = g.fresh_name(base + ".cube");
+      g.add_node("Mul", {x, square}, cube);
+      const std::string kappa_cube = g.fresh_name(base + ".kappa_cube");
+      g.add_node("Mul", {cube, g.add_scalar(base + ".kappa", kGeluTanhKappa)}, kappa_cube);
+      const std::string sum = g.fresh_name(base + ".inner_sum");
+      g.add_node("Add", {x, kappa_cube}, sum);
+      const std::string inner = g.fresh_name(base + ".inner");
+      g.add_node("Mul", {sum, g.add_scalar(base + ".beta", kGeluTanhBeta)}, inner);
+      const std::string tanh = g.fresh_name(base + ".tanh");
+      g.add_node("Tanh", {inner}, tanh);
+      const std::string plus_one = g.fresh_name(base + ".tanh_plus_1");
+      g.add_node("Add", {tanh, g.add_scalar(base + ".one", 1.0f)}, plus_one);
+      const std::string times_x = g.fresh_name(base + ".times_x");
+      g.add_node("Mul", {x, plus_one}, times_x);
+      g.add_node("Mul", {times_x, g.add_scalar(base + ".half", 0.5f)}, output);
       return;
     }
   }
@@ -181,13 +223,17 @@ void export_dropout(OnnxGraph& g, const LayerExportContext& c) {
   g.add_node("Identity", {c.input}, c.output);
 }
 
-// GlobalAveragePool gives (N, C, 1, 1); cnn's layer gives (N, C).
-void export_global_avg_pool(OnnxGraph& g, const LayerExportContext& c) {
+// GlobalAveragePool and GlobalMaxPool give (N, C, 1, 1); cnn's layers give (N, C).
+void add_global_pool(OnnxGraph& g, const LayerExportContext& c, const char* op) {
   allow_only(c, {});
   const std::string pooled = g.fresh_name(c.name + ".pool");
-  g.add_node("GlobalAveragePool", {c.input}, pooled);
+  g.add_node(op, {c.input}, pooled);
   OnnxGraph::set_int(g.add_node("Flatten", {pooled}, c.output), "axis", 1);
 }
+
+void export_global_avg_pool(OnnxGraph& g, const LayerExportContext& c) { add_global_pool(g, c, "GlobalAveragePool"); }
+
+void export_global_max_pool(OnnxGraph& g, const LayerExportContext& c) { add_global_pool(g, c, "GlobalMaxPool"); }
 
 void export_leaky_relu(OnnxGraph& g, const LayerExportContext& c) {
   allow_only(c, {"slope"});
@@ -215,6 +261,16 @@ void export_activation(OnnxGraph& g, const LayerExportContext& c) {
   add_activation(g, kActivation, c.input, c.output, c.name);
 }
 
+// gelu: {"approximate": "none"} (the Erf form) or "tanh" (its formula in elementary ops).
+void export_gelu(OnnxGraph& g, const LayerExportContext& c) {
+  allow_only(c, {"approximate"});
+  Activation activation = Activation::kGelu;
+  const std::string name = c.options.value("approximate", "none");
+  CNN_CHECK_CODE(kGeluApproximationNames.parse(name, &activation), ExitCode::kModel, "{}: gelu approximation '{}' has no ONNX form",
+                 c.name, name);
+  add_activation(g, activation, c.input, c.output, c.name);
+}
+
 const std::map<std::string, LayerExport>& layer_exports() {
   static const std::map<std::string, LayerExport> table = {
       {"conv", export_conv},
@@ -225,9 +281,12 @@ const std::map<std::string, LayerExport>& layer_exports() {
       {"tanh", export_activation<Activation::kTanh>},
       {"sigmoid", export_activation<Activation::kSigmoid>},
       {"scaled_tanh", export_activation<Activation::kScaledTanh>},
+      {"silu", export_activation<Activation::kSilu>},
+      {"gelu", export_gelu},
       {"batch_norm", export_batch_norm},
       {"dropout", export_dropout},
       {"global_avg_pool", export_global_avg_pool},
+      {"global_max_pool", export_global_max_pool},
       {"leaky_relu", export_leaky_relu},
       {"add", export_add},
       {"concat", export_concat},

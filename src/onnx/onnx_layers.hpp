@@ -11,12 +11,18 @@
 //   flatten      Flatten (axis 1)
 //   relu, tanh, sigmoid   Relu, Tanh, Sigmoid
 //   scaled_tanh  Mul(2/3), Tanh, Mul(1.7159): the constants cnn computes with
+//   silu         Sigmoid, Mul(x): x sigmoid(x)
+//   gelu         Div(√2), Erf, Add(1), Mul(x), Mul(0.5) (opset 13 has no Gelu); with approximate
+//                tanh (conv's and dense's gelu_tanh) its formula: Mul(x, x), Mul(x), Mul(κ),
+//                Add(x), Mul(β), Tanh, Add(1), Mul(x), Mul(0.5), β = √(2/π), κ = 0.044715
 //   leaky_relu   LeakyRelu (alpha = slope)
 //   batch_norm   BatchNormalization (inference form: gamma, beta, running mean and variance, eps)
 //   dropout      Identity (inverted dropout is the identity at inference)
 //   global_avg_pool  GlobalAveragePool, then Flatten: cnn's output is (N, C)
 //   add          Add (a chain of them for more than two inputs, summed in cnn's order)
 //   concat       Concat (axis 1)
+//   global_max_pool  GlobalMaxPool, then Flatten
+// The activations are written in the same nodes as layers of their own and after a conv or dense.
 // tests/onnx_clients/check_clients.py runs every kind in onnxruntime and OpenCV.
 #pragma once
 

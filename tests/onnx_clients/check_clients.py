@@ -2,9 +2,10 @@
 """ONNX export proven in clients cnn did not write, run by ctest as `onnx_clients`.
 
 For LeNet-5 (configs/lenet5.cfg), the 1998 LeNet (configs/lenet5-1998.cfg: 32x32 input, scaled
-tanh, average pooling), two networks that together hold every layer kind cnn has (written
-below; the modern one with a stored gray normalisation), one of grouped, dilated and bias-free
-convs and a graph (residual blocks, a branch, add and concat; both written below), this script:
+tanh, average pooling), three networks that together hold every layer kind cnn has (written
+below; the modern one with a stored gray normalisation, the third with silu, both gelus and
+global max pooling), one of grouped, dilated and bias-free convs and a graph (residual blocks, a
+branch, add and concat; both written below), this script:
   1. trains each briefly with `cnn train` (one epoch on 2,000 images: an MNIST subset when
      CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits-like images written here), so
      that its probabilities are those of a network that classifies, not of random weights;
@@ -30,7 +31,13 @@ convs and a graph (residual blocks, a branch, add and concat; both written below
      raw_data weights, Gemm with transB, a bias-free dense layer, a final Softmax), built here with
      python3-onnx's helpers and random weights, is imported and `cnn predict` on it must agree
      with onnxruntime and OpenCV on the original file; a graph with an operator cnn lacks (Elu) is
-     refused with the operator named.
+     refused with the operator named;
+  8. the same for a network in the node orders torch.onnx.export writes nn.SiLU, nn.GELU and
+     nn.GELU(approximate='tanh') at opset 13 (their constants as Constant nodes), with LeakyRelu
+     and GlobalMaxPool + Flatten, built here with python3-onnx (with the third network's trained
+     weights); and, where python3-torch is installed, a small network that torch.onnx.export
+     itself writes. A GlobalMaxPool without its Flatten and a LeakyRelu whose alpha is out of
+     cnn's range are refused.
 
 Usage: check_clients.py --cnn PATH/TO/cnn [--keep DIR]
 Needs /usr/bin/python3 with numpy, cv2 and onnx (scripts/test.sh installs python3-opencv and
@@ -38,6 +45,7 @@ python3-onnx), node, and tests/onnx_clients/node_modules (scripts/test.sh runs
 `ONNXRUNTIME_NODE_INSTALL=skip npm ci` there).
 """
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -196,6 +204,37 @@ train:
   epochs: 3
   batch_size: 32
   optimizer: {type: adam, lr: 0.003}
+  seed: 1
+"""
+
+
+# The activations whose derivative needs their input and global max pooling: silu and both gelus
+# fused into convs (stride 1 and 2) and dense layers and as layers of their own, global max pooling
+# of the last feature maps. Every pattern runs in OpenCV 4.6 too (Sigmoid-Mul, Div-Erf-Add-Mul-Mul,
+# the tanh form's Mul-Add-Tanh chain, GlobalMaxPool-Flatten), so no client skips any of it.
+ACTIVATIONS_CONFIG = """\
+model:
+  input: [1, 28, 28]
+  layers:
+    - conv:    {filters: 6, kernel: 3, padding: same, activation: silu}         # 28x28
+    - pool:    {type: max, size: 2}                                             # 14x14
+    - conv:    {filters: 8, kernel: 3, padding: same, activation: gelu}         # 14x14
+    - conv:    {filters: 12, kernel: 3, stride: 2, padding: same, activation: gelu_tanh}  # 7x7
+    - conv:    {filters: 16, kernel: 3, padding: same}                          # no activation
+    - silu
+    - gelu
+    - gelu:    {approximate: tanh}
+    - global_max_pool                                                           # (16)
+    - dense:   {units: 32, activation: gelu}
+    - dense:   {units: 24, activation: silu}
+    - dense:   {units: 16, activation: gelu_tanh}
+    - dense:   {units: 10}
+    - softmax
+  init: he_normal
+train:
+  epochs: 6
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.005}
   seed: 1
 """
 
@@ -650,6 +689,142 @@ def check_import(cnn, cv2, onnx, work, test_x):
     print(f"  unsupported operator refused: {result.stderr.strip()}")
 
 
+def torch_style_activations(onnx, path, trained_path):
+    """The activations network in the node orders of torch.onnx.export at opset 13 (checked against
+    its output for nn.SiLU, nn.GELU() and nn.GELU(approximate='tanh')): SiLU as Sigmoid then
+    Mul(x, sigmoid); GELU as Div(x, c), Erf, Add(erf, c), Mul(x, ...), Mul(..., c); the tanh form as
+    Mul(x, x), Mul(x, x2), Mul(c, x3), Add(x, ...), Mul(c, ...), Tanh, Add(c, tanh), Mul(x, ...),
+    Mul(c, ...); each constant c a Constant node of shape (). The weights are those trained in
+    `trained_path` (cnn's export of the activations network); after the last conv come a SiLU, a
+    GELU, a tanh GELU and a LeakyRelu (alpha 0.1), then GlobalMaxPool and Flatten."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    trained = {t.name: numpy_helper.to_array(t) for t in onnx.load(trained_path).graph.initializer}
+    inits = [numpy_helper.from_array(np.ascontiguousarray(trained[name], dtype=np.float32), name)
+             for name in trained if name.endswith(".weight") or name.endswith(".bias")]
+    nodes = []
+    counter = [0]
+
+    def fresh(stem):
+        counter[0] += 1
+        return f"/{stem}_{counter[0]}_output_0"
+
+    def constant(value):
+        name = fresh("Constant")
+        nodes.append(helper.make_node("Constant", [], [name], name=name[:-9],
+                                      value=numpy_helper.from_array(np.array(value, dtype=np.float32))))
+        return name
+
+    def node(op, inputs, **attributes):
+        out = fresh(op)
+        nodes.append(helper.make_node(op, inputs, [out], name=out[:-9], **attributes))
+        return out
+
+    def silu(x):
+        return node("Mul", [x, node("Sigmoid", [x])])
+
+    def gelu(x):
+        erf = node("Erf", [node("Div", [x, constant(np.sqrt(2.0))])])
+        return node("Mul", [node("Mul", [x, node("Add", [erf, constant(1.0)])]), constant(0.5)])
+
+    def gelu_tanh(x):
+        cube = node("Mul", [x, node("Mul", [x, x])])
+        inner = node("Add", [x, node("Mul", [constant(0.044715), cube])])
+        tanh = node("Tanh", [node("Mul", [constant(np.sqrt(2.0 / np.pi)), inner])])
+        return node("Mul", [constant(0.5), node("Mul", [x, node("Add", [constant(1.0), tanh])])])
+
+    def conv(x, layer, stride, pads):
+        return node("Conv", [x, f"{layer}.weight", f"{layer}.bias"], kernel_shape=[3, 3], strides=[stride, stride], pads=pads)
+
+    x = silu(conv("x", "conv1", 1, [1, 1, 1, 1]))
+    x = node("MaxPool", [x], kernel_shape=[2, 2], strides=[2, 2])
+    x = gelu(conv(x, "conv2", 1, [1, 1, 1, 1]))
+    x = gelu_tanh(conv(x, "conv3", 2, [0, 0, 1, 1]))  # TensorFlow's same for 14 -> 7
+    x = node("LeakyRelu", [gelu_tanh(gelu(silu(conv(x, "conv4", 1, [1, 1, 1, 1]))))], alpha=0.1)
+    x = node("Flatten", [node("GlobalMaxPool", [x])], axis=1)
+    x = gelu(node("Gemm", [x, "dense1.weight", "dense1.bias"], transB=1))
+    x = silu(node("Gemm", [x, "dense2.weight", "dense2.bias"], transB=1))
+    x = gelu_tanh(node("Gemm", [x, "dense3.weight", "dense3.bias"], transB=1))
+    nodes.append(helper.make_node("Gemm", [x, "dense4.weight", "dense4.bias"], ["logits"], name="/dense4/Gemm", transB=1))
+    graph = helper.make_graph(nodes, "torch_jit", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1, 28, 28])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])], inits)
+    model = helper.make_model(graph, producer_name="pytorch", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 7
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
+    return model
+
+
+def torch_exported(path):
+    """A small network of nn.SiLU, nn.GELU (both forms), nn.LeakyReLU and global max pooling as
+    torch.onnx.export writes it at opset 13 (random weights), or None without python3-torch."""
+    try:
+        import torch
+        import torch.nn as nn
+    except ImportError:
+        return None
+    torch.manual_seed(5)
+    net = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.SiLU(), nn.MaxPool2d(2), nn.Conv2d(4, 6, 3), nn.GELU(),
+                        nn.Conv2d(6, 8, 3, padding=1), nn.GELU(approximate="tanh"), nn.LeakyReLU(0.2), nn.SiLU(),
+                        nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(8, 16), nn.GELU(), nn.Linear(16, 10)).eval()
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
+        torch.onnx.export(net, torch.zeros(1, 1, 28, 28), path, opset_version=13, input_names=["x"], output_names=["logits"],
+                          dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
+    return torch.__version__
+
+
+def expect_refused(cnn, onnx, model, work, name, needle):
+    """`cnn import` of `model` must exit 4 naming `needle`, and write nothing."""
+    path = os.path.join(work, f"{name}.onnx")
+    onnx.save(model, path)
+    out = os.path.join(work, f"{name}.bin")
+    result = subprocess.run([cnn, "import", path, "-o", out], capture_output=True, text=True)
+    if result.returncode != 4 or needle not in result.stderr or os.path.exists(out):
+        fail(f"import of {name}: exit {result.returncode}, stderr {result.stderr!r}")
+    print(f"  {name} refused: {result.stderr.strip()}")
+
+
+def check_import_activations(cnn, cv2, onnx, work, test_x):
+    paths = write_pngs(cv2, test_x, os.path.join(work, "images", "28"), 28)
+    inputs = network_inputs(cv2, paths)
+    onnx_path = os.path.join(work, "torch-style-activations.onnx")
+    model = torch_style_activations(onnx, onnx_path, os.path.join(work, "activations.onnx"))
+    imported = os.path.join(work, "torch-style-activations.bin")
+    run([cnn, "import", "-q", onnx_path, "-o", imported])
+    layers = [layer["name"] + (f" ({layer['config']})" if layer["config"] else "")
+              for layer in json.loads(run([cnn, "summary", "-q", "--format", "json", imported]))["layers"]]
+    print(f"check_clients: cnn import of the PyTorch-style activations network: {', '.join(layers)}")
+    predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+    cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+    compare("imported activations vs OpenCV DNN", softmax(run_opencv(cv2, onnx_path, inputs)), cnn_probabilities)
+    compare("imported activations vs onnxruntime", softmax(run_onnxruntime(onnx_path, inputs, work)), cnn_probabilities)
+
+    torch_path = os.path.join(work, "torch-exported.onnx")
+    version = torch_exported(torch_path)
+    if version is None:
+        print("  python3-torch is not installed: torch.onnx.export's own graph not checked")
+    else:
+        print(f"check_clients: torch.onnx.export (PyTorch {version}) nodes: "
+              f"{' '.join(n.op_type for n in onnx.load(torch_path).graph.node if n.op_type != 'Constant')}")
+        run([cnn, "import", "-q", torch_path, "-o", imported])
+        predicted = json.loads(run([cnn, "predict", "-q", "--raw", "--format", "json", "-k", "1", "-w", imported, *paths]))
+        cnn_probabilities = np.array([p["probabilities"] for p in predicted], dtype=np.float64)
+        compare("imported torch export vs onnxruntime", softmax(run_onnxruntime(torch_path, inputs, work)), cnn_probabilities)
+        compare("imported torch export vs OpenCV DNN", softmax(run_opencv(cv2, torch_path, inputs)), cnn_probabilities)
+
+    # GlobalMaxPool gives (N, C, 1, 1): without its Flatten cnn has no form for it.
+    flatten = next(i for i, n in enumerate(model.graph.node) if n.op_type == "Flatten")
+    unflattened = type(model)()
+    unflattened.CopyFrom(model)
+    unflattened.graph.node[flatten].op_type = "Identity"
+    del unflattened.graph.node[flatten].attribute[:]
+    expect_refused(cnn, onnx, unflattened, work, "gmp-without-flatten", "a Flatten (axis 1) must follow")
+    leaky = type(model)()
+    leaky.CopyFrom(model)
+    next(n for n in leaky.graph.node if n.op_type == "LeakyRelu").attribute[0].f = 1.5
+    expect_refused(cnn, onnx, leaky, work, "leaky-alpha-1.5", "alpha 1.5 is outside cnn's slope range")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cnn", required=True, help="the cnn executable")
@@ -693,12 +868,16 @@ def main():
 
         # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
         # and the stored normalisation: None, or the config's (mean, std)
+        activations = os.path.join(work, "activations.cfg")
+        with open(activations, "w") as f:
+            f.write(ACTIVATIONS_CONFIG)
         networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1, None),
                     ("lenet5-1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1, None),
                     ("every-kind", every_kind, 28, None, None),
                     ("modern", modern, 28, None, MODERN_NORMALIZATION),
                     ("grouped", grouped, 28, None, None),
-                    ("graph", graph, 28, None, None)]
+                    ("graph", graph, 28, None, None),
+                    ("activations", activations, 28, None, None)]
         for name, config, size, epochs, normalization in networks:
             model = train(args.cnn, config, data_dir, os.path.join(work, "runs", name), epochs)
             paths = write_pngs(cv2, test_x, os.path.join(work, "images", str(size)), size)
@@ -717,6 +896,7 @@ def main():
         check_colour(args.cnn, cv2, onnx, work)
         check_resnet20(args.cnn, cv2, onnx, work)
         check_import(args.cnn, cv2, onnx, work, test_x)
+        check_import_activations(args.cnn, cv2, onnx, work, test_x)
         print(f"check_clients: OK in {time.time() - started:.1f} s")
     finally:
         if not args.keep:
