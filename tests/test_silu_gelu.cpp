@@ -213,7 +213,7 @@ TEST_CASE("silu and gelu layers pass the gradient check", "[activation][gradchec
   }
 }
 
-TEST_CASE("dense with silu and gelu passes the gradient check; its backward needs a training forward", "[dense][gradcheck]") {
+TEST_CASE("dense with silu and gelu passes the gradient check, and its backward needs a training forward", "[dense][gradcheck]") {
   Rng rng(63);
   for (Activation act : kNew) {
     Dense dense(DenseConfig{5, act});
@@ -392,7 +392,7 @@ TEST_CASE("bad silu and gelu options are refused, naming the key and the accepte
   expect_error([&] { model_spec_from_json(json); }, ExitCode::kModel, "approximate");
 }
 
-TEST_CASE("exp_nonpositive: e^x within one ulp on [-87, 0]; 0 below, 1 above, NaN kept", "[activation]") {
+TEST_CASE("exp_nonpositive: e^x within one ulp on [-87, 0], 0 below, 1 above, NaN kept", "[activation]") {
   // Against e^x in double, rounded: 400,000 points across the range and every float in [-1e-3, 0].
   double worst = 0.0;
   std::vector<float> xs;
