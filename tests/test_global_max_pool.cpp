@@ -1,6 +1,7 @@
 // Tests of GlobalMaxPool and of first_max_index (ops/first_max.hpp) under it: the first maximum
 // on every length against a plain loop (ties, NaN, -0, -inf), hand values, PyTorch's fixture,
-// the gradient check, and the config and model-file forms.
+// the gradient check, the config and model-file forms, and an allocation-free training step with
+// the new activations.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -8,12 +9,16 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "allocation_counter.hpp"
 #include "config/config.hpp"
 #include "expect_error.hpp"
 #include "gradcheck.hpp"
 #include "layers/global_max_pool.hpp"
 #include "net/builder.hpp"
+#include "net/initializer.hpp"
 #include "ops/first_max.hpp"
+#include "runtime/softmax_cross_entropy.hpp"
+#include "train/optimizer.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
@@ -154,4 +159,43 @@ TEST_CASE("global_max_pool in a config and a model file: no options, (C, H, W) -
   expect_error([&] { build_net(parse_config("model:\n  input: [1, 8, 8]\n  layers:\n    - flatten\n    - global_max_pool\n    - softmax\n",
                                             "flat.cfg").model); },
                ExitCode::kUsage, "global_max_pool needs a (C, H, W) input");
+}
+
+TEST_CASE("a training step of silu, gelu and global_max_pool layers allocates nothing once its buffers exist",
+          "[global_max_pool][activation]") {
+  if (!allocation_counting_available()) {
+    WARN("allocation counting is off under AddressSanitizer (tests/allocation_counter.hpp)");
+    return;
+  }
+  // Convs and dense layers that keep their pre-activation, the layers of their own, the pool.
+  auto net = build_net(parse_config(R"(model:
+  input: [1, 12, 12]
+  layers:
+    - conv: {filters: 6, kernel: 3, padding: same, activation: silu}
+    - conv: {filters: 4, kernel: 3, stride: 2, activation: gelu}
+    - gelu: {approximate: tanh}
+    - silu
+    - global_max_pool
+    - dense: {units: 5, activation: gelu_tanh}
+    - softmax
+)",
+                                    "alloc.cfg")
+                           .model);
+  Rng rng(83);
+  initialize(net->params(), Init::kHeNormal, rng);
+  Optimizer opt(OptimizerConfig{}, net->params());
+  SoftmaxCrossEntropy loss;
+  const Tensor x = random_tensor(Shape{6, 1, 12, 12}, rng, 0.0f, 1.0f);
+  const Label labels[] = {0, 1, 2, 3, 4, 0};
+  auto step = [&] {
+    net->zero_grad();
+    loss.forward(net->forward(x, Mode::kTrain), labels);
+    net->backward(loss.backward());
+    opt.step(0.001f);
+    net->forward(x, Mode::kInfer);
+  };
+  step();  // the first step allocates every buffer
+  const std::uint64_t before = allocations_so_far();
+  for (int i = 0; i < 3; ++i) step();
+  CHECK(allocations_so_far() - before == 0);
 }
