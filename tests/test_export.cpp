@@ -108,7 +108,7 @@ TEST_CASE("export of bad input fails clearly and writes nothing", "[export]") {
   CHECK(read_text(dir.file("copy.bin")) == bytes);
 }
 
-TEST_CASE("cnn hands export to cnn-onnx and links no ONNX itself; without cnn-onnx beside it, a clear error",
+TEST_CASE("cnn hands export to cnn-onnx and links no ONNX itself, and without cnn-onnx beside it gives a clear error",
           "[export]") {
   // ONNX and protobuf would cost every start 3 ms and 5 MiB: only cnn-onnx links them.
   const RunResult libraries = run_shell("ldd " CNN_EXE);

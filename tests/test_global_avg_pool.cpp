@@ -28,7 +28,7 @@ TEST_CASE("global average pooling passes the gradient check on odd planes", "[gl
   }
 }
 
-TEST_CASE("leaky ReLU: x above 0, slope x below; its gradient check away from 0", "[leaky_relu][gradcheck]") {
+TEST_CASE("leaky ReLU: x above 0, slope x below, and its gradient check away from 0", "[leaky_relu][gradcheck]") {
   LeakyRelu layer(LeakyReluConfig{0.1});
   layer.setup(Shape{4});
   Tensor x(Shape{1, 4});

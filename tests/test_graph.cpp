@@ -161,7 +161,7 @@ TEST_CASE("gradients of several consumers are summed, none overwrites another", 
       CHECK((*a->params()[k].grad)[i] == 2.0f * (*b->params()[k].grad)[i]);
 }
 
-TEST_CASE("a conv read by more than its pool is not fused with it; the numbers are the same", "[graph]") {
+TEST_CASE("a conv read by more than its pool is not fused with it, and the numbers are the same", "[graph]") {
   const std::string head = R"(    - conv: {filters: 3, kernel: 3, padding: same, activation: relu, name: c}
     - pool: {type: max, size: 2, stride: 2, name: p}
 )";
@@ -188,7 +188,7 @@ TEST_CASE("a conv read by more than its pool is not fused with it; the numbers a
   CHECK(b->layer_output(0) != nullptr);  // the branched conv wrote its own output
 }
 
-TEST_CASE("config: names, inputs and from; defaults give today's chain", "[graph][config]") {
+TEST_CASE("config: names, inputs and from, and defaults give today's chain", "[graph][config]") {
   const ModelSpec spec = spec_of(R"(    - conv: {filters: 2, kernel: 3, name: stem}
     - relu
     - conv: {filters: 2, kernel: 1, input: stem}

@@ -53,7 +53,7 @@ std::string with_layer(const std::string& layer) {
 
 }  // namespace
 
-TEST_CASE("the modern layers' config syntax builds; the layers are named and round-trip through the model file's JSON", "[modern][config]") {
+TEST_CASE("the modern layers' config syntax builds, the layers are named and round-trip through the model file's JSON", "[modern][config]") {
   const RunConfig c = parse_config(kIssueConfig, "issue.cfg");
   auto net = build_net(c.model);
   CHECK(net->output_shape() == Shape{10});

@@ -141,7 +141,7 @@ TEST_CASE("report building blocks: base64, escaping, ticks, text and colour maps
   CHECK(png.substr(1, 3) == "PNG");
 }
 
-TEST_CASE("train leaves report.html with every figure; cnn report rewrites it offline", "[report][e2e]") {
+TEST_CASE("train leaves report.html with every figure, and cnn report rewrites it offline", "[report][e2e]") {
   ReportWorkspace w;
   const RunResult train = w.cnn("train --config '" + w.config + "' --threads 1");
   INFO("stderr: " << train.err);
