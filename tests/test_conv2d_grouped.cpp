@@ -461,10 +461,11 @@ TEST_CASE("conv's groups, dilation and bias: config and model file read them ali
   const RunConfig defaults = parse_config(replace(kConfig, "groups: 2, dilation: [2, 1], bias: false", "groups: 1, dilation: 1, bias: true"),
                                           "defaults.cfg");
   CHECK(to_json(defaults.model).dump() == to_json(plain.model).dump());
+  const json plain_architecture = to_json(plain.model), lenet = to_json(lenet5_spec());
   for (const char* key : {"groups", "dilation", "bias"}) {
     INFO(key);
-    CHECK_FALSE(to_json(plain.model)["layers"][0].contains(key));
-    for (const json& layer : to_json(lenet5_spec())["layers"]) CHECK_FALSE(layer.contains(key));
+    CHECK_FALSE(plain_architecture["layers"][0].contains(key));
+    for (const json& layer : lenet["layers"]) CHECK_FALSE(layer.contains(key));
   }
 }
 
