@@ -15,21 +15,24 @@ std::string ActivationLayer::describe() const { return activation_ == Activation
 
 const Tensor& ActivationLayer::forward(const Tensor& x, Mode) {
   x_ = &x;
-  y_.resize(x.shape());
-  activation_forward(activation_, x.data(), y_.data(), y_.size());
-  return y_;
+  Tensor& y = activation_needs_input(activation_) ? output_buffer() : y_;
+  y.resize(x.shape());
+  y_shape_ = y.shape();
+  activation_forward(activation_, x.data(), y.data(), y.size());
+  return y;
 }
 
 const Tensor& ActivationLayer::backward(const Tensor& dy) {
-  CNN_CHECK(dy.shape() == y_.shape(), "{}: gradient {} does not match output {}", kind(), dy.shape().str(), y_.shape().str());
-  dx_.resize(dy.shape());
+  CNN_CHECK(dy.shape() == y_shape_, "{}: gradient {} does not match output {}", kind(), dy.shape().str(), y_shape_.str());
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(dy.shape());
   if (activation_needs_input(activation_)) {
     CNN_CHECK(x_ != nullptr && x_->shape() == dy.shape(), "{}: backward needs the forward's input", kind());
-    activation_backward_from_input(activation_, x_->data(), dy.data(), dx_.data(), dy.size());
+    activation_backward_from_input(activation_, x_->data(), dy.data(), dx.data(), dy.size());
   } else {
-    activation_backward(activation_, y_.data(), dy.data(), dx_.data(), dy.size());
+    activation_backward(activation_, y_.data(), dy.data(), dx.data(), dy.size());
   }
-  return dx_;
+  return dx;
 }
 
 }  // namespace cnn

@@ -2,7 +2,8 @@
 // scaled_tanh, silu, gelu), for configs that list it separately. Formulas in ops/activation.hpp.
 //
 // For silu and gelu, whose derivatives need the input (activation_needs_input), backward reads
-// the input x the caller keeps alive (layers/layer.hpp); the others read the saved output.
+// the input x the caller keeps alive (layers/layer.hpp), and the output may go into a buffer the
+// Net lends; the others read their own saved output and never the input.
 #pragma once
 
 #include "core/enum_table.hpp"
@@ -26,12 +27,14 @@ class ActivationLayer : public Layer {
   Shape setup(const Shape& in) override { return in; }
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return activation_needs_input(activation_); }
+  bool output_can_be_lent() const override { return activation_needs_input(activation_); }
 
  private:
   Activation activation_;
   const Tensor* x_ = nullptr;  // the last forward's input, read by backward where activation_needs_input
-  Tensor y_;                   // same shape as the input
-  Tensor dx_;                  // same shape as the input
+  Tensor y_;                   // same shape as the input, kept for backward (not for silu, gelu)
+  Shape y_shape_;              // the last forward's output shape
 };
 
 // "relu", "tanh", "sigmoid", "scaled_tanh", "silu": one kind each, no options.

@@ -17,21 +17,23 @@ const Tensor& Add::forward_inputs(const std::vector<const Tensor*>& x, Mode) {
   CNN_CHECK(x.size() == dx_.size(), "add: {} inputs, set up for {}", x.size(), dx_.size());
   const int n = x[0]->shape()[0];
   for (const Tensor* t : x) CNN_CHECK(t->shape() == shape_.with_batch(n), "add: input {} does not match setup", t->shape().str());
-  y_.resize(x[0]->shape());
-  float* y = y_.data();
+  Tensor& out = output_buffer();
+  out.resize(x[0]->shape());
+  out_shape_ = out.shape();
+  float* y = out.data();
   const float* a = x[0]->data();
   const float* b = x[1]->data();
-  const std::size_t size = y_.size();
+  const std::size_t size = out.size();
   for (std::size_t i = 0; i < size; ++i) y[i] = a[i] + b[i];
   for (std::size_t k = 2; k < x.size(); ++k) {
     const float* c = x[k]->data();
     for (std::size_t i = 0; i < size; ++i) y[i] += c[i];
   }
-  return y_;
+  return out;
 }
 
 const std::vector<const Tensor*>& Add::backward_inputs(const Tensor& dy) {
-  CNN_CHECK(dy.shape() == y_.shape(), "add: gradient {} does not match the output {}", dy.shape().str(), y_.shape().str());
+  CNN_CHECK(dy.shape() == out_shape_, "add: gradient {} does not match the output {}", dy.shape().str(), out_shape_.str());
   for (auto& d : dx_) d = &dy;
   return dx_;
 }

@@ -17,10 +17,12 @@ class Add : public MultiInputLayer {
   Shape setup_inputs(const std::vector<Shape>& in) override;
   const Tensor& forward_inputs(const std::vector<const Tensor*>& x, Mode mode) override;
   const std::vector<const Tensor*>& backward_inputs(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
+  bool output_can_be_lent() const override { return true; }
 
  private:
-  Shape shape_;  // per sample, every input's and the output's
-  Tensor y_;
+  Shape shape_;      // per sample, every input's and the output's
+  Shape out_shape_;  // the last forward's output (batch included)
   std::vector<const Tensor*> dx_;
 };
 

@@ -31,6 +31,7 @@ Shape BatchNorm::setup(const Shape& in) {
   running_mean_.fill(0.0f);
   running_var_.fill(1.0f);
   for (auto* v : {&mean_, &inv_std_, &scale_, &shift_, &mean_dy_, &mean_dy_xhat_, &dx_factor_}) v->assign(static_cast<std::size_t>(channels_), 0.0f);
+  xhat_row_.assign(static_cast<std::size_t>(positions_), 0.0f);
   sums_.assign(1 + 2 * static_cast<std::size_t>(channels_), 0.0);
   return in;
 }
@@ -92,36 +93,30 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == in_shape_.with_batch(n), "batch_norm: input {} does not match setup {}", x.shape().str(),
             in_shape_.str());
-  y_.resize(x.shape());
+  Tensor& y = output_buffer();
+  y.resize(x.shape());
   const std::size_t c_count = static_cast<std::size_t>(channels_), p = static_cast<std::size_t>(positions_);
   backward_ready_ = mode == Mode::kTrain;
   if (mode == Mode::kTrain) {
     batch_statistics(x);
-    xhat_.resize(x.shape());
+    x_ = &x;
     for (int s = 0; s < n; ++s) {
       const std::size_t first = static_cast<std::size_t>(s) * c_count * p;
       const float* xs = x.data() + first;
-      float* hs = xhat_.data() + first;
-      float* ys = y_.data() + first;
+      float* ys = y.data() + first;
       if (p == 1) {
-        for (std::size_t c = 0; c < c_count; ++c) {
-          hs[c] = (xs[c] - mean_[c]) * inv_std_[c];
-          ys[c] = gamma_[c] * hs[c] + beta_[c];
-        }
+        for (std::size_t c = 0; c < c_count; ++c) ys[c] = gamma_[c] * normalized(xs[c], c) + beta_[c];
         continue;
       }
       for (std::size_t c = 0; c < c_count; ++c) {
-        const float mean = mean_[c], inv_std = inv_std_[c], g = gamma_[c], b = beta_[c];
-        const float* xc = xs + c * p;
-        float* hc = hs + c * p;
+        const float g = gamma_[c], b = beta_[c];
+        float* xhat = xhat_row_.data();
+        normalize_row(xs + c * p, p, c, xhat);
         float* yc = ys + c * p;
-        for (std::size_t i = 0; i < p; ++i) {
-          hc[i] = (xc[i] - mean) * inv_std;
-          yc[i] = g * hc[i] + b;
-        }
+        for (std::size_t i = 0; i < p; ++i) yc[i] = g * xhat[i] + b;
       }
     }
-    return y_;
+    return y;
   }
   // Inference: one multiply-add per element with the running statistics folded in.
   for (std::size_t c = 0; c < c_count; ++c) {
@@ -132,7 +127,7 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
   for (int s = 0; s < n; ++s) {
     const std::size_t first = static_cast<std::size_t>(s) * c_count * p;
     const float* xs = x.data() + first;
-    float* ys = y_.data() + first;
+    float* ys = y.data() + first;
     if (p == 1) {
       for (std::size_t c = 0; c < c_count; ++c) ys[c] = xs[c] * scale_[c] + shift_[c];
       continue;
@@ -142,15 +137,22 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
       for (std::size_t i = 0; i < p; ++i) ys[c * p + i] = xs[c * p + i] * a + b;
     }
   }
-  return y_;
+  return y;
+}
+
+void BatchNorm::normalize_row(const float* x, std::size_t count, std::size_t channel, float* xhat) const {
+  const float mean = mean_[channel], inv_std = inv_std_[channel];
+  for (std::size_t i = 0; i < count; ++i) xhat[i] = (x[i] - mean) * inv_std;
 }
 
 const Tensor& BatchNorm::backward(const Tensor& dy) {
-  CNN_CHECK(backward_ready_, "batch_norm: backward needs a forward in training mode");
-  CNN_CHECK(dy.shape() == xhat_.shape(), "batch_norm: gradient {} does not match output {}", dy.shape().str(),
-            xhat_.shape().str());
+  CNN_CHECK(backward_ready_ && x_ != nullptr, "batch_norm: backward needs a forward in training mode");
+  CNN_CHECK(dy.shape() == x_->shape(), "batch_norm: gradient {} does not match output {}", dy.shape().str(),
+            x_->shape().str());
   const int n = dy.shape()[0];
   const std::size_t c_count = static_cast<std::size_t>(channels_), p = static_cast<std::size_t>(positions_);
+  const Tensor& x = *x_;
+  float* xhat = xhat_row_.data();
   sums_.assign(2 * c_count, 0.0);
   double* sum_dy = sums_.data();
   double* sum_dy_xhat = sum_dy + c_count;
@@ -158,15 +160,16 @@ const Tensor& BatchNorm::backward(const Tensor& dy) {
     for (int s = 0; s < n; ++s)
       for (std::size_t c = 0; c < c_count; ++c) {
         const std::size_t first = (static_cast<std::size_t>(s) * c_count + c) * p;
-        sum_and_dot(dy.data() + first, xhat_.data() + first, p, &sum_dy[c], &sum_dy_xhat[c]);
+        normalize_row(x.data() + first, p, c, xhat);
+        sum_and_dot(dy.data() + first, xhat, p, &sum_dy[c], &sum_dy_xhat[c]);
       }
   } else {
     for (int s = 0; s < n; ++s) {
       const float* g = dy.data() + static_cast<std::size_t>(s) * c_count;
-      const float* h = xhat_.data() + static_cast<std::size_t>(s) * c_count;
+      const float* xs = x.data() + static_cast<std::size_t>(s) * c_count;
       for (std::size_t c = 0; c < c_count; ++c) {
         sum_dy[c] += g[c];
-        sum_dy_xhat[c] += static_cast<double>(g[c]) * h[c];
+        sum_dy_xhat[c] += static_cast<double>(g[c]) * normalized(xs[c], c);
       }
     }
   }
@@ -175,8 +178,9 @@ const Tensor& BatchNorm::backward(const Tensor& dy) {
     dbeta_[c] += static_cast<float>(sum_dy[c]);
     dgamma_[c] += static_cast<float>(sum_dy_xhat[c]);
   }
-  dx_.resize(dy.shape());
-  if (!input_gradient_) return dx_;  // the same on every replica, so none of them waits below
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(dy.shape());
+  if (!input_gradient_) return dx;  // the same on every replica, so none of them waits below
   if (reducer_ != nullptr) reducer_->sum(sums_.data(), sums_.size());
   const double m = batch_count_;
   for (std::size_t c = 0; c < c_count; ++c) {
@@ -187,19 +191,20 @@ const Tensor& BatchNorm::backward(const Tensor& dy) {
   for (int s = 0; s < n; ++s) {
     const std::size_t first = static_cast<std::size_t>(s) * c_count * p;
     const float* g = dy.data() + first;
-    const float* h = xhat_.data() + first;
-    float* d = dx_.data() + first;
+    const float* xs = x.data() + first;
+    float* d = dx.data() + first;
     if (p == 1) {
-      for (std::size_t c = 0; c < c_count; ++c) d[c] = dx_factor_[c] * (g[c] - mean_dy_[c] - h[c] * mean_dy_xhat_[c]);
+      for (std::size_t c = 0; c < c_count; ++c)
+        d[c] = dx_factor_[c] * (g[c] - mean_dy_[c] - normalized(xs[c], c) * mean_dy_xhat_[c]);
       continue;
     }
     for (std::size_t c = 0; c < c_count; ++c) {
       const float mean_dy = mean_dy_[c], mean_dy_xhat = mean_dy_xhat_[c], factor = dx_factor_[c];
-      for (std::size_t i = 0; i < p; ++i)
-        d[c * p + i] = factor * (g[c * p + i] - mean_dy - h[c * p + i] * mean_dy_xhat);
+      normalize_row(xs + c * p, p, c, xhat);
+      for (std::size_t i = 0; i < p; ++i) d[c * p + i] = factor * (g[c * p + i] - mean_dy - xhat[i] * mean_dy_xhat);
     }
   }
-  return dx_;
+  return dx;
 }
 
 }  // namespace cnn

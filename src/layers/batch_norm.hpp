@@ -44,9 +44,14 @@ class BatchNorm : public Layer {
   std::vector<Param> params() override;
   std::vector<Param> state() override;
   void set_batch_reducer(BatchReducer* reducer) override { reducer_ = reducer; }
+  bool output_can_be_lent() const override { return true; }  // backward reads x, not y
 
  private:
   void batch_statistics(const Tensor& x);  // fills mean_, inv_std_ (and the running statistics)
+  // xhat = (x - mean_c) * inv_std_c with the last training forward's statistics, the one formula
+  // forward and backward share.
+  float normalized(float x, std::size_t channel) const { return (x - mean_[channel]) * inv_std_[channel]; }
+  void normalize_row(const float* x, std::size_t count, std::size_t channel, float* xhat) const;
 
   BatchNormConfig config_;
   BatchReducer* reducer_ = nullptr;
@@ -59,8 +64,10 @@ class BatchNorm : public Layer {
   double batch_count_ = 0;                   // M of the last training forward
   std::vector<float> scale_, shift_;         // (C): inference's y = scale x + shift
   std::vector<float> mean_dy_, mean_dy_xhat_, dx_factor_;  // (C): backward's Σ dy / M, Σ dy xhat / M, gamma / std
-  Tensor xhat_;                              // (N, C, P...): kept for backward
-  Tensor y_, dx_;                            // (N, C, P...)
+  // xhat is not kept from forward to backward (a whole activation's memory): backward computes it
+  // again from the input, with the same operations, so the numbers are those forward used.
+  const Tensor* x_ = nullptr;                // the last training forward's input
+  std::vector<float> xhat_row_;              // (P): xhat of one sample's channel
   bool backward_ready_ = false;
 };
 

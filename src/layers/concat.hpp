@@ -17,6 +17,7 @@ class Concat : public MultiInputLayer {
   Shape setup_inputs(const std::vector<Shape>& in) override;
   const Tensor& forward_inputs(const std::vector<const Tensor*>& x, Mode mode) override;
   const std::vector<const Tensor*>& backward_inputs(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
 
  private:
   std::vector<Shape> in_;             // per sample, each input's shape

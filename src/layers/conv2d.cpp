@@ -141,16 +141,17 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
 const Tensor& Conv2d::backward(const Tensor& dy) {
   CNN_CHECK(x_ != nullptr && backward_ready_, "conv: backward needs a forward in training mode first");
   CNN_CHECK(dy.shape() == y_.shape(), "conv: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
-  dx_.resize(Shape{y_.shape()[0], geom_.channels, geom_.height, geom_.width});
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(Shape{y_.shape()[0], geom_.channels, geom_.height, geom_.width});
   if (!activation_needs_input(config_.activation)) {
-    impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
-    return dx_;
+    impl_->backward(*x_, y_, dy, weight_, dweight_, dbias_, input_gradient_ ? &dx : nullptr);
+    return dx;
   }
   dz_.resize(y_.shape());
   activation_backward_from_input(config_.activation, z_.data(), dy.data(), dz_.data(), dz_.size());
   // The method ran without activation: its output was z_, and its dy is dz_.
-  impl_->backward(*x_, z_, dz_, weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
-  return dx_;
+  impl_->backward(*x_, z_, dz_, weight_, dweight_, dbias_, input_gradient_ ? &dx : nullptr);
+  return dx;
 }
 
 bool Conv2d::can_fuse_max_pool_2x2() const {
@@ -164,6 +165,7 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
   const bool train = mode == Mode::kTrain;
+  x_ = &x;  // backward pads it again for dW
   backward_ready_ = false;
   pooled_backward_ready_ = train;
   pooled_.resize(Shape{n, config_.filters, geom_.out_h / 2, geom_.out_w / 2});
@@ -176,9 +178,10 @@ const Tensor& Conv2d::backward_max_pooled_2x2(const Tensor& dpooled) {
   CNN_CHECK(pooled_backward_ready_, "conv: the pooled backward needs a pooled forward in training mode first");
   CNN_CHECK(dpooled.shape() == pooled_.shape(), "conv: gradient {} does not match the pooled output {}",
             dpooled.shape().str(), pooled_.shape().str());
-  dx_.resize(Shape{pooled_.shape()[0], geom_.channels, geom_.height, geom_.width});
-  impl_->backward_max_pooled_2x2(dpooled, pool_choice_.data(), weight_, dweight_, dbias_, input_gradient_ ? &dx_ : nullptr);
-  return dx_;
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(Shape{pooled_.shape()[0], geom_.channels, geom_.height, geom_.width});
+  impl_->backward_max_pooled_2x2(*x_, dpooled, pool_choice_.data(), weight_, dweight_, dbias_, input_gradient_ ? &dx : nullptr);
+  return dx;
 }
 
 std::uint64_t Conv2d::macs_per_sample() const {

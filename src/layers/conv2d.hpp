@@ -92,7 +92,6 @@ class Conv2d : public Layer {
   Tensor dz_;  // (N, F, OH, OW): dy through silu or gelu (dy * act'(z)), handed to the method
   Tensor pooled_;                       // (N, F, OH / 2, OW / 2): forward_max_pooled_2x2's output
   std::vector<std::int32_t> pool_choice_;  // (N, F, OH / 2, OW / 2): which input each window took (training)
-  Tensor dx_;                    // (N, C, H, W)
 };
 
 // "conv": {filters, kernel, stride: 1, padding: valid | same | explicit (with pad) | n | [h, w],

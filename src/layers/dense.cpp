@@ -67,9 +67,10 @@ const Tensor& Dense::backward(const Tensor& dy) {
   gemm_nn(u, d, n, dz_t_.data(), n, x_->data(), d, dweight_.data(), d, /*accumulate=*/true);
   for (int s = 0; s < n; ++s)
     for (int o = 0; o < u; ++o) dbias_[o] += dz_[static_cast<std::size_t>(s) * u + o];
-  dx_.resize(in_shape_.with_batch(n));
-  if (input_gradient_) gemm_nn(n, d, u, dz_.data(), u, weight_.data(), d, dx_.data(), d, /*accumulate=*/false);
-  return dx_;
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(in_shape_.with_batch(n));
+  if (input_gradient_) gemm_nn(n, d, u, dz_.data(), u, weight_.data(), d, dx.data(), d, /*accumulate=*/false);
+  return dx;
 }
 
 std::uint64_t Dense::macs_per_sample() const {

@@ -50,7 +50,6 @@ class Dense : public Layer {
   bool pre_activation_ready_ = false;  // z_ holds the last forward's (silu, gelu)
   Tensor dz_;       // (N, U)
   Tensor dz_t_;     // (U, N): dz transposed, the left operand of dW += dzᵀ x
-  Tensor dx_;       // (N, in_shape...)
 };
 
 // "dense": {units, activation: none} (dense_kind.cpp).

@@ -79,12 +79,13 @@ const Tensor& Dropout::backward(const Tensor& dy) {
   CNN_CHECK(backward_ready_, "dropout: backward needs a forward in training mode");
   CNN_CHECK(dy.shape() == mask_.shape(), "dropout: gradient {} does not match output {}", dy.shape().str(),
             mask_.shape().str());
-  dx_.resize(dy.shape());
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(dy.shape());
   const float* g = dy.data();
   const float* m = mask_.data();
-  float* d = dx_.data();
+  float* d = dx.data();
   for (std::size_t i = 0; i < dy.size(); ++i) d[i] = g[i] * m[i];
-  return dx_;
+  return dx;
 }
 
 }  // namespace cnn

@@ -32,6 +32,7 @@ class Dropout : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
   void set_step(const StepContext& step) override { step_ = step; }
 
  private:
@@ -43,7 +44,7 @@ class Dropout : public Layer {
   float keep_scale_ = 1.0f;      // 1 / (1 - rate)
   Shape in_shape_;               // per sample
   Tensor mask_;                  // (N, in...): 0 or keep_scale_
-  Tensor y_, dx_;                // (N, in...)
+  Tensor y_;                // (N, in...)
   bool backward_ready_ = false;
 };
 

@@ -22,10 +22,11 @@ const Tensor& Flatten::forward(const Tensor& x, Mode) {
 
 const Tensor& Flatten::backward(const Tensor& dy) {
   const int n = dy.shape()[0];
-  dx_.resize(in_shape_.with_batch(n));
-  CNN_CHECK(dy.size() == dx_.size(), "flatten: gradient {} does not match input", dy.shape().str());
-  std::copy(dy.data(), dy.data() + dy.size(), dx_.data());
-  return dx_;
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(in_shape_.with_batch(n));
+  CNN_CHECK(dy.size() == dx.size(), "flatten: gradient {} does not match input", dy.shape().str());
+  std::copy(dy.data(), dy.data() + dy.size(), dx.data());
+  return dx;
 }
 
 }  // namespace cnn

@@ -13,11 +13,11 @@ class Flatten : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
 
  private:
   Shape in_shape_;  // per-sample
   Tensor y_;        // (N, C*H*W)
-  Tensor dx_;       // (N, C, H, W)
 };
 
 // "flatten", no options.

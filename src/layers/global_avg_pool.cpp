@@ -30,11 +30,12 @@ const Tensor& GlobalAvgPool::forward(const Tensor& x, Mode) {
 const Tensor& GlobalAvgPool::backward(const Tensor& dy) {
   CNN_CHECK(dy.shape() == y_.shape(), "global_avg_pool: gradient {} does not match output {}", dy.shape().str(),
             y_.shape().str());
-  dx_.resize(in_shape_.with_batch(dy.shape()[0]));
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(in_shape_.with_batch(dy.shape()[0]));
   const float inv = 1.0f / static_cast<float>(positions_);
   const std::size_t p = static_cast<std::size_t>(positions_);
-  for (std::size_t i = 0; i < dy.size(); ++i) std::fill(dx_.data() + i * p, dx_.data() + (i + 1) * p, dy[i] * inv);
-  return dx_;
+  for (std::size_t i = 0; i < dy.size(); ++i) std::fill(dx.data() + i * p, dx.data() + (i + 1) * p, dy[i] * inv);
+  return dx;
 }
 
 const LayerKind& global_avg_pool_layer_kind() {

@@ -17,12 +17,12 @@ class GlobalAvgPool : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
 
  private:
   int channels_ = 0, positions_ = 0;  // C and H W
   Shape in_shape_;                    // (C, H, W)
   Tensor y_;                          // (N, C)
-  Tensor dx_;                         // (N, C, H, W)
 };
 
 // "global_avg_pool", no options.

@@ -37,11 +37,12 @@ const Tensor& GlobalMaxPool::backward(const Tensor& dy) {
   CNN_CHECK(backward_ready_, "global_max_pool: backward needs a forward in training mode");
   CNN_CHECK(dy.shape() == y_.shape(), "global_max_pool: gradient {} does not match output {}", dy.shape().str(),
             y_.shape().str());
-  dx_.resize(in_shape_.with_batch(dy.shape()[0]));
-  dx_.fill(0.0f);
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(in_shape_.with_batch(dy.shape()[0]));
+  dx.fill(0.0f);
   const std::size_t p = static_cast<std::size_t>(positions_);
-  for (std::size_t i = 0; i < dy.size(); ++i) dx_[i * p + static_cast<std::size_t>(argmax_[i])] = dy[i];
-  return dx_;
+  for (std::size_t i = 0; i < dy.size(); ++i) dx[i * p + static_cast<std::size_t>(argmax_[i])] = dy[i];
+  return dx;
 }
 
 const LayerKind& global_max_pool_layer_kind() {

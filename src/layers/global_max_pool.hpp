@@ -24,6 +24,7 @@ class GlobalMaxPool : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
 
  private:
   int channels_ = 0, positions_ = 0;  // C and H W
@@ -31,7 +32,6 @@ class GlobalMaxPool : public Layer {
   bool backward_ready_ = false;       // the last forward was in training mode
   std::vector<std::int32_t> argmax_;  // (N, C): each plane's first maximum, h W + w (training)
   Tensor y_;                          // (N, C)
-  Tensor dx_;                         // (N, C, H, W)
 };
 
 // "global_max_pool", no options.

@@ -1,10 +1,16 @@
 // The Layer contract, written once. Every layer follows the lifecycle
 //
 //   setup(in)        once: per-sample input shape -> per-sample output shape; allocates parameters.
-//   forward(x, mode) x is (N, in...) and must stay alive until backward; returns y (N, out...),
-//                    a buffer owned by the layer and overwritten by the next forward.
+//   forward(x, mode) x is (N, in...) and must stay alive until backward, unless the layer says
+//                    its backward never reads it (backward_reads_input); returns y (N, out...), a
+//                    buffer owned by the layer and overwritten by the next forward, or, for a layer
+//                    whose backward never reads its output (output_can_be_lent), one the Net lent
+//                    it for this forward and reuses once every consumer's forward has run.
 //   backward(dy)     dy is dL/dy for the last forward; returns dL/dx (overwritten each call) and
 //                    ADDS dL/dparam into the parameter gradients (cleared once a step by the Net).
+//                    dL/dx goes into input_gradient_buffer(): the layer's own, or one the Net
+//                    lent it for this backward (net/buffer_pool.hpp), shared with layers
+//                    whose gradients are never alive at the same time; either way dy is not it.
 //   params()         views of each trainable parameter and its gradient, named locally ("weight",
 //                    "bias"), with how each starts (ParamFill); the optimizer updates these.
 //   state()          non-trainable tensors the layer keeps between steps (running statistics):
@@ -99,9 +105,30 @@ class Layer {
   // The first layer's dL/dx feeds nothing during training; turning it off saves its cost, and
   // backward's return value is then unspecified.
   void set_input_gradient(bool needed) { input_gradient_ = needed; }
+  // Makes the next backward write dL/dx into `buffer` (null: the layer's own buffer again). The
+  // lender keeps it alive while the gradient is read, and never lends the dy of that backward.
+  void lend_input_gradient_buffer(Tensor* buffer) { lent_input_gradient_ = buffer; }
+  // Whether backward reads the forward's input x (the Net then keeps x's memory to itself).
+  virtual bool backward_reads_input() const { return true; }
+  // Whether forward writes its output into output_buffer() and nothing of the layer reads that
+  // output after the forward: then the Net may lend it a buffer that is reused once the
+  // consumers' forwards have run (lend_output_buffer; null: the layer's own buffer again).
+  virtual bool output_can_be_lent() const { return false; }
+  void lend_output_buffer(Tensor* buffer) { lent_output_ = buffer; }
 
  protected:
+  // Where backward puts dL/dx (single-input layers; a MultiInputLayer keeps its own).
+  Tensor& input_gradient_buffer() { return lent_input_gradient_ != nullptr ? *lent_input_gradient_ : own_input_gradient_; }
+  // Where forward puts its output, for the layers whose output_can_be_lent().
+  Tensor& output_buffer() { return lent_output_ != nullptr ? *lent_output_ : own_output_; }
+
   bool input_gradient_ = true;
+
+ private:
+  Tensor* lent_input_gradient_ = nullptr;
+  Tensor own_input_gradient_;
+  Tensor* lent_output_ = nullptr;
+  Tensor own_output_;
 };
 
 }  // namespace cnn

@@ -26,13 +26,14 @@ const Tensor& LeakyRelu::forward(const Tensor& x, Mode) {
 const Tensor& LeakyRelu::backward(const Tensor& dy) {
   CNN_CHECK(dy.shape() == y_.shape(), "leaky_relu: gradient {} does not match output {}", dy.shape().str(),
             y_.shape().str());
-  dx_.resize(dy.shape());
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(dy.shape());
   const float* g = dy.data();
   const float* y = y_.data();
-  float* d = dx_.data();
+  float* d = dx.data();
   const float slope = slope_;
   for (std::size_t i = 0; i < dy.size(); ++i) d[i] = (y[i] > 0.0f ? 1.0f : slope) * g[i];
-  return dx_;
+  return dx;
 }
 
 }  // namespace cnn

@@ -20,11 +20,11 @@ class LeakyRelu : public Layer {
   Shape setup(const Shape& in) override { return in; }
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
 
  private:
   float slope_;
   Tensor y_;   // same shape as the input
-  Tensor dx_;  // same shape as the input
 };
 
 // "leaky_relu": {slope: 0.01} (slope in [0, 1), default 0.01).

@@ -317,7 +317,8 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
   CNN_CHECK(backward_ready_, "pool: backward needs a forward in training mode");
   CNN_CHECK(dy.shape() == y_.shape(), "pool: gradient {} does not match output {}", dy.shape().str(), y_.shape().str());
   const int n = dy.shape()[0];
-  dx_.resize(Shape{n, channels_, height_, width_});
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(Shape{n, channels_, height_, width_});
   const int plane = height_ * width_;
   const int out_plane = out_h_ * out_w_;
   if (method_ == PoolMethod::kMax2x2Vectors) {
@@ -325,13 +326,13 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
       const std::size_t in_first = static_cast<std::size_t>(s) * channels_ * plane;
       const std::size_t out_first = static_cast<std::size_t>(s) * channels_ * out_plane;
       max_unpool_2x2(dy.data() + out_first, argmax_.data() + out_first, channels_, height_, width_, out_h_, out_w_,
-                     dx_.data() + in_first);
+                     dx.data() + in_first);
     }
-    return dx_;
+    return dx;
   }
-  dx_.fill(0.0f);
+  dx.fill(0.0f);
   for (int s = 0; s < n; ++s) {
-    float* dxs = dx_.data() + static_cast<std::size_t>(s) * channels_ * plane;
+    float* dxs = dx.data() + static_cast<std::size_t>(s) * channels_ * plane;
     const std::size_t first = static_cast<std::size_t>(s) * channels_ * out_plane;
     if (config_.type == PoolType::kMax) {
       for (std::size_t o = first; o < first + static_cast<std::size_t>(channels_) * out_plane; ++o) dxs[argmax_[o]] += dy[o];
@@ -348,7 +349,7 @@ const Tensor& Pool2d::backward(const Tensor& dy) {
       }
     }
   }
-  return dx_;
+  return dx;
 }
 
 }  // namespace cnn

@@ -66,6 +66,7 @@ class Pool2d : public Layer {
   Shape setup(const Shape& in) override;
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
+  bool backward_reads_input() const override { return false; }
   bool is_max_pool_2x2() const override {
     return config_.type == PoolType::kMax && config_.kernel_h == 2 && config_.kernel_w == 2 && config_.stride_h == 2 &&
            config_.stride_w == 2 && !padded_;
@@ -88,7 +89,6 @@ class Pool2d : public Layer {
   PoolMethod method_ = PoolMethod::kGeneric;  // set by setup
   int channels_ = 0, height_ = 0, width_ = 0, out_h_ = 0, out_w_ = 0;
   Tensor y_;                          // (N, C, OH, OW)
-  Tensor dx_;                         // (N, C, H, W)
   bool backward_ready_ = false;       // the last forward was in Mode::kTrain
   std::vector<std::int32_t> argmax_;  // (N, C, OH, OW): index within the sample's (C, H, W) block
 };

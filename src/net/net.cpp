@@ -78,11 +78,21 @@ Shape Net::setup(const Shape& input_shape) {
       pool.runs_in_layer_before = true;
     }
   }
+  // Outputs in lent buffers: a layer whose backward never reads its output, read by layers whose
+  // backward never reads their input (the last layer's output is the caller's).
+  for (std::size_t i = 0; i + 1 < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    node.output_lent = node.layer->output_can_be_lent() && node.consumers > 0 && !node.runs_pool_after;
+    for (std::size_t j = i + 1; j < nodes_.size() && node.output_lent; ++j)
+      for (int input : nodes_[j].inputs)
+        if (input == static_cast<int>(i) && nodes_[j].layer->backward_reads_input()) node.output_lent = false;
+  }
+  nodes_.back().output_lent = false;
   const std::size_t n = nodes_.size();
   outputs_.assign(n, nullptr);
   grads_.assign(n, nullptr);
   grads_received_.assign(n, 0);
-  grad_sums_.resize(n);
+  grad_sums_.assign(n, nullptr);
   set_input_gradient(input_gradient_needed_);
   output_shape_ = nodes_.back().shape;
   return output_shape_;
@@ -103,25 +113,35 @@ bool Net::is_chain() const {
 
 const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
   last_forward_fused_ = fuse;
+  forward_buffers_.reset();
+  const auto input_of = [&](int input) { return input == kNetworkInput ? &x : outputs_[static_cast<std::size_t>(input)]; };
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
-    const auto input_of = [&](int input) { return input == kNetworkInput ? &x : outputs_[static_cast<std::size_t>(input)]; };
     if (fuse && node.runs_in_layer_before) continue;  // computed with the conv before it
+    Tensor* lent = fuse && node.output_lent ? forward_buffers_.lend() : nullptr;
+    node.layer->lend_output_buffer(lent);
     if (fuse && node.runs_pool_after) {
       const Tensor* pooled = node.layer->forward_max_pooled_2x2(*input_of(node.inputs[0]), mode);
       CNN_CHECK(pooled != nullptr, "layer {} ({}) promised to run the pool after it and did not", i + 1, node.name);
       outputs_[i] = nullptr;
       outputs_[i + 1] = pooled;
-      continue;
-    }
-    if (node.multi != nullptr) {
+    } else if (node.multi != nullptr) {
       inputs_buffer_.clear();
       for (int input : node.inputs) inputs_buffer_.push_back(input_of(input));
       outputs_[i] = &node.multi->forward_inputs(inputs_buffer_, mode);
     } else {
       outputs_[i] = &node.layer->forward(*input_of(node.inputs[0]), mode);
     }
+    if (lent != nullptr) {
+      node.layer->lend_output_buffer(nullptr);
+      for (int k = 0; k < node.consumers; ++k) forward_buffers_.add_reader(lent);
+      forward_buffers_.give_back(lent);
+    }
+    for (int input : node.inputs) forward_buffers_.drop_reader(input_of(input));
   }
+  // The lent outputs' memory is another layer's now.
+  for (std::size_t i = 0; i + 1 < nodes_.size(); ++i)
+    if (fuse && nodes_[i].output_lent) outputs_[i] = nullptr;
   return *outputs_.back();
 }
 
@@ -130,6 +150,7 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
     if (!input_gradient_needed_) return;
     if (input_consumers_ == 1) {
       input_grad_ = grad;
+      gradient_buffers_.add_reader(grad);  // backward returns it: kept until the next backward
     } else if (input_grads_received_++ == 0) {
       input_grad_sum_ = *grad;
       input_grad_ = &input_grad_sum_;
@@ -142,14 +163,19 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
   const auto p = static_cast<std::size_t>(producer);
   if (nodes_[p].consumers == 1) {
     grads_[p] = grad;
+    gradient_buffers_.add_reader(grad);
     return;
   }
-  Tensor& sum = grad_sums_[p];
   if (grads_received_[p]++ == 0) {
-    sum.resize(grad->shape());
-    std::copy(grad->data(), grad->data() + grad->size(), sum.data());
-    grads_[p] = &sum;
+    Tensor* sum = gradient_buffers_.lend();  // not `grad`'s buffer: that one is lent or read
+    sum->resize(grad->shape());
+    std::copy(grad->data(), grad->data() + grad->size(), sum->data());
+    gradient_buffers_.add_reader(sum);
+    gradient_buffers_.give_back(sum);
+    grad_sums_[p] = sum;
+    grads_[p] = sum;
   } else {
+    Tensor& sum = *grad_sums_[p];
     CNN_CHECK(grad->shape() == sum.shape(), "layer {}: gradients of shapes {} and {}", p + 1, grad->shape().str(),
               sum.shape().str());
     std::transform(sum.data(), sum.data() + sum.size(), grad->data(), sum.data(), [](float a, float b) { return a + b; });
@@ -159,24 +185,31 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
 const Tensor& Net::backward(const Tensor& dlogits) {
   std::fill(grads_.begin(), grads_.end(), nullptr);
   std::fill(grads_received_.begin(), grads_received_.end(), 0);
+  gradient_buffers_.reset();
   input_grad_ = nullptr;
   input_grads_received_ = 0;
   grads_.back() = &dlogits;
   for (std::size_t i = nodes_.size(); i-- > 0;) {
     Node& node = nodes_[i];
-    CNN_CHECK(grads_[i] != nullptr, "layer {} ({}): no gradient reached it", i + 1, node.name);
-    if (node.runs_in_layer_before && last_forward_fused_) {  // the conv before runs this pool's backward with its own
-      Node& conv = nodes_[i - 1];
-      receive_gradient(conv.inputs[0], &conv.layer->backward_max_pooled_2x2(*grads_[i]));
-      --i;
+    const Tensor* dy = grads_[i];
+    CNN_CHECK(dy != nullptr, "layer {} ({}): no gradient reached it", i + 1, node.name);
+    if (node.multi != nullptr) {  // keeps its own gradient buffers (add hands on dy itself)
+      const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*dy);
+      for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
+      gradient_buffers_.drop_reader(dy);
       continue;
     }
-    if (node.multi != nullptr) {
-      const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*grads_[i]);
-      for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
-    } else {
-      receive_gradient(node.inputs[0], &node.layer->backward(*grads_[i]));
-    }
+    // The conv before a fused pool runs the pool's backward with its own.
+    const bool fused_pair = node.runs_in_layer_before && last_forward_fused_;
+    Node& runner = fused_pair ? nodes_[i - 1] : node;
+    Tensor* dx_buffer = gradient_buffers_.lend();
+    runner.layer->lend_input_gradient_buffer(dx_buffer);
+    const Tensor& dx = fused_pair ? runner.layer->backward_max_pooled_2x2(*dy) : runner.layer->backward(*dy);
+    receive_gradient(runner.inputs[0], &dx);
+    runner.layer->lend_input_gradient_buffer(nullptr);
+    gradient_buffers_.give_back(dx_buffer);
+    gradient_buffers_.drop_reader(dy);
+    if (fused_pair) --i;
   }
   CNN_CHECK(input_grad_ != nullptr || !input_gradient_needed_, "no gradient reached the network's input");
   static const Tensor kNoGradient;

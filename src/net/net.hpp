@@ -5,9 +5,16 @@
 // shape; parameters are exposed by name ("conv1.weight") for optimizers and model files.
 //
 // Forward runs the layers in order. Backward runs them in reverse: a layer's gradient is the one
-// its single consumer returned, or, when several layers read it, the sum of theirs in the Net's
-// own buffer (summed in reverse layer order, so the numbers are reproducible). No consumer writes
-// into a gradient another one returned.
+// its single consumer returned, or, when several layers read it, the sum of theirs (summed in
+// reverse layer order, so the numbers are reproducible). No consumer writes into a gradient
+// another one returned. Gradients live in buffers the Net lends the layers (net/buffer_pool.hpp):
+// a buffer is reused as soon as the gradient in it has been read, so a backward pass holds a
+// few gradients at a time, not one per layer.
+//
+// Outputs are shared in the same way where no backward needs them: a layer whose backward never
+// reads its output (batch norm, add, silu, gelu), read only by layers whose backward never reads
+// their input (relu, add, pooling...), writes into a buffer the Net lends for the forward and
+// reuses once its consumers have run.
 //
 // A conv layer read only by a 2x2, stride-2 max pool runs with the pool in one pass (identical
 // numbers, a pass less; Layer::forward_max_pooled_2x2); setup decides which pairs, from the graph
@@ -21,6 +28,7 @@
 #include "core/error.hpp"
 #include "layers/layer.hpp"
 #include "layers/multi_input_layer.hpp"
+#include "net/buffer_pool.hpp"
 #include "net/layer_graph.hpp"
 
 namespace cnn {
@@ -73,8 +81,10 @@ class Net {
   const std::vector<int>& layer_inputs(std::size_t i) const { return nodes_[i].inputs; }
   // Per-sample output shape of layer i (valid after setup).
   const Shape& layer_output_shape(std::size_t i) const { return nodes_[i].shape; }
-  // The output of layer i in the last forward (valid until the next forward; after a fused
-  // conv + pool, the pool has the fused pass's output and the conv none: nullptr).
+  // The output of layer i in the last forward (valid until the next forward). nullptr where the
+  // layer's output went into a buffer the Net reused within the forward (a batch norm or add
+  // whose output no backward reads: see the top), and after a fused conv + pool for the conv
+  // (the pool has the fused pass's output). forward_every_layer keeps every output.
   const Tensor* layer_output(std::size_t i) const { return outputs_[i]; }
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
@@ -83,6 +93,9 @@ class Net {
   // A table of layers, their inputs (when the network is not a chain), output shapes and
   // parameter counts, one layer per line.
   std::string summary() const;
+  // How many shared buffers the passes have needed (net/buffer_pool.hpp): for memory tests.
+  std::size_t gradient_buffer_count() const { return gradient_buffers_.buffer_count(); }
+  std::size_t forward_buffer_count() const { return forward_buffers_.buffer_count(); }
 
  private:
   struct Node {
@@ -94,6 +107,7 @@ class Net {
     Shape shape;                       // per-sample output shape
     bool runs_pool_after = false;      // a conv that computes the max pool after it too (setup)
     bool runs_in_layer_before = false;  // that pool
+    bool output_lent = false;          // forward writes into a lent buffer, free once its consumers ran (setup)
   };
   const Tensor& run_forward(const Tensor& x, Mode mode, bool fuse);
   // The gradient for `producer` (or the network's input) from one consumer.
@@ -105,7 +119,9 @@ class Net {
   std::vector<const Tensor*> grads_;          // per layer, dL/d(output) in the running backward
   std::vector<int> grads_received_;           // per layer, consumers whose gradient arrived
   bool last_forward_fused_ = false;           // backward must take the fused pairs' route
-  std::vector<Tensor> grad_sums_;             // per layer with several consumers: their sum
+  std::vector<Tensor*> grad_sums_;            // per layer with several consumers: their sum (a lent buffer)
+  BufferPool gradient_buffers_;               // dL/d(output)s during backward
+  BufferPool forward_buffers_;                // outputs that no backward reads, during forward
   bool input_gradient_needed_ = true;
   const Tensor* input_grad_ = nullptr;
   int input_consumers_ = 0;

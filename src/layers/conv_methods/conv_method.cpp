@@ -58,7 +58,7 @@ void ConvMethodImpl::forward_max_pooled_2x2(const Tensor& /*x*/, const Tensor& /
   CNN_FAIL(ExitCode::kInternal, "conv: this method has no fused max-pool pass (has_max_pooled_2x2 is false)");
 }
 
-void ConvMethodImpl::backward_max_pooled_2x2(const Tensor& /*dpooled*/, const std::int32_t* /*choice*/,
+void ConvMethodImpl::backward_max_pooled_2x2(const Tensor& /*x*/, const Tensor& /*dpooled*/, const std::int32_t* /*choice*/,
                                              const Tensor& /*weight*/, Tensor& /*dweight*/, Tensor& /*dbias*/,
                                              Tensor* /*dx*/) {
   CNN_FAIL(ExitCode::kInternal, "conv: this method has no fused max-pool pass (has_max_pooled_2x2 is false)");

@@ -61,10 +61,10 @@ class ConvMethodImpl {
   // needs, as forward does for backward; in Mode::kInfer choice is null. Elsewhere it throws.
   virtual void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
                                       std::int32_t* choice);
-  // After a Mode::kTrain forward_max_pooled_2x2 that gave `choice`: what backward does, for the
-  // gradient dpooled of the pooled output instead of dy (bit for bit Pool2d's backward, then
+  // After a Mode::kTrain forward_max_pooled_2x2 of x that gave `choice`: what backward does, for
+  // the gradient dpooled of the pooled output instead of dy (bit for bit Pool2d's backward, then
   // backward). Elsewhere it throws.
-  virtual void backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
+  virtual void backward_max_pooled_2x2(const Tensor& x, const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
                                        Tensor& dweight, Tensor& dbias, Tensor* dx);
 };
 

@@ -46,14 +46,19 @@ void Im2colMethod::backward(const Tensor& x, const Tensor& y, const Tensor& dy, 
   const std::size_t out_stride = static_cast<std::size_t>(f) * p;
   const std::size_t w_block = static_cast<std::size_t>(group_filters_) * group_rows_;
   const std::size_t col_block = static_cast<std::size_t>(group_rows_) * p, y_block = static_cast<std::size_t>(group_filters_) * p;
-  dz_.resize(y.shape());
-  activation_backward(activation_, y.data(), dy.data(), dz_.data(), dy.size());
+  // dz = dy * act'(y); without an activation dz is dy itself, read in place (no batch-sized copy).
+  const bool has_activation = activation_ != Activation::kNone;
+  if (has_activation) {
+    dz_.resize(y.shape());
+    activation_backward(activation_, y.data(), dy.data(), dz_.data(), dy.size());
+  }
+  const float* dz_all = has_activation ? dz_.data() : dy.data();
   if (dx != nullptr) {
     dx->fill(0.0f);  // col2im adds
     begin_input_gradient(weight);
   }
   for (int s = 0; s < n; ++s) {
-    const float* dz = dz_.data() + s * out_stride;
+    const float* dz = dz_all + s * out_stride;
     if (has_bias_)
       for (int o = 0; o < f; ++o) dbias[o] += sum_of(dz + static_cast<std::size_t>(o) * p, p);
     im2col(g_, x.data() + s * in_stride, col_.data());

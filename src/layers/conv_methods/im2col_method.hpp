@@ -50,7 +50,7 @@ class Im2colMethod : public ConvMethodImpl {
   Tensor dcol_;  // (G K, P)
 
  private:
-  Tensor dz_;  // (N, F, OH, OW): dy through the activation
+  Tensor dz_;  // (N, F, OH, OW): dy through the activation (none without one)
 };
 
 }  // namespace cnn

@@ -62,13 +62,13 @@ void PositionsMethod::end_weight_gradient(Tensor& dweight) {
     for (int i = 0; i < k; ++i) dweight[static_cast<std::size_t>(o) * k + i] += dweight_t_[static_cast<std::size_t>(i) * fp + o];
 }
 
-void PositionsMethod::backward_staged_sample(int s, Tensor& /*dweight*/, float* dx) {
+void PositionsMethod::backward_staged_sample(Tensor& /*dweight*/, float* dx) {
   const int f = filters_, fp = this->fp(), wp = padded_width(g_), ws = wide_stride(g_);
   // Output row oh of every filter becomes positions oh * OW .. of dz_t_.
   for (int oh = 0; oh < g_.out_h; ++oh)
     transpose_block(wide_dz_.data() + oh * wp, ws, f, g_.out_w, dz_t_.data() + static_cast<std::size_t>(oh) * g_.out_w * fp, fp);
-  // dWᵀ += col dz_t, over the padded sample kept by forward.
-  conv_dweight_positions(g_, row_starts_.data(), wide_places_.data(), padded_sample(s), dz_t_.data(), fp, dweight_t_.data());
+  // dWᵀ += col dz_t, over the sample padded again.
+  conv_dweight_positions(g_, row_starts_.data(), wide_places_.data(), padded(), dz_t_.data(), fp, dweight_t_.data());
   if (dx != nullptr) input_gradient_sample(dx);
 }
 

@@ -28,7 +28,7 @@ class PositionsMethod : public Stride1Method {
   void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
   void begin_weight_gradient() override;
   void end_weight_gradient(Tensor& dweight) override;
-  void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
+  void backward_staged_sample(Tensor& dweight, float* dx) override;
 
   std::vector<int> wide_places_;  // (P): each output position's place on the wide grid
   Tensor weight_t_;               // (K, fp): Wᵀ; the extra filter columns stay zero

@@ -40,10 +40,10 @@ void ShiftedRowsMethod::output_sample(const float* bias, float* y) {
   if (!relu) activation_forward(activation_, y, static_cast<std::size_t>(f) * p);
 }
 
-// dW += dz_wide rowsᵀ, over the padded sample kept by forward; then dx.
-void ShiftedRowsMethod::backward_staged_sample(int s, Tensor& dweight, float* dx) {
+// dW += dz_wide rowsᵀ, over the sample padded again; then dx.
+void ShiftedRowsMethod::backward_staged_sample(Tensor& dweight, float* dx) {
   const int k = g_.col_rows();
-  gemm_nt_rows(filters_, k, wide_size(g_), wide_dz_.data(), wide_stride(g_), padded_sample(s), row_starts_.data(),
+  gemm_nt_rows(filters_, k, wide_size(g_), wide_dz_.data(), wide_stride(g_), padded(), row_starts_.data(),
                dweight.data(), k);
   if (dx != nullptr) input_gradient_sample(dx);
 }

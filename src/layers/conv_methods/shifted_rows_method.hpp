@@ -22,7 +22,7 @@ class ShiftedRowsMethod : public Stride1Method {
   void product_sample(const float* x, const Tensor& weight, float* padded) override;
   void output_sample(const float* bias, float* y) override;
   void pool_sample(const Tensor& bias, float* pooled, std::int32_t* choice) override;
-  void backward_staged_sample(int s, Tensor& dweight, float* dx) override;
+  void backward_staged_sample(Tensor& dweight, float* dx) override;
 
   Tensor wide_;  // (F, OH * WP): one sample's product on the wide grid, without bias
 };

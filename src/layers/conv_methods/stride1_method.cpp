@@ -42,13 +42,9 @@ Stride1Method::Stride1Method(const ConvProblem& p)
   dx_row_starts_.resize(dx_order_.size());
   for (std::size_t r = 0; r < dx_order_.size(); ++r) dx_row_starts_[r] = row_starts_[static_cast<std::size_t>(dx_order_[r])];
   weight_dx_ = Tensor(Shape{k, filters_});
-  padded_ = Tensor(Shape{1, static_cast<int>(padded_size(g_))});  // grows to the batch in a training forward
+  padded_ = Tensor(Shape{static_cast<int>(padded_size(g_))});
   dpadded_ = Tensor(Shape{static_cast<int>(padded_size(g_))});
   wide_dz_ = Tensor(Shape{filters_, wide_stride(g_)});
-}
-
-void Stride1Method::reserve_padded(int n) {
-  if (padded_.shape()[0] < n) padded_ = Tensor(Shape{n, static_cast<int>(padded_size(g_))});
 }
 
 // weight_dx_ = Wᵀ with its rows in dx_order_ (see the constructor).
@@ -61,7 +57,7 @@ void Stride1Method::order_weight_for_input_gradient(const Tensor& weight) {
 }
 
 void Stride1Method::begin_backward(const Tensor& y, const Tensor& dy, const Tensor& weight, bool input_gradient) {
-  if (activation_ != Activation::kRelu) {
+  if (activation_ != Activation::kRelu && activation_ != Activation::kNone) {
     dz_.resize(y.shape());
     activation_backward(activation_, y.data(), dy.data(), dz_.data(), dy.size());
   }
@@ -74,6 +70,8 @@ void Stride1Method::stage_dz_sample(int s, const Tensor& y, const Tensor& dy, Te
   const std::size_t sample = static_cast<std::size_t>(s) * filters_ * g_.col_cols();
   if (activation_ == Activation::kRelu) {
     stage_dz_rows(y.data() + sample, dy.data() + sample, has_bias_ ? dbias.data() : nullptr);
+  } else if (activation_ == Activation::kNone) {
+    stage_dz_rows(nullptr, dy.data() + sample, has_bias_ ? dbias.data() : nullptr);
   } else {
     stage_dz_rows(nullptr, dz_.data() + sample, has_bias_ ? dbias.data() : nullptr);
   }
@@ -98,21 +96,18 @@ void Stride1Method::stage_dz_rows(const float* y, const float* dz, float* dbias)
   }
 }
 
-void Stride1Method::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& y) {
+void Stride1Method::forward(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode /*mode*/, Tensor& y) {
   const int n = x.shape()[0];
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
   const std::size_t out_stride = static_cast<std::size_t>(filters_) * g_.col_cols();
-  const bool train = mode == Mode::kTrain;
   prepare_weight(weight);
-  // Training keeps every padded sample for backward's dW; inference reuses one.
-  if (train) reserve_padded(n);
   for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
+    product_sample(x.data() + s * in_stride, weight, padded());
     output_sample(has_bias_ ? bias.data() : no_bias_.data(), y.data() + s * out_stride);
   }
 }
 
-void Stride1Method::backward(const Tensor& /*x*/, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
+void Stride1Method::backward(const Tensor& x, const Tensor& y, const Tensor& dy, const Tensor& weight, Tensor& dweight,
                              Tensor& dbias, Tensor* dx) {
   const int n = y.shape()[0];
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
@@ -120,7 +115,8 @@ void Stride1Method::backward(const Tensor& /*x*/, const Tensor& y, const Tensor&
   begin_weight_gradient();
   for (int s = 0; s < n; ++s) {
     stage_dz_sample(s, y, dy, dbias);
-    backward_staged_sample(s, dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
+    fill_padded_interior(g_, x.data() + s * in_stride, padded());
+    backward_staged_sample(dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
   }
   end_weight_gradient(dweight);
 }
@@ -133,15 +129,13 @@ void Stride1Method::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight
   const bool train = mode == Mode::kTrain;
   CNN_CHECK(train == (choice != nullptr), "conv: the fused pool keeps its choices in training, and only there");
   prepare_weight(weight);
-  // Training keeps every padded sample for backward's dW; inference reuses one.
-  if (train) reserve_padded(n);
   for (int s = 0; s < n; ++s) {
-    product_sample(x.data() + s * in_stride, weight, padded_sample(train ? s : 0));
+    product_sample(x.data() + s * in_stride, weight, padded());
     pool_sample(has_bias_ ? bias : no_bias_, pooled.data() + s * out_stride, train ? choice + s * out_stride : nullptr);
   }
 }
 
-void Stride1Method::backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
+void Stride1Method::backward_max_pooled_2x2(const Tensor& x, const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight,
                                             Tensor& dweight, Tensor& dbias, Tensor* dx) {
   const int n = dpooled.shape()[0];
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
@@ -150,7 +144,8 @@ void Stride1Method::backward_max_pooled_2x2(const Tensor& dpooled, const std::in
   begin_weight_gradient();
   for (int s = 0; s < n; ++s) {
     stage_pooled_dz_sample(dpooled.data() + s * out_stride, choice + s * out_stride, dbias);
-    backward_staged_sample(s, dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
+    fill_padded_interior(g_, x.data() + s * in_stride, padded());
+    backward_staged_sample(dweight, dx != nullptr ? dx->data() + s * in_stride : nullptr);
   }
   end_weight_gradient(dweight);
 }

@@ -37,7 +37,7 @@ class Stride1Method : public ConvMethodImpl {
                 Tensor* dx) override;
   void forward_max_pooled_2x2(const Tensor& x, const Tensor& weight, const Tensor& bias, Mode mode, Tensor& pooled,
                               std::int32_t* choice) override;
-  void backward_max_pooled_2x2(const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight, Tensor& dweight,
+  void backward_max_pooled_2x2(const Tensor& x, const Tensor& dpooled, const std::int32_t* choice, const Tensor& weight, Tensor& dweight,
                                Tensor& dbias, Tensor* dx) override;
 
  protected:
@@ -57,16 +57,16 @@ class Stride1Method : public ConvMethodImpl {
   // Around a batch's dW: start it (zero the method's own buffer) and add it into dweight.
   virtual void begin_weight_gradient() {}
   virtual void end_weight_gradient(Tensor& /*dweight*/) {}
-  // Once sample s's dz is on wide_dz_: its dW (from the padded sample kept by forward) and, with
-  // dx not null, its dx (C, H, W).
-  virtual void backward_staged_sample(int s, Tensor& dweight, float* dx) = 0;
+  // Once a sample's dz is on wide_dz_ and the sample is padded again in padded(): its dW and,
+  // with dx not null, its dx (C, H, W).
+  virtual void backward_staged_sample(Tensor& dweight, float* dx) = 0;
 
-  // Room for n padded samples in padded_, border zero. It only grows (a new Tensor is
-  // zero-filled), so a training step allocates nothing.
-  void reserve_padded(int n);
-  float* padded_sample(int s) { return padded_.data() + static_cast<std::size_t>(s) * padded_.shape()[1]; }
+  // One padded sample, border zero. Backward pads each sample again rather than keeping the
+  // batch's padded copies from forward: a copy per sample, against a whole input's memory per layer.
+  float* padded() { return padded_.data(); }
   // Backward's start: dz_ = dy * act'(y) for the whole batch unless the activation is ReLU, whose
-  // mask stage_dz_sample applies per sample instead; and weight_dx_ when dx is wanted.
+  // mask stage_dz_sample applies per sample instead, or none (dz is dy); and weight_dx_ when dx
+  // is wanted.
   void begin_backward(const Tensor& y, const Tensor& dy, const Tensor& weight, bool input_gradient);
   // Sample s's dz onto wide_dz_ (the extra positions stay zero); dbias += its sums, unless bias-free.
   void stage_dz_sample(int s, const Tensor& y, const Tensor& dy, Tensor& dbias);
@@ -81,7 +81,7 @@ class Stride1Method : public ConvMethodImpl {
   Activation activation_ = Activation::kNone;
   bool has_bias_ = true;
   std::vector<int> row_starts_;  // (K): where each row of col starts in a padded sample
-  Tensor padded_;                // (N, padded_size): training's padded samples (one at inference); borders stay zero
+  Tensor padded_;                // (padded_size): one padded sample; the border stays zero
   Tensor wide_dz_;               // (F, WS): one sample's dz on the wide grid (WS = wide_stride); the extra positions stay zero
 
  private:
