@@ -114,6 +114,7 @@ bool Net::is_chain() const {
 const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
   last_forward_fused_ = fuse;
   forward_buffers_.reset();
+  if (observer_ != nullptr) observer_->pass_begins(/*backward=*/false);
   const auto input_of = [&](int input) { return input == kNetworkInput ? &x : outputs_[static_cast<std::size_t>(input)]; };
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
@@ -138,6 +139,7 @@ const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
       forward_buffers_.give_back(lent);
     }
     for (int input : node.inputs) forward_buffers_.drop_reader(input_of(input));
+    if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/false);
   }
   // The lent outputs' memory is another layer's now.
   for (std::size_t i = 0; i + 1 < nodes_.size(); ++i)
@@ -189,6 +191,7 @@ const Tensor& Net::backward(const Tensor& dlogits) {
   input_grad_ = nullptr;
   input_grads_received_ = 0;
   grads_.back() = &dlogits;
+  if (observer_ != nullptr) observer_->pass_begins(/*backward=*/true);
   for (std::size_t i = nodes_.size(); i-- > 0;) {
     Node& node = nodes_[i];
     const Tensor* dy = grads_[i];
@@ -197,6 +200,7 @@ const Tensor& Net::backward(const Tensor& dlogits) {
       const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*dy);
       for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
       gradient_buffers_.drop_reader(dy);
+      if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/true);
       continue;
     }
     // The conv before a fused pool runs the pool's backward with its own.
@@ -210,6 +214,7 @@ const Tensor& Net::backward(const Tensor& dlogits) {
     gradient_buffers_.give_back(dx_buffer);
     gradient_buffers_.drop_reader(dy);
     if (fused_pair) --i;
+    if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/true);
   }
   CNN_CHECK(input_grad_ != nullptr || !input_gradient_needed_, "no gradient reached the network's input");
   static const Tensor kNoGradient;

@@ -44,6 +44,17 @@ class LayerSetupError : public Error {
   std::size_t layer_;
 };
 
+// Told where each layer's share of a pass ends: for per-layer timing (scripts/layer_timing.cpp).
+class PassObserver {
+ public:
+  virtual ~PassObserver() = default;
+  // A forward (backward false) or a backward pass begins.
+  virtual void pass_begins(bool backward) = 0;
+  // Layer i's part of the pass has run. A conv that runs the max pool after it (Net::runs_pool_after)
+  // reports the pair as itself, in both passes; the pool reports nothing.
+  virtual void layer_done(std::size_t i, bool backward) = 0;
+};
+
 class Net {
  public:
   // Appends a layer that reads the layer before (or the network's input, for the first), named
@@ -88,6 +99,10 @@ class Net {
   const Tensor* layer_output(std::size_t i) const { return outputs_[i]; }
   const Shape& input_shape() const { return input_shape_; }
   const Shape& output_shape() const { return output_shape_; }
+  // Whether layer i is a conv that computes the 2x2 max pool after it in the same pass (setup).
+  bool runs_pool_after(std::size_t i) const { return nodes_[i].runs_pool_after; }
+  // Reports each layer's end of every pass to `observer` (null: none).
+  void set_pass_observer(PassObserver* observer) { observer_ = observer; }
   // Whether every layer reads the one before it.
   bool is_chain() const;
   // A table of layers, their inputs (when the network is not a chain), output shapes and
@@ -123,6 +138,7 @@ class Net {
   BufferPool gradient_buffers_;               // dL/d(output)s during backward
   BufferPool forward_buffers_;                // outputs that no backward reads, during forward
   bool input_gradient_needed_ = true;
+  PassObserver* observer_ = nullptr;
   const Tensor* input_grad_ = nullptr;
   int input_consumers_ = 0;
   int input_grads_received_ = 0;
