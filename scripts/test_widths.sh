@@ -14,7 +14,7 @@ export OPENBLAS_NUM_THREADS=1
 JOBS="$(nproc)"
 # The tools that test other programs (ONNX clients, the browser, the data script, mpirun across two
 # hosts) and the layering check do not depend on the width; the main build runs them.
-SKIP='onnx_clients|browser_pages|fetch_mnist_script|layering|mpi_two_hosts'
+SKIP='onnx_clients|c_export|browser_pages|fetch_mnist_script|layering|mpi_two_hosts'
 
 has_avx512() {
   local flags

@@ -21,21 +21,6 @@ std::atomic<std::uint64_t> g_allocations{0};
 std::atomic<std::uint64_t> g_live_bytes{0};
 std::atomic<std::uint64_t> g_peak_live_bytes{0};
 
-void* note_allocated(void* p) {
-  if (p == nullptr) return p;
-  const std::uint64_t live = g_live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed) + malloc_usable_size(p);
-  std::uint64_t peak = g_peak_live_bytes.load(std::memory_order_relaxed);
-  while (live > peak && !g_peak_live_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
-  }
-  return p;
-}
-
-void release(void* p) {
-  if (p == nullptr) return;
-  g_live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
-  std::free(p);
-}
-
 }  // namespace
 
 namespace cnn::test {
@@ -58,6 +43,22 @@ void reset_peak_live_bytes() { g_peak_live_bytes.store(live_bytes(), std::memory
 #ifndef CNN_TEST_UNDER_ASAN
 
 namespace {
+
+void* note_allocated(void* p) {
+  if (p == nullptr) return p;
+  const std::uint64_t live = g_live_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed) + malloc_usable_size(p);
+  std::uint64_t peak = g_peak_live_bytes.load(std::memory_order_relaxed);
+  while (live > peak && !g_peak_live_bytes.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
+  }
+  return p;
+}
+
+void release(void* p) {
+  if (p == nullptr) return;
+  g_live_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+  std::free(p);
+}
+
 
 void* counted_malloc(std::size_t bytes) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);

@@ -6,21 +6,29 @@
 
 #include <filesystem>
 
+#include "c_export/c_export.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "onnx/onnx_export.hpp"
 #include "runtime/model_loader.hpp"
 
 namespace cnn {
+namespace {
 
-int run_export(const ExportOptions& o) {
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+void check_output_path(const ExportOptions& o, const std::string& path, const char* what) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  // Checked before the model is read, so a mistyped command fails at once and nothing is written.
-  CNN_CHECK_CODE(!fs::is_directory(o.output_path, ec), ExitCode::kIo, "{}: is a folder; give the path of the .onnx file to write",
-                 o.output_path);
-  CNN_CHECK_CODE(!fs::equivalent(o.model_path, o.output_path, ec), ExitCode::kUsage,
-                 "{}: the output would replace the model file it is exported from", o.output_path);
+  CNN_CHECK_CODE(!fs::is_directory(path, ec), ExitCode::kIo, "{}: is a folder; give the path of the {} to write", path, what);
+  CNN_CHECK_CODE(!fs::equivalent(o.model_path, path, ec), ExitCode::kUsage,
+                 "{}: the output would replace the model file it is exported from", path);
+}
+
+int export_as_onnx(const ExportOptions& o) {
+  check_output_path(o, o.output_path, ".onnx file");  // before the model is read: a mistyped command writes nothing
   LoadedModel model = load_model(o.model_path);
   const std::string bytes = export_onnx(model, {o.probabilities, o.model_path});
   // A temporary file renamed into place: an interrupted or failed export leaves no partial file.
@@ -28,6 +36,39 @@ int run_export(const ExportOptions& o) {
   spdlog::info("wrote {} ({} bytes, ONNX opset 13, output '{}')", o.output_path, bytes.size(),
                o.probabilities ? "probabilities" : "logits");
   return 0;
+}
+
+int export_as_c(const ExportOptions& o) {
+  namespace fs = std::filesystem;
+  CNN_CHECK_CODE(ends_with(o.output_path, ".c"), ExitCode::kUsage, "{}: the C export writes DIR/NAME.c and DIR/NAME.h; give a path ending in .c",
+                 o.output_path);
+  CNN_CHECK_CODE(!o.probabilities, ExitCode::kUsage, "--probabilities is for ONNX: NAME_predict always gives probabilities");
+  const fs::path source_path(o.output_path);
+  const std::string header_path = source_path.parent_path().empty() ? source_path.stem().string() + ".h"
+                                                                    : (source_path.parent_path() / (source_path.stem().string() + ".h")).string();
+  check_output_path(o, o.output_path, ".c file");
+  check_output_path(o, header_path, ".h file");
+  LoadedModel model = load_model(o.model_path);
+  const CExport c = export_c(model, {source_path.stem().string(), o.model_path});
+  // Each file whole or not at all (a temporary renamed into place), the header first.
+  write_file_atomically(header_path, c.header);
+  write_file_atomically(o.output_path, c.source);
+  spdlog::info("wrote {} and {}: {} bytes of weights (flash), {} bytes of activations (RAM)", o.output_path, header_path,
+               c.weight_bytes, c.ram_bytes);
+  for (std::size_t b = 0; b < c.buffers.size() && b < 3; ++b) {
+    std::string layers;
+    for (const std::string& l : c.buffers[b].layers) layers += (layers.empty() ? "" : ", ") + l;
+    spdlog::info("  activation buffer of {} bytes: {}", c.buffers[b].floats * sizeof(float), layers);
+  }
+  for (const std::string& f : c.folded) spdlog::info("  batch norm folded: {}", f);
+  return 0;
+}
+
+}  // namespace
+
+int run_export(const ExportOptions& o) {
+  const std::string format = !o.format.empty() ? o.format : ends_with(o.output_path, ".c") ? "c" : "onnx";
+  return format == "c" ? export_as_c(o) : export_as_onnx(o);
 }
 
 }  // namespace cnn

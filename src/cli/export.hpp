@@ -1,5 +1,7 @@
 // `cnn export MODEL.bin -o MODEL.onnx [--probabilities]`: the model as an ONNX file that
 // onnxruntime, OpenCV's DNN module and other runtimes run (onnx/onnx_export.hpp has the graph).
+// `cnn export MODEL.bin --format c -o DIR/NAME.c`: the model as C99, DIR/NAME.c and DIR/NAME.h
+// (c_export/c_export.hpp). Without --format, an output ending in .c means C.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,6 +13,7 @@ struct ExportOptions {
   std::string model_path;
   std::string output_path;
   bool probabilities = false;  // output "probabilities" (softmax) instead of "logits"
+  std::string format;          // onnx | c; empty: from the output's extension
 };
 
 CLI::App* add_export_command(CLI::App& parent, ExportOptions& options);
