@@ -20,8 +20,11 @@ JOBS="$(nproc)"
 # python3-torch: the import of graphs PyTorch writes (tests/onnx_clients/check_torch_imports.py).
 # chromium (and a font for readable screenshots): the browser check of the report pages.
 # iproute2: the two hosts of tests/mpi_two_hosts.sh (network namespaces and a veth pair).
-# clang (gcc comes with build-essential): the C export's test compiles the generated C with both.
-CNN_EXTRA_PACKAGES="curl ca-certificates python3 python3-opencv python3-onnx python3-torch chromium fonts-dejavu-core iproute2 clang" \
+# clang (gcc comes with build-essential): the C export's test compiles the generated C with both;
+# gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm: it builds LeNet-5 for a
+# Cortex-M4 and runs it in qemu (tests/c_export/check_c_export.py).
+CNN_EXTRA_PACKAGES="curl ca-certificates python3 python3-opencv python3-onnx python3-torch chromium fonts-dejavu-core iproute2 clang
+                    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm" \
   bash scripts/setup.sh  # build/ as scripts/main_job.sh configures it
 # The npm packages of the client tests (onnxruntime-node, playwright-core), as their lock files pin them.
 bash scripts/install_node_packages.sh

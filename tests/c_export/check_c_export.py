@@ -15,13 +15,18 @@ and a concat, silu and both gelus), this script:
   4. compiles NAME.c with tests/c_export/harness.c by gcc and by clang, each with
      `-std=c99 -Wall -Wextra -Werror -pedantic`, and with `-Wconversion -Wshadow` on gcc;
   5. runs the programs on the same images (float32 bytes / 255, the network's input layout) and
-     requires cnn's class for every image and every probability within 1e-5 of cnn's.
+     requires cnn's class for every image and every probability within 1e-5 of cnn's;
+  6. for LeNet-5, builds NAME.c for a Cortex-M4 with arm-none-eabi-gcc (hard float; startup and an
+     STM32F4-sized linker script in tests/c_export/cortex_m4/), runs it in qemu-system-arm -M
+     mps2-an386 with semihosting on 100 of the images, requires the host's classes and reports its
+     flash and RAM; fashion.cfg's network (1.7 MB of float weights) must fail to link.
 It also checks that class names with quotes, a backslash, '*', '??=' (a trigraph) and UTF-8 come out
 as C that compiles and reads back byte for byte, and that a file name that is no C identifier is refused with
 nothing written.
 
 Usage: check_c_export.py --cnn PATH/TO/cnn [--keep DIR]
-Needs /usr/bin/python3 with numpy and cv2 (python3-opencv), gcc and clang.
+Needs /usr/bin/python3 with numpy and cv2 (python3-opencv), gcc, clang, gcc-arm-none-eabi with
+libnewlib-arm-none-eabi, and qemu-system-arm.
 """
 import argparse
 import json
@@ -115,6 +120,60 @@ def compare(label, classes, probabilities, cnn_probabilities):
         fail(f"{label}: probabilities do not sum to 1")
 
 
+ARM_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16", "-O2", "-ffunction-sections",
+             "-fdata-sections"]
+M4_IMAGES = 100
+
+
+def check_cortex_m4(folder, name, source, pixels, host_classes, fits=True):
+    """NAME.c for a Cortex-M4 (hard float), linked for 1 MiB of flash and 128 KiB of RAM
+    (tests/c_export/cortex_m4/stm32f4.ld) and run in qemu's mps2-an386 with semihosting on the
+    first M4_IMAGES images: it must print the host build's classes. With fits=False the link must
+    fail for lack of room."""
+    m4 = os.path.join(HERE, "cortex_m4")
+    upper = name.upper()
+    images = os.path.join(folder, "images.h")
+    count = min(M4_IMAGES, len(pixels))
+    flat = pixels[:count].reshape(count, -1)
+    with open(images, "w") as f:
+        f.write(f"#define IMAGE_COUNT {count}\nstatic const unsigned char images[IMAGE_COUNT][{flat.shape[1]}] = {{\n")
+        f.write(",\n".join("{" + ",".join(str(int(v)) for v in row) + "}" for row in flat) + "\n};\n")
+    elf = os.path.join(folder, f"{name}-cortex-m4.elf")
+    compile_c = ["arm-none-eabi-gcc", *ARM_FLAGS, *WARNINGS, "-I", folder, f'-DNETWORK_HEADER="{name}.h"',
+                 f'-DIMAGES_HEADER="images.h"', f"-DNETWORK_PREDICT={name}_predict",
+                 f"-DNETWORK_INPUTS=({upper}_CHANNELS * {upper}_HEIGHT * {upper}_WIDTH)", f"-DNETWORK_CLASSES={upper}_CLASSES"]
+    objects = []
+    for c_file, flags in [(source, compile_c), (os.path.join(m4, "classify.c"), compile_c),
+                          (os.path.join(m4, "startup.c"), ["arm-none-eabi-gcc", *ARM_FLAGS, "-std=gnu99", "-Wall", "-Wextra", "-Werror"])]:
+        obj = os.path.join(folder, os.path.basename(c_file) + ".o")
+        run([*flags, "-c", c_file, "-o", obj])
+        objects.append(obj)
+    link = subprocess.run(["arm-none-eabi-gcc", *ARM_FLAGS, "-nostartfiles", "-T", os.path.join(m4, "stm32f4.ld"),
+                           "--specs=nano.specs", "--specs=nosys.specs", "-Wl,--gc-sections", *objects, "-lm", "-o", elf],
+                          capture_output=True, text=True)
+    if not fits:
+        if link.returncode == 0:
+            fail(f"{name}: {elf} linked although its weights do not fit 1 MiB of flash")
+        if "overflow" not in link.stderr and "will not fit" not in link.stderr:
+            fail(f"{name}: the link failed, but not for room:\n{link.stderr[-2000:]}")
+        print(f"  {name} for the Cortex-M4: the link fails as it must (1 MiB of flash is too small)")
+        return
+    if link.returncode != 0:
+        fail(f"{name}: linking for the Cortex-M4 failed:\n{link.stderr[-3000:]}")
+    size = run(["arm-none-eabi-size", elf]).stdout.decode().splitlines()[-1].split()
+    text, data, bss = (int(v) for v in size[:3])
+    qemu = subprocess.run(["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
+                           "-semihosting-config", "enable=on,target=native", "-kernel", elf],
+                          capture_output=True, text=True, timeout=300)
+    if qemu.returncode != 0:
+        fail(f"{name}: qemu exited with {qemu.returncode}:\n{qemu.stdout[-2000:]}{qemu.stderr[-2000:]}")
+    printed = [int(v) for v in qemu.stderr.split() if v.isdigit()]  # qemu writes the semihosting console to stderr
+    if printed != [int(c) for c in host_classes[:count]]:
+        fail(f"{name}: the Cortex-M4 printed {printed[:20]}..., the host build {list(host_classes[:20])}...")
+    print(f"  {name} on a Cortex-M4 (qemu mps2-an386, hard float): {count} classes as on the host; "
+          f"flash {text + data} bytes (text {text}, data {data}), RAM {data + bss} bytes (bss {bss}) + 8 KiB stack")
+
+
 def check_class_names(cnn, work):
     """Hostile class names: a folder data set whose class folders are named with C's troublemakers."""
     import cv2
@@ -160,7 +219,7 @@ def main():
         import cv2
     except ImportError as e:
         fail(f"{e}: install python3-opencv (scripts/test.sh does)")
-    for compiler, _ in COMPILERS:
+    for compiler in [c for c, _ in COMPILERS] + ["arm-none-eabi-gcc", "qemu-system-arm"]:
         if shutil.which(compiler) is None:
             fail(f"{compiler} is not on PATH (scripts/test.sh installs it)")
     work = args.keep or tempfile.mkdtemp(prefix="cnn-c-export-")
@@ -174,7 +233,7 @@ def main():
         if subset:  # LeNet-5 runs on the whole test set
             all_test_x = clients.read_idx(clients.find_idx(mnist_dir, "t10k-images-idx3-ubyte"))
         data_dir = os.path.join(work, "data")
-        os.makedirs(data_dir)
+        os.makedirs(data_dir, exist_ok=True)
         clients.write_idx(os.path.join(data_dir, "train-images-idx3-ubyte"), train_x)
         clients.write_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"), train_y)
         configs = {}
@@ -202,9 +261,14 @@ def main():
             print(f"check_c_export: {name}: {macros[name.upper() + '_WEIGHT_BYTES']} bytes of weights, "
                   f"{macros[name.upper() + '_RAM_BYTES']} bytes of activations")
             inputs = clients.network_inputs(cv2, paths)
+            host_classes = None
             for compiler, program in build(folder, name, source):
                 classes, probabilities = run_program(program, inputs)
                 compare(f"{name} by {compiler}", classes, probabilities, cnn_probabilities)
+                host_classes = classes
+            if name in ("lenet5", "fashion"):  # the reference job, and one too large for the part
+                pixels = np.stack([cv2.imread(p, cv2.IMREAD_UNCHANGED) for p in paths[:M4_IMAGES]])[:, None, :, :]
+                check_cortex_m4(folder, name, source, pixels, host_classes, fits=name == "lenet5")
         check_class_names(args.cnn, work)
         print(f"check_c_export: OK in {time.time() - started:.1f} s")
     finally:
