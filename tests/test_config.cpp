@@ -83,9 +83,9 @@ TEST_CASE("config errors name the file, line and key", "[config]") {
   expect_config_error(kMinimal + "train:\n  epochs: 0\n", "train.epochs: 0 is out of range");
   expect_config_error(kMinimal + "train:\n  batch_size: -4\n", "train.batch_size: -4 is out of range");
   expect_config_error(kMinimal + "train:\n  optimizer: {type: adam, lr: -1}\n", "train.optimizer.lr");
-  expect_config_error(kMinimal + "train:\n  optimizer: {type: adamw}\n", "unknown optimizer 'adamw'");
+  expect_config_error(kMinimal + "train:\n  optimizer: {type: adamax}\n", "unknown optimizer 'adamax'");
   expect_config_error(kMinimal + "train:\n  optimizer: {lr: 0.1}\n", "train.optimizer.type: missing required key");
-  expect_config_error(kMinimal + "train:\n  optimizer: {type: sgd, beta1: 0.5}\n", "only adam uses it");
+  expect_config_error(kMinimal + "train:\n  optimizer: {type: sgd, beta1: 0.5}\n", "only adam and adamw use it");
   expect_config_error(kMinimal + "train:\n  schedule: {type: step, gamma: 2}\n", "train.schedule.gamma");
   expect_config_error(kMinimal + "data:\n  validation: lots\n", "data.validation: expected an integer");
   expect_config_error(kMinimal + "output: [a, b]\n", "output: expected a non-empty string");

@@ -169,7 +169,7 @@ void parse_optimizer(const Reader& r, const YAML::Node& o, OptimizerConfig& opt)
   const bool uses_momentum = opt.type == OptimizerType::kMomentum || opt.type == OptimizerType::kNesterov;
   if (o["momentum"] && !uses_momentum) r.fail(o["momentum"], "train.optimizer.momentum", "only momentum and nesterov use it");
   for (const char* key : {"beta1", "beta2", "eps"})
-    if (o[key] && opt.type != OptimizerType::kAdam) r.fail(o[key], std::string("train.optimizer.") + key, "only adam uses it");
+    if (o[key] && !uses_adam_moments(opt.type)) r.fail(o[key], std::string("train.optimizer.") + key, "only adam and adamw use it");
 }
 
 void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedule) {
@@ -213,12 +213,15 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
 }
 
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
-  r.check_map(t, "train", {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "seed", "threads", "augment"});
+  r.check_map(t, "train",
+              {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "label_smoothing", "seed", "threads", "augment"});
   if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
   if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
   if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
   if (t["schedule"]) parse_schedule(r, t["schedule"], train.schedule);
   if (t["weight_decay"]) train.optimizer.weight_decay = static_cast<float>(r.get_number(t["weight_decay"], "train.weight_decay", 0.0, 1.0));
+  if (t["label_smoothing"])
+    train.label_smoothing = static_cast<float>(r.get_number(t["label_smoothing"], "train.label_smoothing", 0.0, 0.999));
   if (t["seed"]) train.seed = static_cast<std::uint64_t>(r.get_int(t["seed"], "train.seed", 0, std::numeric_limits<std::int64_t>::max()));
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
   if (t["augment"]) parse_augment(r, t["augment"], train.augment);
@@ -358,7 +361,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
   json optimizer = {{"type", optimizer_type_name(t.optimizer.type)}, {"lr", readable(t.optimizer.lr)}};
   if (t.optimizer.type == OptimizerType::kMomentum || t.optimizer.type == OptimizerType::kNesterov)
     optimizer["momentum"] = readable(t.optimizer.momentum);
-  if (t.optimizer.type == OptimizerType::kAdam) {
+  if (uses_adam_moments(t.optimizer.type)) {
     optimizer["beta1"] = readable(t.optimizer.beta1);
     optimizer["beta2"] = readable(t.optimizer.beta2);
     optimizer["eps"] = readable(t.optimizer.eps);
@@ -373,6 +376,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
                 {"optimizer", optimizer},      {"schedule", schedule},
                 {"weight_decay", readable(t.optimizer.weight_decay)}, {"seed", t.seed}};
   if (t.threads > 0) train["threads"] = t.threads;
+  if (t.label_smoothing > 0.0f) train["label_smoothing"] = readable(t.label_smoothing);  // absent when off, as before
   if (t.augment.enabled()) {  // absent when off, so that runs without augmentation record what they always did
     const AugmentConfig& a = t.augment;
     json augment = {{"rotation", readable(a.rotation)},

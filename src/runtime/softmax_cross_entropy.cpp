@@ -57,7 +57,13 @@ double SoftmaxCrossEntropy::forward(const Tensor& logits, const Label* labels) {
     const int t = labels[s];
     CNN_CHECK(t < k, "label {} of sample {} is not below the {} classes", t, s, k);
     const double log_partition = softmax_row(z, probs_.data() + off, k);
-    row_losses_[static_cast<std::size_t>(s)] = log_partition - z[t];
+    if (smoothing_ > 0.0f) {
+      double sum_z = 0.0;
+      for (int j = 0; j < k; ++j) sum_z += z[j];
+      row_losses_[static_cast<std::size_t>(s)] = log_partition - (1.0 - smoothing_) * z[t] - smoothing_ * sum_z / k;
+    } else {
+      row_losses_[static_cast<std::size_t>(s)] = log_partition - z[t];
+    }
     total += row_losses_[static_cast<std::size_t>(s)];
     if (argmax(z, k) == t) ++correct_;
   }
@@ -73,6 +79,12 @@ const Tensor& SoftmaxCrossEntropy::backward(float scale) {
   const float inv_n = scale;
   for (int s = 0; s < n; ++s) {
     const std::size_t off = static_cast<std::size_t>(s) * k;
+    if (smoothing_ > 0.0f) {  // p - ((1 - e) onehot + e / K)
+      const float spread = smoothing_ / static_cast<float>(k);
+      for (int j = 0; j < k; ++j) dlogits_[off + j] = (probs_[off + j] - spread) * inv_n;
+      dlogits_[off + labels_[s]] -= (1.0f - smoothing_) * inv_n;
+      continue;
+    }
     for (int j = 0; j < k; ++j) dlogits_[off + j] = probs_[off + j] * inv_n;
     dlogits_[off + labels_[s]] -= inv_n;
   }

@@ -16,6 +16,10 @@ namespace cnn {
 
 class SoftmaxCrossEntropy {
  public:
+  // PyTorch's label_smoothing e in [0, 1): the target is (1 - e) onehot + e / K, so a row's loss
+  // is log Σ exp z - (1 - e) z_label - e mean(z) and dL/dz = p - target. 0 (the default) is plain
+  // cross-entropy, computed as before.
+  void set_label_smoothing(float e) { smoothing_ = e; }
   // Returns the mean loss over the batch and keeps the probabilities for backward().
   double forward(const Tensor& logits, const Label* labels);
   // dL/dlogits for the last forward: (p - onehot) / N.
@@ -31,6 +35,7 @@ class SoftmaxCrossEntropy {
 
  private:
   const Label* labels_ = nullptr;
+  float smoothing_ = 0.0f;
   int correct_ = 0;
   std::vector<double> row_losses_;  // (N)
   Tensor probs_;    // (N, K)

@@ -12,7 +12,7 @@ Optimizer::Optimizer(const OptimizerConfig& config, const std::vector<Param>& pa
     : config_(config), params_(params) {
   if (config.type != OptimizerType::kSgd)
     for (const Param& p : params) first_.emplace_back(p.value->shape());
-  if (config.type == OptimizerType::kAdam)
+  if (uses_adam_moments(config.type))
     for (const Param& p : params) second_.emplace_back(p.value->shape());
 }
 
@@ -56,12 +56,16 @@ void Optimizer::update(float lr, int part, int parts) {
         }
         break;
       }
-      case OptimizerType::kAdam: {
+      case OptimizerType::kAdam:
+      case OptimizerType::kAdamW: {
         float* m = first_[i].data() + first;
         float* v = second_[i].data() + first;
         const float step = lr / correction1, inv_correction2 = 1.0f / correction2;
+        const bool decoupled = config_.type == OptimizerType::kAdamW;
+        const float l2 = decoupled ? 0.0f : wd, shrink = decoupled ? 1.0f - lr * wd : 1.0f;
         for (std::size_t j = 0; j < n; ++j) {
-          const float g = dw[j] + wd * w[j];
+          if (decoupled) w[j] *= shrink;
+          const float g = dw[j] + l2 * w[j];
           m[j] = b1 * m[j] + (1.0f - b1) * g;
           v[j] = b2 * v[j] + (1.0f - b2) * g * g;
           w[j] -= step * m[j] / (std::sqrt(v[j] * inv_correction2) + config_.eps);
@@ -74,7 +78,8 @@ void Optimizer::update(float lr, int part, int parts) {
 
 std::vector<std::pair<std::string, Tensor*>> Optimizer::state() {
   std::vector<std::pair<std::string, Tensor*>> out;
-  const std::string first_name = config_.type == OptimizerType::kAdam ? "adam.m/" : "velocity/";
+  // AdamW's moments are Adam's: a checkpoint names them the same.
+  const std::string first_name = uses_adam_moments(config_.type) ? "adam.m/" : "velocity/";
   for (std::size_t i = 0; i < first_.size(); ++i) out.emplace_back(first_name + params_[i].name, &first_[i]);
   for (std::size_t i = 0; i < second_.size(); ++i) out.emplace_back("adam.v/" + params_[i].name, &second_[i]);
   return out;

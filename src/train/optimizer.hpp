@@ -6,6 +6,8 @@
 //   nesterov  v = mu v + g;  w -= lr (g + mu v)
 //   adam      t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 //             w -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+//   adamw     Adam with decoupled weight decay (Loshchilov and Hutter; PyTorch's AdamW): first
+//             w *= 1 - lr weight_decay, then adam's update with g = dL/dw (no L2 term)
 //
 // The state (velocity or moments, and the step count) is exposed by name so that a checkpoint
 // can store it and a resumed run continues bit for bit.
@@ -20,7 +22,10 @@
 
 namespace cnn {
 
-enum class OptimizerType { kSgd, kMomentum, kNesterov, kAdam };
+enum class OptimizerType { kSgd, kMomentum, kNesterov, kAdam, kAdamW };
+
+// Whether the optimizer keeps Adam's moments (and reads beta1, beta2, eps).
+constexpr bool uses_adam_moments(OptimizerType type) { return type == OptimizerType::kAdam || type == OptimizerType::kAdamW; }
 
 struct OptimizerConfig {
   OptimizerType type = OptimizerType::kAdam;
@@ -32,10 +37,11 @@ struct OptimizerConfig {
   float weight_decay = 0.0f;
 };
 
-constexpr EnumTable<OptimizerType, 4> kOptimizerNames{{{{OptimizerType::kSgd, "sgd"},
+constexpr EnumTable<OptimizerType, 5> kOptimizerNames{{{{OptimizerType::kSgd, "sgd"},
                                                          {OptimizerType::kMomentum, "momentum"},
                                                          {OptimizerType::kNesterov, "nesterov"},
-                                                         {OptimizerType::kAdam, "adam"}}}};
+                                                         {OptimizerType::kAdam, "adam"},
+                                                         {OptimizerType::kAdamW, "adamw"}}}};
 inline const char* optimizer_type_name(OptimizerType type) { return kOptimizerNames.name(type); }
 
 class Optimizer {

@@ -35,6 +35,9 @@ struct TrainSettings {
   int batch_size = 32;
   OptimizerConfig optimizer;
   ScheduleConfig schedule;
+  // PyTorch's CrossEntropyLoss(label_smoothing): the training loss's target is (1 - e) onehot + e / K
+  // (runtime/softmax_cross_entropy.hpp); validation and test losses stay plain cross-entropy.
+  float label_smoothing = 0.0f;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)

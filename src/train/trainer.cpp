@@ -197,6 +197,7 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
   replicas_ = std::make_unique<ReplicaSet>(*net_, config_.model, settings_.threads > 0 ? settings_.threads : default_thread_count(),
                                            rank_reducer_.get());
   members_.resize(static_cast<std::size_t>(replicas_->size()));
+  for (Member& me : members_) me.loss.set_label_smoothing(settings_.label_smoothing);
   for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
   if (settings_.augment.enabled()) {
     const Shape& in = config_.model.input;

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""Writes tests/fixtures/recipe_adamw_label_smoothing.json: PyTorch's numbers for the training
+recipe's knobs, so that cnn's are checked against an independent implementation.
+
+Computed once with PyTorch (Debian's python3-torch, float64) and committed, so the tests do not
+need PyTorch. A small network (dense 6 -> 5, batch norm, relu, dense 5 -> 4, as cnn's config in the
+fixture) on a batch of 8 with labels; the fixture holds every parameter under cnn's name, and:
+  - CrossEntropyLoss(label_smoothing=0.1): the loss and every parameter's gradient;
+  - then three steps of AdamW (lr 0.01, betas 0.9 and 0.999, eps 1e-8, weight_decay 0.1; batch
+    norm's weight and bias in a group without decay, as cnn never decays them), each on the same
+    batch with the smoothed loss: every parameter after the three steps.
+
+    /usr/bin/python3 scripts/make_recipe_fixture.py
+"""
+import json
+import os
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+CONFIG = """model:
+  input: [1, 2, 3]
+  layers:
+    - dense: {units: 5}
+    - batch_norm
+    - relu
+    - dense: {units: 4}
+    - softmax
+"""
+
+
+def flat(t):
+    return [float(f"{v:.9g}") for v in t.detach().reshape(-1).tolist()]
+
+
+def main():
+    torch.manual_seed(5)
+    dense1, norm, dense2 = torch.nn.Linear(6, 5), torch.nn.BatchNorm1d(5), torch.nn.Linear(5, 4)
+    with torch.no_grad():  # batch norm's affine parameters away from 1 and 0, so that their gradients matter
+        norm.weight.uniform_(0.5, 1.5)
+        norm.bias.uniform_(-0.5, 0.5)
+    # The fixture's values are rounded to 9 digits; start PyTorch from exactly those.
+    for p in [*dense1.parameters(), *norm.parameters(), *dense2.parameters()]:
+        with torch.no_grad():
+            p.copy_(torch.tensor(flat(p)).reshape(p.shape))
+    names = {"dense1.weight": dense1.weight, "dense1.bias": dense1.bias, "batch_norm1.weight": norm.weight,
+             "batch_norm1.bias": norm.bias, "dense2.weight": dense2.weight, "dense2.bias": dense2.bias}
+    start = {name: flat(p) for name, p in names.items()}
+    x = torch.tensor(flat(torch.randn(8, 1, 2, 3)))
+    labels = [0, 1, 2, 3, 1, 2, 0, 3]
+    target = torch.tensor(labels)
+    model = torch.nn.Sequential(torch.nn.Flatten(), dense1, norm, torch.nn.ReLU(), dense2)
+    model.train()
+    criterion = torch.nn.CrossEntropyLoss(label_smoothing=0.1)
+
+    loss = criterion(model(x.reshape(8, 1, 2, 3)), target)
+    model.zero_grad()
+    loss.backward()
+    grads = {name: flat(p.grad) for name, p in names.items()}
+
+    # Back to the start (the forward above moved batch norm's running statistics, which no
+    # parameter reads in training mode), then three AdamW steps.
+    optimizer = torch.optim.AdamW([{"params": [dense1.weight, dense1.bias, dense2.weight, dense2.bias]},
+                                   {"params": [norm.weight, norm.bias], "weight_decay": 0.0}],
+                                  lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
+    for step in range(3):
+        optimizer.zero_grad()
+        criterion(model(x.reshape(8, 1, 2, 3)), target).backward()
+        optimizer.step()
+    after = {name: flat(p) for name, p in names.items()}
+
+    fixture = {"config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
+               "params": start, "loss": float(loss), "grads": grads,
+               "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after,
+               "made_with": f"torch {torch.__version__}"}
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
+                        "recipe_adamw_label_smoothing.json")
+    with open(path, "w") as f:
+        json.dump(fixture, f, indent=1)
+        f.write("\n")
+    print(f"wrote {os.path.normpath(path)}: loss {float(loss):.6f}")
+
+
+if __name__ == "__main__":
+    main()
