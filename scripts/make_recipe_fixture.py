@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes tests/fixtures/recipe_adamw_label_smoothing.json: PyTorch's numbers for the training
+"""Writes tests/fixtures/recipe_knobs.json: PyTorch's numbers for the training
 recipe's knobs, so that cnn's are checked against an independent implementation.
 
 Computed once with PyTorch (Debian's python3-torch, float64) and committed, so the tests do not
@@ -8,7 +8,9 @@ fixture) on a batch of 8 with labels; the fixture holds every parameter under cn
   - CrossEntropyLoss(label_smoothing=0.1): the loss and every parameter's gradient;
   - then three steps of AdamW (lr 0.01, betas 0.9 and 0.999, eps 1e-8, weight_decay 0.1; batch
     norm's weight and bias in a group without decay, as cnn never decays them), each on the same
-    batch with the smoothed loss: every parameter after the three steps.
+    batch with the smoothed loss: every parameter after the three steps;
+  - from the start again, plain cross-entropy's gradient clipped by clip_grad_norm_(max_norm=0.5),
+    its norm before clipping, and every parameter after one SGD step (lr 0.1).
 
     /usr/bin/python3 scripts/make_recipe_fixture.py
 """
@@ -70,16 +72,30 @@ def main():
         optimizer.step()
     after = {name: flat(p) for name, p in names.items()}
 
+    # Gradient clipping: from the start again, the plain cross-entropy's gradient clipped to a
+    # global norm of 0.5 by clip_grad_norm_, then one SGD step of lr 0.1.
+    with torch.no_grad():
+        for name, p in names.items():
+            p.copy_(torch.tensor(start[name]).reshape(p.shape))
+    model.zero_grad()
+    torch.nn.CrossEntropyLoss()(model(x.reshape(8, 1, 2, 3)), target).backward()
+    norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5))
+    with torch.no_grad():
+        for p in names.values():
+            p -= 0.1 * p.grad
+    after_clip = {name: flat(p) for name, p in names.items()}
+
     fixture = {"config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
                "params": start, "loss": float(loss), "grads": grads,
                "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after,
+               "clip": {"max_norm": 0.5, "lr": 0.1, "norm_before": norm}, "after_clip_sgd": after_clip,
                "made_with": f"torch {torch.__version__}"}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
-                        "recipe_adamw_label_smoothing.json")
+                        "recipe_knobs.json")
     with open(path, "w") as f:
         json.dump(fixture, f, indent=1)
         f.write("\n")
-    print(f"wrote {os.path.normpath(path)}: loss {float(loss):.6f}")
+    print(f"wrote {os.path.normpath(path)}: loss {float(loss):.6f}, gradient norm before clipping {norm:.4f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-// The training recipe's knobs against PyTorch (tests/fixtures/recipe_adamw_label_smoothing.json,
-// from scripts/make_recipe_fixture.py): label smoothing (CrossEntropyLoss(label_smoothing)) and
-// AdamW (decoupled weight decay), and their config keys and recorded settings.
+// The training recipe's knobs against PyTorch (tests/fixtures/recipe_knobs.json,
+// from scripts/make_recipe_fixture.py): label smoothing (CrossEntropyLoss(label_smoothing)), AdamW
+// (decoupled weight decay) and gradient clipping (clip_grad_norm_), their config keys and recorded
+// settings, and a resumed run with all three.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -11,6 +12,7 @@
 #include "expect_error.hpp"
 #include "net/builder.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
+#include "train/gradient_clipping.hpp"
 #include "train/optimizer.hpp"
 
 using namespace cnn;
@@ -20,7 +22,7 @@ using nlohmann::json;
 namespace {
 
 json recipe_fixture() {
-  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/recipe_adamw_label_smoothing.json");
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/recipe_knobs.json");
   REQUIRE(in.good());
   return json::parse(in);
 }
@@ -88,6 +90,31 @@ TEST_CASE("label smoothing and AdamW match PyTorch: the loss, every gradient, th
   }
 }
 
+TEST_CASE("gradient clipping by global norm matches PyTorch's clip_grad_norm_", "[recipe][fixture]") {
+  const json f = recipe_fixture();
+  Tensor x{Shape(f["x_shape"].get<std::vector<int>>())};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = f["x"][i].get<float>();
+  std::vector<Label> labels;
+  for (const json& l : f["labels"]) labels.push_back(static_cast<Label>(l.get<int>()));
+  auto net = fixture_net(f);
+  net->zero_grad();
+  SoftmaxCrossEntropy loss;
+  loss.forward(net->forward(x, Mode::kTrain), labels.data());
+  net->backward(loss.backward());
+  const double norm = gradient_norm(net->params());
+  CHECK(norm == Approx(f["clip"]["norm_before"].get<double>()).epsilon(1e-6));
+  const float factor = clip_factor(norm, f["clip"]["max_norm"].get<float>());
+  CHECK(factor < 1.0f);  // the fixture's gradient is longer than max_norm: clipping acts
+  // In two parts, as two threads split it: the same numbers as one.
+  for (int part = 0; part < 2; ++part) scale_gradients(net->params(), factor, part, 2);
+  CHECK(gradient_norm(net->params()) == Approx(f["clip"]["max_norm"].get<double>()).epsilon(1e-5));
+  OptimizerConfig sgd;
+  sgd.type = OptimizerType::kSgd;
+  Optimizer(sgd, net->params()).step(f["clip"]["lr"].get<float>());
+  for (const Param& p : net->params()) check_close(*p.value, f["after_clip_sgd"][p.name], 1e-5, p.name + " after clipping");
+  CHECK(clip_factor(0.1, 0.5f) == 1.0f);  // a short gradient is left alone
+}
+
 TEST_CASE("without smoothing the loss is plain cross-entropy, bit for bit as before", "[recipe]") {
   Tensor logits(Shape{2, 3});
   const float z[] = {0.5f, -1.0f, 2.0f, 0.0f, 0.25f, -0.5f};
@@ -124,17 +151,25 @@ TEST_CASE("train.label_smoothing and adamw are config keys, recorded only when u
   CHECK(back.train.label_smoothing == 0.1f);
   CHECK(back.train.optimizer.type == OptimizerType::kAdamW);
   CHECK(back.train.optimizer.weight_decay == 0.05f);
-  expect_error([&] { parse_config(base + "train:\n  label_smoothing: 1\n", "c.cfg"); }, ExitCode::kUsage, "label_smoothing");
+  expect_error([&] { parse_config(base + "train:\n  label_smoothing: 1\n", "c.cfg"); }, ExitCode::kUsage,
+               "c.cfg:8: train.label_smoothing");
+  expect_error([&] { parse_config(base + "train:\n  clip_grad_norm: -1\n", "e.cfg"); }, ExitCode::kUsage,
+               "e.cfg:8: train.clip_grad_norm");
+  CHECK(parse_config(base + "train:\n  clip_grad_norm: 2.5\n", "f.cfg").train.clip_grad_norm == 2.5f);
+  CHECK(parse_settings(settings_to_json(parse_config(base + "train:\n  clip_grad_norm: 2.5\n", "f.cfg")), "s")
+            .train.clip_grad_norm == 2.5f);
+  CHECK(settings_to_json(plain).dump().find("clip_grad_norm") == std::string::npos);
   expect_error([&] { parse_config(base + "train:\n  optimizer: {type: momentum, beta1: 0.8}\n", "d.cfg"); }, ExitCode::kUsage,
                "only adam and adamw use it");
 }
 
-TEST_CASE("a run with adamw and label smoothing resumes to the same numbers as an uninterrupted one", "[recipe][cli]") {
+TEST_CASE("a run with adamw, label smoothing and clipping resumes to the same numbers as an uninterrupted one",
+          "[recipe][cli]") {
   E2eWorkspace ws("recipe");
   std::string yaml = ws.tiny_config().with_optimizer("{type: adamw, lr: 0.003}").with_epochs(3).yaml();
   const std::size_t train_at = yaml.find("train:\n");
   REQUIRE(train_at != std::string::npos);
-  yaml.insert(train_at + 7, "  label_smoothing: 0.1\n  weight_decay: 0.05\n");
+  yaml.insert(train_at + 7, "  label_smoothing: 0.1\n  weight_decay: 0.05\n  clip_grad_norm: 0.5\n");
   write_text(ws.file("recipe.cfg"), yaml);
   expect_success(ws.cnn("train -q -c recipe.cfg --threads 2 --out whole"));
   expect_success(ws.cnn("train -q -c recipe.cfg --threads 2 --out part --epochs 1"));

@@ -38,6 +38,8 @@ struct TrainSettings {
   // PyTorch's CrossEntropyLoss(label_smoothing): the training loss's target is (1 - e) onehot + e / K
   // (runtime/softmax_cross_entropy.hpp); validation and test losses stay plain cross-entropy.
   float label_smoothing = 0.0f;
+  // PyTorch's clip_grad_norm_(max_norm) on the batch's gradient before each update; 0: off.
+  float clip_grad_norm = 0.0f;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)
