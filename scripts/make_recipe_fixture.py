@@ -10,7 +10,9 @@ fixture) on a batch of 8 with labels; the fixture holds every parameter under cn
     norm's weight and bias in a group without decay, as cnn never decays them), each on the same
     batch with the smoothed loss: every parameter after the three steps;
   - from the start again, plain cross-entropy's gradient clipped by clip_grad_norm_(max_norm=0.5),
-    its norm before clipping, and every parameter after one SGD step (lr 0.1).
+    its norm before clipping, and every parameter after one SGD step (lr 0.1);
+  - the learning rate of every step of a linear warm-up in front of cosine annealing
+    (SequentialLR of LinearLR and CosineAnnealingLR) and of OneCycleLR (learning_rate_schedules).
 
     /usr/bin/python3 scripts/make_recipe_fixture.py
 """
@@ -34,6 +36,36 @@ CONFIG = """model:
 
 def flat(t):
     return [float(f"{v:.9g}") for v in t.detach().reshape(-1).tolist()]
+
+
+def learning_rate_schedules():
+    """The learning rate of each of 24 steps (8 epochs of 3) from a base of 0.1, as PyTorch's
+    schedulers give them, stepped once per step: a linear warm-up of 2 epochs (LinearLR,
+    start_factor 0.01) in front of cosine annealing to 0.001 (SequentialLR), and OneCycleLR (pct_start
+    0.3, div_factor 25, final_div_factor 1e4, cycle_momentum off)."""
+    import warnings
+
+    def rates(make):
+        param = torch.nn.Parameter(torch.zeros(1))
+        optimizer = torch.optim.SGD([param], lr=0.1)
+        scheduler = make(optimizer)
+        out = []
+        for _ in range(24):
+            out.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SequentialLR's deprecation notes
+                scheduler.step()
+        return out
+
+    warm_cosine = rates(lambda o: torch.optim.lr_scheduler.SequentialLR(
+        o, [torch.optim.lr_scheduler.LinearLR(o, start_factor=0.01, total_iters=6),
+            torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=18, eta_min=0.001)], milestones=[6]))
+    one_cycle = rates(lambda o: torch.optim.lr_scheduler.OneCycleLR(
+        o, max_lr=0.1, total_steps=24, pct_start=0.3, div_factor=25.0, final_div_factor=1e4, cycle_momentum=False))
+    return {"lr": 0.1, "epochs": 8, "steps_per_epoch": 3,
+            "warmup_cosine": {"warmup_epochs": 2, "warmup_start_factor": 0.01, "min_lr": 0.001, "rates": warm_cosine},
+            "one_cycle": {"pct_start": 0.3, "div_factor": 25.0, "final_div_factor": 1e4, "rates": one_cycle}}
 
 
 def main():
@@ -85,7 +117,8 @@ def main():
             p -= 0.1 * p.grad
     after_clip = {name: flat(p) for name, p in names.items()}
 
-    fixture = {"config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
+    schedules = learning_rate_schedules()
+    fixture = {"schedules": schedules, "config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
                "params": start, "loss": float(loss), "grads": grads,
                "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after,
                "clip": {"max_norm": 0.5, "lr": 0.1, "norm_before": norm}, "after_clip_sgd": after_clip,

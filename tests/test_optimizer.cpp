@@ -110,14 +110,14 @@ TEST_CASE("initializers draw with the documented scale", "[init]") {
 
 TEST_CASE("learning-rate schedules", "[schedule]") {
   ScheduleConfig constant;
-  CHECK(learning_rate(constant, 0.1f, 5, 500, 1000) == 0.1f);
+  CHECK(learning_rate(constant, 0.1f, {5, 500, 1000, 10}) == 0.1f);
   ScheduleConfig step{ScheduleType::kStep, 2, 0.5f, 0.0f};
-  CHECK(learning_rate(step, 0.1f, 0, 0, 100) == Approx(0.1));
-  CHECK(learning_rate(step, 0.1f, 1, 0, 100) == Approx(0.1));
-  CHECK(learning_rate(step, 0.1f, 2, 0, 100) == Approx(0.05));
-  CHECK(learning_rate(step, 0.1f, 5, 0, 100) == Approx(0.025));
+  CHECK(learning_rate(step, 0.1f, {0, 0, 100, 10}) == Approx(0.1));
+  CHECK(learning_rate(step, 0.1f, {1, 0, 100, 10}) == Approx(0.1));
+  CHECK(learning_rate(step, 0.1f, {2, 0, 100, 10}) == Approx(0.05));
+  CHECK(learning_rate(step, 0.1f, {5, 0, 100, 10}) == Approx(0.025));
   ScheduleConfig cosine{ScheduleType::kCosine, 1, 0.1f, 0.001f};
-  CHECK(learning_rate(cosine, 0.1f, 0, 0, 100) == Approx(0.1));
-  CHECK(learning_rate(cosine, 0.1f, 0, 50, 100) == Approx(0.0505));
-  CHECK(learning_rate(cosine, 0.1f, 0, 100, 100) == Approx(0.001));
+  CHECK(learning_rate(cosine, 0.1f, {0, 0, 100, 10}) == Approx(0.1));
+  CHECK(learning_rate(cosine, 0.1f, {0, 50, 100, 10}) == Approx(0.0505));
+  CHECK(learning_rate(cosine, 0.1f, {0, 100, 100, 10}) == Approx(0.001));
 }

@@ -14,6 +14,7 @@
 #include "runtime/softmax_cross_entropy.hpp"
 #include "train/gradient_clipping.hpp"
 #include "train/optimizer.hpp"
+#include "train/schedule.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
@@ -115,6 +116,35 @@ TEST_CASE("gradient clipping by global norm matches PyTorch's clip_grad_norm_", 
   CHECK(clip_factor(0.1, 0.5f) == 1.0f);  // a short gradient is left alone
 }
 
+TEST_CASE("warm-up in front of cosine, and one-cycle, give PyTorch's learning rate at every step", "[recipe][schedule]") {
+  const json f = recipe_fixture()["schedules"];
+  const float lr0 = f["lr"].get<float>();
+  const std::int64_t per_epoch = f["steps_per_epoch"].get<std::int64_t>(), total = per_epoch * f["epochs"].get<int>();
+  ScheduleConfig warm;
+  warm.type = ScheduleType::kCosine;
+  warm.min_lr = f["warmup_cosine"]["min_lr"].get<float>();
+  warm.warmup_epochs = f["warmup_cosine"]["warmup_epochs"].get<int>();
+  warm.warmup_start_factor = f["warmup_cosine"]["warmup_start_factor"].get<float>();
+  ScheduleConfig cycle;
+  cycle.type = ScheduleType::kOneCycle;
+  cycle.pct_start = f["one_cycle"]["pct_start"].get<float>();
+  cycle.div_factor = f["one_cycle"]["div_factor"].get<float>();
+  cycle.final_div_factor = f["one_cycle"]["final_div_factor"].get<float>();
+  for (const auto& [schedule, key] : {std::pair{warm, "warmup_cosine"}, std::pair{cycle, "one_cycle"}}) {
+    const json& rates = f[key]["rates"];
+    REQUIRE(rates.size() == static_cast<std::size_t>(total));
+    for (std::int64_t step = 0; step < total; ++step) {
+      const SchedulePoint at{static_cast<int>(step / per_epoch), step, total, per_epoch};
+      INFO(key << " step " << step);
+      CHECK(learning_rate(schedule, lr0, at) == Approx(rates[static_cast<std::size_t>(step)].get<double>()).epsilon(1e-6).margin(1e-9));
+    }
+  }
+  // Without a warm-up the schedules give what they always did.
+  ScheduleConfig cosine;
+  cosine.type = ScheduleType::kCosine;
+  CHECK(learning_rate(cosine, 0.1f, {0, 0, 100, 10}) == 0.1f);
+}
+
 TEST_CASE("without smoothing the loss is plain cross-entropy, bit for bit as before", "[recipe]") {
   Tensor logits(Shape{2, 3});
   const float z[] = {0.5f, -1.0f, 2.0f, 0.0f, 0.25f, -0.5f};
@@ -159,26 +189,45 @@ TEST_CASE("train.label_smoothing and adamw are config keys, recorded only when u
   CHECK(parse_settings(settings_to_json(parse_config(base + "train:\n  clip_grad_norm: 2.5\n", "f.cfg")), "s")
             .train.clip_grad_norm == 2.5f);
   CHECK(settings_to_json(plain).dump().find("clip_grad_norm") == std::string::npos);
+  const RunConfig warm = parse_config(base + "train:\n  schedule: {type: cosine, warmup_epochs: 2, warmup_start_factor: 0.1}\n", "g.cfg");
+  CHECK(parse_settings(settings_to_json(warm), "s").train.schedule.warmup_epochs == 2);
+  CHECK(parse_settings(settings_to_json(warm), "s").train.schedule.warmup_start_factor == 0.1f);
+  const RunConfig cycle = parse_config(base + "train:\n  schedule: {type: one_cycle, pct_start: 0.25}\n", "h.cfg");
+  CHECK(parse_settings(settings_to_json(cycle), "s").train.schedule.pct_start == 0.25f);
+  CHECK(settings_to_json(plain).dump().find("warmup") == std::string::npos);
+  expect_error([&] { parse_config(base + "train:\n  schedule: {type: one_cycle, warmup_epochs: 1}\n", "i.cfg"); }, ExitCode::kUsage,
+               "i.cfg:8: train.schedule.warmup_epochs: one_cycle has its own warm-up");
+  expect_error([&] { parse_config(base + "train:\n  schedule: {type: cosine, div_factor: 10}\n", "j.cfg"); }, ExitCode::kUsage,
+               "only one_cycle uses it");
+  expect_error([&] { parse_config(base + "train:\n  schedule: {type: cosine, warmup_start_factor: 2}\n", "k.cfg"); },
+               ExitCode::kUsage, "train.schedule.warmup_start_factor");
   expect_error([&] { parse_config(base + "train:\n  optimizer: {type: momentum, beta1: 0.8}\n", "d.cfg"); }, ExitCode::kUsage,
                "only adam and adamw use it");
 }
 
-TEST_CASE("a run with adamw, label smoothing and clipping resumes to the same numbers as an uninterrupted one",
+TEST_CASE("a run with adamw, label smoothing, clipping and a warm-up resumes to the same numbers as an uninterrupted one",
           "[recipe][cli]") {
   E2eWorkspace ws("recipe");
-  std::string yaml = ws.tiny_config().with_optimizer("{type: adamw, lr: 0.003}").with_epochs(3).yaml();
+  std::string yaml = ws.tiny_config()
+                         .with_optimizer("{type: adamw, lr: 0.003}")
+                         .with_schedule("{type: cosine, warmup_epochs: 3}")
+                         .with_epochs(30)
+                         .yaml();
   const std::size_t train_at = yaml.find("train:\n");
   REQUIRE(train_at != std::string::npos);
   yaml.insert(train_at + 7, "  label_smoothing: 0.1\n  weight_decay: 0.05\n  clip_grad_norm: 0.5\n");
   write_text(ws.file("recipe.cfg"), yaml);
   expect_success(ws.cnn("train -q -c recipe.cfg --threads 2 --out whole"));
-  expect_success(ws.cnn("train -q -c recipe.cfg --threads 2 --out part --epochs 1"));
-  expect_success(ws.resume(ws.file("part/model.bin"), "-q --epochs 3"));
+  // Stopped (SIGINT) once the first epoch is in metrics.csv, then continued with --resume alone.
+  const RunResult stopped = ws.interrupt("train -q -c recipe.cfg --threads 2 --out part", ws.file("part/metrics.csv"));
+  INFO(stopped.err);
+  REQUIRE(stopped.exit_code == 130);
+  expect_success(ws.resume(ws.file("part/model.bin"), "-q"));
   CHECK(metric_rows(ws.file("whole/metrics.csv")) == metric_rows(ws.file("part/metrics.csv")));
   require_close_models(ws.file("whole/model.bin"), ws.file("part/model.bin"), 0.0, 0.0);
   // The smoothed training loss can never go below the entropy of its target (0.91 on the label,
   // 0.01 on each other class: 0.50 nats), where plain cross-entropy goes towards 0: the knob took effect.
   const std::vector<std::string> rows = metric_rows(ws.file("whole/metrics.csv"));
-  REQUIRE(rows.size() == 4);  // header and three epochs
+  REQUIRE(rows.size() == 31);  // header and 30 epochs
   CHECK(std::stod(rows.back().substr(rows.back().find(',') + 1)) > 0.50);
 }

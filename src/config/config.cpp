@@ -178,13 +178,31 @@ void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedu
       r.fail(s, "train.schedule", "expected constant, or a mapping such as {type: step, step_epochs: 5, gamma: 0.5}");
     return;
   }
-  r.check_map(s, "train.schedule", {"type", "step_epochs", "gamma", "min_lr"}, {"type"});
+  r.check_map(s, "train.schedule",
+              {"type", "step_epochs", "gamma", "min_lr", "warmup_epochs", "warmup_start_factor", "pct_start", "div_factor",
+               "final_div_factor"},
+              {"type"});
   const std::string type = r.get_string(s["type"], "train.schedule.type");
   if (!kScheduleNames.parse(type, &schedule.type))
     r.fail(s["type"], "train.schedule.type", "unknown schedule '" + shorten(type) + "' (expected " + kScheduleNames.names() + ")");
   if (s["step_epochs"]) schedule.step_epochs = static_cast<int>(r.get_int(s["step_epochs"], "train.schedule.step_epochs", 1, 100000));
   if (s["gamma"]) schedule.gamma = static_cast<float>(r.get_number(s["gamma"], "train.schedule.gamma", 0.0, 1.0));
   if (s["min_lr"]) schedule.min_lr = static_cast<float>(r.get_number(s["min_lr"], "train.schedule.min_lr", 0.0, 10.0));
+  const bool one_cycle = schedule.type == ScheduleType::kOneCycle;
+  for (const char* key : {"warmup_epochs", "warmup_start_factor"})
+    if (s[key] && one_cycle) r.fail(s[key], std::string("train.schedule.") + key, "one_cycle has its own warm-up (pct_start)");
+  for (const char* key : {"pct_start", "div_factor", "final_div_factor"})
+    if (s[key] && !one_cycle) r.fail(s[key], std::string("train.schedule.") + key, "only one_cycle uses it");
+  if (s["warmup_epochs"])
+    schedule.warmup_epochs = static_cast<int>(r.get_int(s["warmup_epochs"], "train.schedule.warmup_epochs", 0, 100000));
+  if (s["warmup_start_factor"])
+    schedule.warmup_start_factor =
+        static_cast<float>(r.get_number(s["warmup_start_factor"], "train.schedule.warmup_start_factor", 0.0, 1.0));
+  if (s["pct_start"]) schedule.pct_start = static_cast<float>(r.get_number(s["pct_start"], "train.schedule.pct_start", 0.01, 0.99));
+  if (s["div_factor"]) schedule.div_factor = static_cast<float>(r.get_number(s["div_factor"], "train.schedule.div_factor", 1.0, 1e6));
+  if (s["final_div_factor"])
+    schedule.final_div_factor =
+        static_cast<float>(r.get_number(s["final_div_factor"], "train.schedule.final_div_factor", 1.0, 1e9));
 }
 
 // train.augment: every transform off unless named; ranges keep a digit recognisable at the limits
@@ -375,6 +393,15 @@ nlohmann::json settings_to_json(const RunConfig& config) {
     schedule["gamma"] = readable(t.schedule.gamma);
   }
   if (t.schedule.type == ScheduleType::kCosine) schedule["min_lr"] = readable(t.schedule.min_lr);
+  if (t.schedule.warmup_epochs > 0) {  // absent without a warm-up, as before
+    schedule["warmup_epochs"] = t.schedule.warmup_epochs;
+    schedule["warmup_start_factor"] = readable(t.schedule.warmup_start_factor);
+  }
+  if (t.schedule.type == ScheduleType::kOneCycle) {
+    schedule["pct_start"] = readable(t.schedule.pct_start);
+    schedule["div_factor"] = readable(t.schedule.div_factor);
+    schedule["final_div_factor"] = readable(t.schedule.final_div_factor);
+  }
   json train = {{"epochs", t.epochs},          {"batch_size", t.batch_size},
                 {"optimizer", optimizer},      {"schedule", schedule},
                 {"weight_decay", readable(t.optimizer.weight_decay)}, {"seed", t.seed}};

@@ -278,7 +278,7 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
              epoch + 1, b + 1, batch_loss, config_.output);
   // Summing the gradients, the update and copying the weights to the replicas are split over
   // the team by element ranges (elementwise work: the numbers do not depend on the split).
-  lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, epoch, progress_.global_step, total_steps_);
+  lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, {epoch, progress_.global_step, total_steps_, batches_});
   optimizer_->begin_step();
   if (settings_.clip_grad_norm > 0.0f) {
     // The global norm needs the whole batch's gradient first: summed in one pass, scaled and
