@@ -231,3 +231,31 @@ TEST_CASE("a run with adamw, label smoothing, clipping and a warm-up resumes to 
   REQUIRE(rows.size() == 31);  // header and 30 epochs
   CHECK(std::stod(rows.back().substr(rows.back().find(',') + 1)) > 0.50);
 }
+
+TEST_CASE("early stopping ends a run whose validation accuracy stopped rising, and its checkpoint stays ended",
+          "[recipe][cli]") {
+  E2eWorkspace ws("early-stop");
+  // A learning rate so small that no weight moves: the validation accuracy of epoch 1 is never beaten.
+  std::string yaml = ws.tiny_config().with_optimizer("{type: sgd, lr: 1e-12}").with_epochs(20).yaml();
+  yaml.insert(yaml.find("train:\n") + 7, "  early_stopping: {patience: 2}\n");
+  write_text(ws.file("stop.cfg"), yaml);
+  const RunResult r = ws.cnn("train -c stop.cfg --threads 2 --out run");
+  expect_success(r);
+  CHECK(r.err.find("early stopping after epoch 3: 2 epochs without a better validation accuracy") != std::string::npos);
+  CHECK(metric_rows(ws.file("run/metrics.csv")).size() == 4);  // header and epochs 1-3
+  // Resumed, the run is already over: nothing is trained, nothing changes.
+  const auto before = model_tensors(ws.file("run/model.bin"));
+  const RunResult again = ws.resume(ws.file("run/model.bin"));
+  expect_success(again);
+  CHECK(again.err.find("early stopping after epoch 3") != std::string::npos);
+  CHECK(metric_rows(ws.file("run/metrics.csv")).size() == 4);
+  CHECK(model_tensors(ws.file("run/model.bin")) == before);
+  // Without validation images there is nothing to watch.
+  expect_failure(ws.cnn("train -c stop.cfg --validation 0 --out none"), 2, "train.early_stopping watches the validation accuracy");
+  const RunConfig parsed = parse_config(yaml, "s.cfg");
+  CHECK(parsed.train.early_stopping_patience == 2);
+  CHECK(parse_settings(settings_to_json(parsed), "s").train.early_stopping_patience == 2);
+  std::string bad = yaml;
+  bad.replace(bad.find("patience: 2"), 11, "patience: 0");
+  expect_error([&] { parse_config(bad, "t.cfg"); }, ExitCode::kUsage, "train.early_stopping.patience: 0 is out of range");
+}

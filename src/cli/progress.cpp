@@ -60,6 +60,11 @@ void ConsoleProgress::on_step(const StepReport& r) {
                r.batch, r.batches, r.loss, 100.0 * r.accuracy, rate, format_duration(eta));
 }
 
+void ConsoleProgress::on_early_stop(int epoch, int patience, int best_epoch, double best) {
+  spdlog::info("early stopping after epoch {}: {} epochs without a better validation accuracy than {:.2f}% (epoch {}; best.bin)",
+               epoch, patience, 100.0 * best, best_epoch);
+}
+
 void ConsoleProgress::on_epoch(const EpochReport& r) {
   if (bar_visible_) {
     std::fprintf(stderr, "\r\x1b[K");

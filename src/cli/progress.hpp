@@ -15,6 +15,7 @@ class ConsoleProgress : public TrainingObserver {
   void on_start(const Net& net, int train_images, int validation_images, int first_epoch) override;
   void on_step(const StepReport& report) override;
   void on_epoch(const EpochReport& report) override;
+  void on_early_stop(int epoch, int patience, int best_epoch, double best) override;
 
  private:
   bool terminal_;

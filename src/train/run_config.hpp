@@ -40,6 +40,9 @@ struct TrainSettings {
   float label_smoothing = 0.0f;
   // PyTorch's clip_grad_norm_(max_norm) on the batch's gradient before each update; 0: off.
   float clip_grad_norm = 0.0f;
+  // Keras's EarlyStopping(monitor='val_accuracy', patience): training ends once this many epochs
+  // in a row have not raised the best validation accuracy; 0: off. Needs validation images.
+  int early_stopping_patience = 0;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)

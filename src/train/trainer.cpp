@@ -97,6 +97,14 @@ class TrainingRun {
   // The stop every rank agreed on at the last step (one process: `stop` itself).
   bool stop_agreed(const std::atomic<bool>& stop) const { return comm_.size() > 1 ? stop_agreed_ : stop.load(); }
   int first_epoch() const { return first_epoch_; }
+  // Whether early stopping ends the run now (after the epochs done so far).
+  bool stops_early() const {
+    const int patience = settings_.early_stopping_patience;
+    return patience > 0 && progress_.epoch > 0 && progress_.epoch - progress_.best_epoch >= patience;
+  }
+  int epochs_done() const { return progress_.epoch; }
+  int best_epoch() const { return progress_.best_epoch; }
+  double best_validation() const { return progress_.best_validation; }
   int train_images() const { return n_train_; }
   int validation_images() const { return n_val_; }
 
@@ -141,6 +149,8 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
   CNN_CHECK_CODE(n_val_ < total, ExitCode::kUsage, "data.validation = {} leaves no training images (the set holds {})",
                  n_val_, total);
   n_train_ = total - n_val_;
+  CNN_CHECK_CODE(n_val_ > 0 || settings_.early_stopping_patience == 0, ExitCode::kUsage,
+                 "train.early_stopping watches the validation accuracy: set data.validation (or --validation) above 0");
   batches_ = (n_train_ + settings_.batch_size - 1) / settings_.batch_size;
   total_steps_ = batches_ * settings_.epochs;
 
@@ -383,9 +393,18 @@ void run_training(const TrainRequest& request, const Dataset& data, TrainingObse
   TrainingRun run(request, data);
   observer.on_start(run.net(), run.train_images(), run.validation_images(), run.first_epoch());
   const int epochs = request.config.train.epochs;
+  const auto early_stop = [&] {
+    if (!run.stops_early() || run.epochs_done() >= epochs) return false;
+    observer.on_early_stop(run.epochs_done(), request.config.train.early_stopping_patience, run.best_epoch(),
+                           run.best_validation());
+    return true;
+  };
+  // A checkpoint of a run that stopped early resumes to the same end: nothing more to train.
+  if (early_stop()) return;
   for (int epoch = run.first_epoch(); epoch < epochs; ++epoch) {
     run.run_epoch(epoch, observer, stop);
     run.end_epoch(epoch, observer);
+    if (early_stop()) return;
     if (run.stop_agreed(stop) && epoch + 1 < epochs) {
       const std::string model = checkpoint_path(request.config.output);
       CNN_FAIL(ExitCode::kInterrupted, "interrupted after epoch {}; checkpoint written to {} (continue with --resume {})",

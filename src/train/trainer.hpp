@@ -46,6 +46,9 @@ class TrainingObserver {
   virtual void on_start(const Net& /*net*/, int /*train_images*/, int /*validation_images*/, int /*first_epoch*/) {}
   virtual void on_step(const StepReport& /*report*/) {}
   virtual void on_epoch(const EpochReport& /*report*/) {}
+  // Training ends before its last epoch: `epoch` (1-based) epochs done, `patience` of them since
+  // the best validation accuracy `best` at `best_epoch`.
+  virtual void on_early_stop(int /*epoch*/, int /*patience*/, int /*best_epoch*/, double /*best*/) {}
 };
 
 struct TrainRequest {
