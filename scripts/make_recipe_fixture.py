@@ -8,7 +8,8 @@ fixture) on a batch of 8 with labels; the fixture holds every parameter under cn
   - CrossEntropyLoss(label_smoothing=0.1): the loss and every parameter's gradient;
   - then three steps of AdamW (lr 0.01, betas 0.9 and 0.999, eps 1e-8, weight_decay 0.1; batch
     norm's weight and bias in a group without decay, as cnn never decays them), each on the same
-    batch with the smoothed loss: every parameter after the three steps;
+    batch with the smoothed loss: every parameter after the three steps, and again with the biases
+    in the group without decay (cnn's decay_biases: false);
   - from the start again, plain cross-entropy's gradient clipped by clip_grad_norm_(max_norm=0.5),
     its norm before clipping, and every parameter after one SGD step (lr 0.1);
   - the learning rate of every step of a linear warm-up in front of cosine annealing
@@ -104,6 +105,19 @@ def main():
         optimizer.step()
     after = {name: flat(p) for name, p in names.items()}
 
+    # The same three AdamW steps with the biases in the group without decay too (decay_biases: false).
+    with torch.no_grad():
+        for name, p in names.items():
+            p.copy_(torch.tensor(start[name]).reshape(p.shape))
+    optimizer = torch.optim.AdamW([{"params": [dense1.weight, dense2.weight]},
+                                   {"params": [dense1.bias, dense2.bias, norm.weight, norm.bias], "weight_decay": 0.0}],
+                                  lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
+    for step in range(3):
+        optimizer.zero_grad()
+        criterion(model(x.reshape(8, 1, 2, 3)), target).backward()
+        optimizer.step()
+    after_no_bias_decay = {name: flat(p) for name, p in names.items()}
+
     # Gradient clipping: from the start again, the plain cross-entropy's gradient clipped to a
     # global norm of 0.5 by clip_grad_norm_, then one SGD step of lr 0.1.
     with torch.no_grad():
@@ -120,7 +134,7 @@ def main():
     schedules = learning_rate_schedules()
     fixture = {"schedules": schedules, "config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
                "params": start, "loss": float(loss), "grads": grads,
-               "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after,
+               "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after, "after_adamw_no_bias_decay": after_no_bias_decay,
                "clip": {"max_norm": 0.5, "lr": 0.1, "norm_before": norm}, "after_clip_sgd": after_clip,
                "made_with": f"torch {torch.__version__}"}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",

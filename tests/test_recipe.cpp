@@ -65,11 +65,13 @@ TEST_CASE("label smoothing and AdamW match PyTorch: the loss, every gradient, th
   net->backward(loss.backward());
   for (const Param& p : net->params()) check_close(*p.grad, f["grads"][p.name], 1e-5, p.name + " gradient");
 
+  for (const bool decay_biases : {true, false}) {
+  INFO("decay_biases " << decay_biases);
   auto stepped = fixture_net(f);
   OptimizerConfig config;
   config.type = OptimizerType::kAdamW;
   config.weight_decay = f["adamw"]["weight_decay"].get<float>();
-  Optimizer adamw(config, stepped->params());
+  Optimizer adamw(config, decay_biases ? stepped->params() : without_bias_decay(stepped->params()));
   for (int step = 0; step < f["adamw"]["steps"].get<int>(); ++step) {
     stepped->zero_grad();
     loss.forward(stepped->forward(x, Mode::kTrain), labels.data());
@@ -81,13 +83,14 @@ TEST_CASE("label smoothing and AdamW match PyTorch: the loss, every gradient, th
   // step may go either way, so those elements are held to the three steps' lr, the rest to 1e-5.
   const double lr = f["adamw"]["lr"].get<double>();
   for (const Param& p : stepped->params()) {
-    const json& want = f["after_adamw"][p.name];
+    const json& want = f[decay_biases ? "after_adamw" : "after_adamw_no_bias_decay"][p.name];
     for (std::size_t i = 0; i < p.value->size(); ++i) {
       const double g = f["grads"][p.name][i].get<double>(), w = want[i].get<double>();
       const double tolerance = std::abs(g) < 1e-6 ? 3.0 * lr : 1e-5 * (1.0 + std::abs(w));
       INFO(p.name << "[" << i << "] after AdamW: cnn " << (*p.value)[i] << ", PyTorch " << w);
       CHECK(std::abs((*p.value)[i] - w) <= tolerance);
     }
+  }
   }
 }
 
@@ -195,6 +198,13 @@ TEST_CASE("train.label_smoothing and adamw are config keys, recorded only when u
   const RunConfig cycle = parse_config(base + "train:\n  schedule: {type: one_cycle, pct_start: 0.25}\n", "h.cfg");
   CHECK(parse_settings(settings_to_json(cycle), "s").train.schedule.pct_start == 0.25f);
   CHECK(settings_to_json(plain).dump().find("warmup") == std::string::npos);
+  CHECK(plain.train.decay_biases);
+  const RunConfig no_bias = parse_config(base + "train:\n  decay_biases: false\n", "l.cfg");
+  CHECK_FALSE(no_bias.train.decay_biases);
+  CHECK_FALSE(parse_settings(settings_to_json(no_bias), "s").train.decay_biases);
+  CHECK(settings_to_json(plain).dump().find("decay_biases") == std::string::npos);
+  expect_error([&] { parse_config(base + "train:\n  decay_biases: maybe\n", "m.cfg"); }, ExitCode::kUsage,
+               "m.cfg:8: train.decay_biases");
   expect_error([&] { parse_config(base + "train:\n  schedule: {type: one_cycle, warmup_epochs: 1}\n", "i.cfg"); }, ExitCode::kUsage,
                "i.cfg:8: train.schedule.warmup_epochs: one_cycle has its own warm-up");
   expect_error([&] { parse_config(base + "train:\n  schedule: {type: cosine, div_factor: 10}\n", "j.cfg"); }, ExitCode::kUsage,

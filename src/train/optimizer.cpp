@@ -16,6 +16,14 @@ Optimizer::Optimizer(const OptimizerConfig& config, const std::vector<Param>& pa
     for (const Param& p : params) second_.emplace_back(p.value->shape());
 }
 
+std::vector<Param> without_bias_decay(std::vector<Param> params) {
+  const std::string suffix = ".bias";
+  for (Param& p : params)
+    if (p.name.size() >= suffix.size() && p.name.compare(p.name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      p.weight_decay = false;
+  return params;
+}
+
 void Optimizer::step(float lr) {
   begin_step();
   update(lr, 0, 1);

@@ -44,6 +44,10 @@ constexpr EnumTable<OptimizerType, 5> kOptimizerNames{{{{OptimizerType::kSgd, "s
                                                          {OptimizerType::kAdamW, "adamw"}}}};
 inline const char* optimizer_type_name(OptimizerType type) { return kOptimizerNames.name(type); }
 
+// The same parameters with weight decay off for every bias (names ending in ".bias"), as timm's
+// and torchvision's recipes put biases in a group without decay; batch norm's are off already.
+std::vector<Param> without_bias_decay(std::vector<Param> params);
+
 class Optimizer {
  public:
   Optimizer(const OptimizerConfig& config, const std::vector<Param>& params);

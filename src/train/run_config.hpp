@@ -43,6 +43,9 @@ struct TrainSettings {
   // Keras's EarlyStopping(monitor='val_accuracy', patience): training ends once this many epochs
   // in a row have not raised the best validation accuracy; 0: off. Needs validation images.
   int early_stopping_patience = 0;
+  // Whether weight decay applies to biases too (the default, as before); batch norm's gamma and
+  // beta are never decayed.
+  bool decay_biases = true;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)

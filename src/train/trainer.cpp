@@ -161,7 +161,8 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
                  net_->output_shape().str(), data.classes, data.classes - 1, data.classes);
   check_images_fit(data.images, config_.model.input);
   data_description_ = describe_data(config_.data, data, n_train_, config_.model.input);
-  optimizer_ = std::make_unique<Optimizer>(settings_.optimizer, net_->params());
+  optimizer_ = std::make_unique<Optimizer>(settings_.optimizer,
+                                           settings_.decay_biases ? net_->params() : without_bias_decay(net_->params()));
   progress_.epoch_rng = shuffle_rng_.state();
 
   if (request.resume) {
