@@ -29,7 +29,7 @@ void train_step(Net& net, int n, Rng& rng) {
 
 }  // namespace
 
-TEST_CASE("a chain's backward passes every gradient through two shared buffers", "[net][memory]") {
+TEST_CASE("a chain's passes share two buffers: every gradient, and the outputs no backward reads", "[net][memory]") {
   auto net = build_net(parse_config(R"(model:
   input: [2, 10, 10]
   layers:
@@ -51,9 +51,10 @@ TEST_CASE("a chain's backward passes every gradient through two shared buffers",
   Rng rng(5);
   initialize(net->params(), Init::kHeNormal, rng);
   train_step(*net, 3, rng);
-  CHECK(net->gradient_buffer_count() == 2);  // the layer's dx and its dy, whatever the depth
-  CHECK(net->forward_buffer_count() == 1);   // batch norm's output, read by relu only
-  CHECK(net->layer_output(1) == nullptr);    // and so not kept after the forward
+  // Backward: the layer's dx and its dy, whatever the depth; forward: batch norm's output, read by
+  // relu only, in one of the same two.
+  CHECK(net->shared_buffer_count() == 2);
+  CHECK(net->layer_output(1) == nullptr);  // not kept after the forward
   CHECK(net->layer_output(2) != nullptr);    // relu's backward reads its own output
   net->forward_every_layer(random_tensor(net->input_shape().with_batch(1), rng));
   CHECK(net->layer_output(1) != nullptr);  // feature maps keep every output
@@ -86,5 +87,5 @@ TEST_CASE("ResNet-20's training step holds far less than one buffer per activati
   // its output and its gradient, batch norm its xhat and each stride-1 conv its padded input, as
   // before, held more than 2.5 times `outputs`.
   CHECK(held < 0.85 * outputs);
-  CHECK(net->gradient_buffer_count() <= 4);
+  CHECK(net->shared_buffer_count() <= 4);
 }

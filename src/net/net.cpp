@@ -113,13 +113,17 @@ bool Net::is_chain() const {
 
 const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
   last_forward_fused_ = fuse;
-  forward_buffers_.reset();
+  // One pool for both passes: the forward's lent outputs are dead when backward starts, and
+  // backward's gradients when the next forward starts, but for the input's gradient, which
+  // backward returned and which stays valid until the next backward.
+  buffers_.reset();
+  if (input_grad_ != nullptr) buffers_.add_reader(input_grad_);
   if (observer_ != nullptr) observer_->pass_begins(/*backward=*/false);
   const auto input_of = [&](int input) { return input == kNetworkInput ? &x : outputs_[static_cast<std::size_t>(input)]; };
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
     if (fuse && node.runs_in_layer_before) continue;  // computed with the conv before it
-    Tensor* lent = fuse && node.output_lent ? forward_buffers_.lend() : nullptr;
+    Tensor* lent = fuse && node.output_lent ? buffers_.lend() : nullptr;
     node.layer->lend_output_buffer(lent);
     if (fuse && node.runs_pool_after) {
       const Tensor* pooled = node.layer->forward_max_pooled_2x2(*input_of(node.inputs[0]), mode);
@@ -135,10 +139,10 @@ const Tensor& Net::run_forward(const Tensor& x, Mode mode, bool fuse) {
     }
     if (lent != nullptr) {
       node.layer->lend_output_buffer(nullptr);
-      for (int k = 0; k < node.consumers; ++k) forward_buffers_.add_reader(lent);
-      forward_buffers_.give_back(lent);
+      for (int k = 0; k < node.consumers; ++k) buffers_.add_reader(lent);
+      buffers_.give_back(lent);
     }
-    for (int input : node.inputs) forward_buffers_.drop_reader(input_of(input));
+    for (int input : node.inputs) buffers_.drop_reader(input_of(input));
     if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/false);
   }
   // The lent outputs' memory is another layer's now.
@@ -152,7 +156,7 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
     if (!input_gradient_needed_) return;
     if (input_consumers_ == 1) {
       input_grad_ = grad;
-      gradient_buffers_.add_reader(grad);  // backward returns it: kept until the next backward
+      buffers_.add_reader(grad);  // backward returns it: kept until the next backward
     } else if (input_grads_received_++ == 0) {
       input_grad_sum_ = *grad;
       input_grad_ = &input_grad_sum_;
@@ -165,15 +169,15 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
   const auto p = static_cast<std::size_t>(producer);
   if (nodes_[p].consumers == 1) {
     grads_[p] = grad;
-    gradient_buffers_.add_reader(grad);
+    buffers_.add_reader(grad);
     return;
   }
   if (grads_received_[p]++ == 0) {
-    Tensor* sum = gradient_buffers_.lend();  // not `grad`'s buffer: that one is lent or read
+    Tensor* sum = buffers_.lend();  // not `grad`'s buffer: that one is lent or read
     sum->resize(grad->shape());
     std::copy(grad->data(), grad->data() + grad->size(), sum->data());
-    gradient_buffers_.add_reader(sum);
-    gradient_buffers_.give_back(sum);
+    buffers_.add_reader(sum);
+    buffers_.give_back(sum);
     grad_sums_[p] = sum;
     grads_[p] = sum;
   } else {
@@ -187,7 +191,7 @@ void Net::receive_gradient(int producer, const Tensor* grad) {
 const Tensor& Net::backward(const Tensor& dlogits) {
   std::fill(grads_.begin(), grads_.end(), nullptr);
   std::fill(grads_received_.begin(), grads_received_.end(), 0);
-  gradient_buffers_.reset();
+  buffers_.reset();
   input_grad_ = nullptr;
   input_grads_received_ = 0;
   grads_.back() = &dlogits;
@@ -199,20 +203,20 @@ const Tensor& Net::backward(const Tensor& dlogits) {
     if (node.multi != nullptr) {  // keeps its own gradient buffers (add hands on dy itself)
       const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*dy);
       for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
-      gradient_buffers_.drop_reader(dy);
+      buffers_.drop_reader(dy);
       if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/true);
       continue;
     }
     // The conv before a fused pool runs the pool's backward with its own.
     const bool fused_pair = node.runs_in_layer_before && last_forward_fused_;
     Node& runner = fused_pair ? nodes_[i - 1] : node;
-    Tensor* dx_buffer = gradient_buffers_.lend();
+    Tensor* dx_buffer = buffers_.lend();
     runner.layer->lend_input_gradient_buffer(dx_buffer);
     const Tensor& dx = fused_pair ? runner.layer->backward_max_pooled_2x2(*dy) : runner.layer->backward(*dy);
     receive_gradient(runner.inputs[0], &dx);
     runner.layer->lend_input_gradient_buffer(nullptr);
-    gradient_buffers_.give_back(dx_buffer);
-    gradient_buffers_.drop_reader(dy);
+    buffers_.give_back(dx_buffer);
+    buffers_.drop_reader(dy);
     if (fused_pair) --i;
     if (observer_ != nullptr) observer_->layer_done(i, /*backward=*/true);
   }

@@ -70,7 +70,8 @@ class Net {
   // An inference forward in which every layer writes its own output (no conv runs the pool after
   // it), so that layer_output(i) holds every layer's output: for pictures of the feature maps.
   const Tensor& forward_every_layer(const Tensor& x) { return run_forward(x, Mode::kInfer, /*fuse=*/false); }
-  // Backpropagates dL/dlogits; adds into parameter gradients and returns dL/dx of the input.
+  // Backpropagates dL/dlogits; adds into parameter gradients and returns dL/dx of the input
+  // (valid until the next backward, forwards in between included).
   const Tensor& backward(const Tensor& dlogits);
   void zero_grad();
   // Whether backward computes dL/dx of the network's input (gradient checks need it; training
@@ -109,8 +110,7 @@ class Net {
   // parameter counts, one layer per line.
   std::string summary() const;
   // How many shared buffers the passes have needed (net/buffer_pool.hpp): for memory tests.
-  std::size_t gradient_buffer_count() const { return gradient_buffers_.buffer_count(); }
-  std::size_t forward_buffer_count() const { return forward_buffers_.buffer_count(); }
+  std::size_t shared_buffer_count() const { return buffers_.buffer_count(); }
 
  private:
   struct Node {
@@ -135,8 +135,7 @@ class Net {
   std::vector<int> grads_received_;           // per layer, consumers whose gradient arrived
   bool last_forward_fused_ = false;           // backward must take the fused pairs' route
   std::vector<Tensor*> grad_sums_;            // per layer with several consumers: their sum (a lent buffer)
-  BufferPool gradient_buffers_;               // dL/d(output)s during backward
-  BufferPool forward_buffers_;                // outputs that no backward reads, during forward
+  BufferPool buffers_;  // forward: outputs that no backward reads; backward: the dL/d(output)s
   bool input_gradient_needed_ = true;
   PassObserver* observer_ = nullptr;
   const Tensor* input_grad_ = nullptr;
