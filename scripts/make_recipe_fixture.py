@@ -94,35 +94,32 @@ def main():
     loss.backward()
     grads = {name: flat(p.grad) for name, p in names.items()}
 
-    # Back to the start (the forward above moved batch norm's running statistics, which no
-    # parameter reads in training mode), then three AdamW steps.
-    optimizer = torch.optim.AdamW([{"params": [dense1.weight, dense1.bias, dense2.weight, dense2.bias]},
-                                   {"params": [norm.weight, norm.bias], "weight_decay": 0.0}],
-                                  lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
-    for step in range(3):
-        optimizer.zero_grad()
-        criterion(model(x.reshape(8, 1, 2, 3)), target).backward()
-        optimizer.step()
-    after = {name: flat(p) for name, p in names.items()}
+    def restart():
+        with torch.no_grad():
+            for name, p in names.items():
+                p.copy_(torch.tensor(start[name]).reshape(p.shape))
 
-    # The same three AdamW steps with the biases in the group without decay too (decay_biases: false).
-    with torch.no_grad():
-        for name, p in names.items():
-            p.copy_(torch.tensor(start[name]).reshape(p.shape))
-    optimizer = torch.optim.AdamW([{"params": [dense1.weight, dense2.weight]},
-                                   {"params": [dense1.bias, dense2.bias, norm.weight, norm.bias], "weight_decay": 0.0}],
-                                  lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
-    for step in range(3):
-        optimizer.zero_grad()
-        criterion(model(x.reshape(8, 1, 2, 3)), target).backward()
-        optimizer.step()
-    after_no_bias_decay = {name: flat(p) for name, p in names.items()}
+    def three_adamw_steps(decayed, undecayed):
+        optimizer = torch.optim.AdamW([{"params": decayed}, {"params": undecayed, "weight_decay": 0.0}],
+                                      lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.1)
+        for step in range(3):
+            optimizer.zero_grad()
+            criterion(model(x.reshape(8, 1, 2, 3)), target).backward()
+            optimizer.step()
+        return {name: flat(p) for name, p in names.items()}
+
+    # Back to the start (the forward above moved batch norm's running statistics, which no
+    # parameter reads in training mode), then three AdamW steps; again with the biases in the
+    # group without decay too (decay_biases: false).
+    restart()
+    after = three_adamw_steps([dense1.weight, dense1.bias, dense2.weight, dense2.bias], [norm.weight, norm.bias])
+    restart()
+    after_no_bias_decay = three_adamw_steps([dense1.weight, dense2.weight],
+                                            [dense1.bias, dense2.bias, norm.weight, norm.bias])
 
     # Gradient clipping: from the start again, the plain cross-entropy's gradient clipped to a
     # global norm of 0.5 by clip_grad_norm_, then one SGD step of lr 0.1.
-    with torch.no_grad():
-        for name, p in names.items():
-            p.copy_(torch.tensor(start[name]).reshape(p.shape))
+    restart()
     model.zero_grad()
     torch.nn.CrossEntropyLoss()(model(x.reshape(8, 1, 2, 3)), target).backward()
     norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5))

@@ -8,6 +8,7 @@ in the notes were taken.
 
     /usr/bin/python3 scripts/torch_resnet20_train.py [steps]
 """
+import os
 import resource
 import sys
 import time
@@ -15,30 +16,14 @@ import time
 import torch
 import torch.nn as nn
 
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.b1 = nn.BatchNorm2d(cout)
-        self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.b2 = nn.BatchNorm2d(cout)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        return torch.relu(self.b2(self.c2(torch.relu(self.b1(self.c1(x))))) + self.shortcut(x))
+# The ResNet-20 of the import test (tests/onnx_clients/check_torch_imports.py), which is
+# configs/resnet20.cfg's network: one definition of it in the project.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "onnx_clients"))
+from check_torch_imports import networks  # noqa: E402
 
 
 def resnet20():
-    layers = [nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()]
-    cin = 16
-    for cout, stride in [(16, 1), (32, 2), (64, 2)]:
-        for i in range(3):
-            layers.append(Block(cin, cout, stride if i == 0 else 1))
-            cin = cout
-    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+    return next(model for name, model, _ in networks(torch) if name == "resnet20")
 
 
 def main():

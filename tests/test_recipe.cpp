@@ -40,6 +40,18 @@ std::unique_ptr<Net> fixture_net(const json& f) {
   return net;
 }
 
+Tensor fixture_batch(const json& f) {
+  Tensor x{Shape(f["x_shape"].get<std::vector<int>>())};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = f["x"][i].get<float>();
+  return x;
+}
+
+std::vector<Label> fixture_labels(const json& f) {
+  std::vector<Label> labels;
+  for (const json& l : f["labels"]) labels.push_back(static_cast<Label>(l.get<int>()));
+  return labels;
+}
+
 void check_close(const Tensor& got, const json& want, double tolerance, const std::string& what) {
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -52,10 +64,8 @@ void check_close(const Tensor& got, const json& want, double tolerance, const st
 
 TEST_CASE("label smoothing and AdamW match PyTorch: the loss, every gradient, three steps", "[recipe][fixture]") {
   const json f = recipe_fixture();
-  Tensor x{Shape(f["x_shape"].get<std::vector<int>>())};
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = f["x"][i].get<float>();
-  std::vector<Label> labels;
-  for (const json& l : f["labels"]) labels.push_back(static_cast<Label>(l.get<int>()));
+  const Tensor x = fixture_batch(f);
+  const std::vector<Label> labels = fixture_labels(f);
   SoftmaxCrossEntropy loss;
   loss.set_label_smoothing(f["label_smoothing"].get<float>());
 
@@ -96,10 +106,8 @@ TEST_CASE("label smoothing and AdamW match PyTorch: the loss, every gradient, th
 
 TEST_CASE("gradient clipping by global norm matches PyTorch's clip_grad_norm_", "[recipe][fixture]") {
   const json f = recipe_fixture();
-  Tensor x{Shape(f["x_shape"].get<std::vector<int>>())};
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = f["x"][i].get<float>();
-  std::vector<Label> labels;
-  for (const json& l : f["labels"]) labels.push_back(static_cast<Label>(l.get<int>()));
+  const Tensor x = fixture_batch(f);
+  const std::vector<Label> labels = fixture_labels(f);
   auto net = fixture_net(f);
   net->zero_grad();
   SoftmaxCrossEntropy loss;

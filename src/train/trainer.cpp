@@ -291,23 +291,21 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
   // the team by element ranges (elementwise work: the numbers do not depend on the split).
   lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, {epoch, progress_.global_step, total_steps_, batches_});
   optimizer_->begin_step();
-  if (settings_.clip_grad_norm > 0.0f) {
-    // The global norm needs the whole batch's gradient first: summed in one pass, scaled and
-    // applied in a second (train/gradient_clipping.hpp).
+  // With clipping, the global norm needs the whole batch's gradient first: summed in a pass of
+  // its own, then scaled in the update's (train/gradient_clipping.hpp).
+  const bool clip = settings_.clip_grad_norm > 0.0f;
+  float clip_by = 1.0f;
+  if (clip) {
     if (comm_.size() == 1) replicas_->run([&](int m, Net&) { replicas_->reduce_gradients(m, replicas_->size()); });
-    const float factor = clip_factor(gradient_norm(net_->params()), settings_.clip_grad_norm);
-    replicas_->run([&](int m, Net&) {
-      scale_gradients(net_->params(), factor, m, replicas_->size());
-      optimizer_->update(lr_, m, replicas_->size());
-      replicas_->sync_weights(m, replicas_->size());
-    });
-  } else {
-    replicas_->run([&](int m, Net&) {
-      if (comm_.size() == 1) replicas_->reduce_gradients(m, replicas_->size());  // else done in combine_across_ranks
-      optimizer_->update(lr_, m, replicas_->size());
-      replicas_->sync_weights(m, replicas_->size());
-    });
+    clip_by = clip_factor(gradient_norm(net_->params()), settings_.clip_grad_norm);
   }
+  replicas_->run([&](int m, Net&) {
+    // Several ranks: summed in combine_across_ranks.
+    if (!clip && comm_.size() == 1) replicas_->reduce_gradients(m, replicas_->size());
+    if (clip) scale_gradients(net_->params(), clip_by, m, replicas_->size());
+    optimizer_->update(lr_, m, replicas_->size());
+    replicas_->sync_weights(m, replicas_->size());
+  });
   progress_.batch = b + 1;
   ++progress_.global_step;
   progress_.loss_sum += batch_loss * n;

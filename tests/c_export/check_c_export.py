@@ -140,7 +140,7 @@ def check_cortex_m4(folder, name, source, pixels, host_classes, fits=True):
         f.write(",\n".join("{" + ",".join(str(int(v)) for v in row) + "}" for row in flat) + "\n};\n")
     elf = os.path.join(folder, f"{name}-cortex-m4.elf")
     compile_c = ["arm-none-eabi-gcc", *ARM_FLAGS, *WARNINGS, "-I", folder, f'-DNETWORK_HEADER="{name}.h"',
-                 f'-DIMAGES_HEADER="images.h"', f"-DNETWORK_PREDICT={name}_predict",
+                 '-DIMAGES_HEADER="images.h"', f"-DNETWORK_PREDICT={name}_predict",
                  f"-DNETWORK_INPUTS=({upper}_CHANNELS * {upper}_HEIGHT * {upper}_WIDTH)", f"-DNETWORK_CLASSES={upper}_CLASSES"]
     objects = []
     for c_file, flags in [(source, compile_c), (os.path.join(m4, "classify.c"), compile_c),
@@ -226,16 +226,10 @@ def main():
     os.makedirs(work, exist_ok=True)
     started = time.time()
     try:
-        mnist_dir = os.environ.get("CNN_TEST_MNIST_DIR")
-        subset = clients.mnist_subset(mnist_dir) if mnist_dir else None
-        train_x, train_y, test_x, _ = subset if subset else clients.synthetic_digits()
+        data_dir, test_x, mnist_dir = clients.training_digits(work)
         all_test_x = test_x
-        if subset:  # LeNet-5 runs on the whole test set
+        if mnist_dir:  # LeNet-5 runs on the whole test set
             all_test_x = clients.read_idx(clients.find_idx(mnist_dir, "t10k-images-idx3-ubyte"))
-        data_dir = os.path.join(work, "data")
-        os.makedirs(data_dir, exist_ok=True)
-        clients.write_idx(os.path.join(data_dir, "train-images-idx3-ubyte"), train_x)
-        clients.write_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"), train_y)
         configs = {}
         for name, text in [("every_kind", clients.EVERY_KIND_CONFIG), ("modern", clients.MODERN_CONFIG),
                            ("grouped", clients.GROUPED_CONFIG), ("graph", clients.GRAPH_CONFIG),
@@ -243,7 +237,7 @@ def main():
             configs[name] = os.path.join(work, name + ".cfg")
             with open(configs[name], "w") as f:
                 f.write(text)
-        print(f"check_c_export: {len(train_x)} training images ({'MNIST' if subset else 'synthetic'}), "
+        print(f"check_c_export: {clients.TRAIN_IMAGES} training images ({'MNIST' if mnist_dir else 'synthetic'}), "
               f"{len(all_test_x)} test images for lenet5, {len(test_x)} for the others")
         networks = [("lenet5", os.path.join(ROOT, "configs", "lenet5.cfg"), 28, 1, all_test_x),
                     ("lenet5_1998", os.path.join(ROOT, "configs", "lenet5-1998.cfg"), 32, 1, test_x),

@@ -338,6 +338,20 @@ def synthetic_digits(seed=7):
     return train_x, train_y, test_x, test_y
 
 
+def training_digits(work):
+    """The digits every client check trains on, written as IDX files into WORK/data: an MNIST
+    subset when CNN_TEST_MNIST_DIR names the MNIST files, else synthetic digits. Returns the data
+    folder, the test images, and the MNIST folder (None for synthetic digits)."""
+    mnist_dir = os.environ.get("CNN_TEST_MNIST_DIR")
+    subset = mnist_subset(mnist_dir) if mnist_dir else None
+    train_x, train_y, test_x, _ = subset if subset else synthetic_digits()
+    data_dir = os.path.join(work, "data")
+    os.makedirs(data_dir, exist_ok=True)
+    write_idx(os.path.join(data_dir, "train-images-idx3-ubyte"), train_x)
+    write_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"), train_y)
+    return data_dir, test_x, mnist_dir if subset else None
+
+
 def colour_shapes(cv2, count, rng):
     """`count` 32x32 RGB images (uint8, H x W x 3) of COLOUR_CLASSES and their labels: each a shape of
     its class's colour and form, of random size and place, on a noisy background of a random warm
@@ -844,14 +858,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     started = time.time()
     try:
-        mnist_dir = os.environ.get("CNN_TEST_MNIST_DIR")
-        subset = mnist_subset(mnist_dir) if mnist_dir else None
-        source = f"MNIST subset from {mnist_dir}" if subset else "synthetic digits"
-        train_x, train_y, test_x, _ = subset if subset else synthetic_digits()
-        data_dir = os.path.join(work, "data")
-        os.makedirs(data_dir, exist_ok=True)
-        write_idx(os.path.join(data_dir, "train-images-idx3-ubyte"), train_x)
-        write_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"), train_y)
+        data_dir, test_x, mnist_dir = training_digits(work)
+        source = f"MNIST subset from {mnist_dir}" if mnist_dir else "synthetic digits"
         every_kind = os.path.join(work, "every-kind.cfg")
         with open(every_kind, "w") as f:
             f.write(EVERY_KIND_CONFIG)
@@ -864,7 +872,7 @@ def main():
         graph = os.path.join(work, "graph.cfg")
         with open(graph, "w") as f:
             f.write(GRAPH_CONFIG)
-        print(f"check_clients: {len(train_x)} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
+        print(f"check_clients: {TRAIN_IMAGES} training and {len(test_x)} test images ({source}), {cv2.__version__=}, {onnx.__version__=}")
 
         # (name, config, input size, epochs: the repo's configs train for one instead of their ten)
         # and the stored normalisation: None, or the config's (mean, std)
