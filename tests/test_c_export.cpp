@@ -158,5 +158,8 @@ TEST_CASE("cnn export --format c refuses what it cannot write and leaves nothing
   r = run_cnn("export " + dir.file("lenet.bin") + " -o " + dir.file("lenet.c"));  // .c: the C export
   REQUIRE(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir.file("lenet.h")));
+  r = run_cnn("export " + dir.file("lenet.bin") + " -o " + dir.file("deploy/src/lenet.c"));  // its folder is made
+  REQUIRE(r.exit_code == 0);
+  CHECK(std::filesystem::exists(dir.file("deploy/src/lenet.h")));
   CHECK(r.err.find("246824 bytes of weights") != std::string::npos);
 }

@@ -387,7 +387,7 @@ class Writer {
     h += fmt::format(" * input: {} floats, the image as {} x {} x {} (channels, rows, columns), each value in [0, 1]\n", in.numel(),
                      channels, height, width);
     h += " * as cnn's network sees it after `cnn predict`'s preparation and before its normalisation\n";
-    h += " * (" + c_comment(data.preparation) + ": " + c_comment(data.preparation_detail) + ").\n";
+    h += comment_lines("(" + c_comment(data.preparation) + ": " + c_comment(data.preparation_detail) + ").");
     if (data.normalization.enabled()) h += " * " + o_.name + "_predict applies the model's normalisation itself.\n";
     h += fmt::format(" * probabilities: {} floats, one per class; returns the most probable class.\n *\n", classes);
     h += fmt::format(" * Memory: {} bytes of weights (static const: flash on a microcontroller), {} bytes of\n", out.weight_bytes,
@@ -417,6 +417,24 @@ class Writer {
     }
     s += "\n" + c_kernel_source(std::vector<std::string>(kernels_.begin(), kernels_.end()));
     s += fmt::format("int {}_predict(const float *input, float *probabilities) {{\n", o_.name) + body_ + "}\n";
+    return out;
+  }
+
+  // `text` as lines of a block comment (" * ..."), broken between words at about 96 columns.
+  static std::string comment_lines(const std::string& text) {
+    std::string out, line;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const std::size_t space = text.find(' ', at);
+      const std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
+      if (!line.empty() && line.size() + 1 + word.size() > 93) {
+        out += " * " + line + "\n";
+        line.clear();
+      }
+      line += (line.empty() ? "" : " ") + word;
+      at = space == std::string::npos ? text.size() : space + 1;
+    }
+    if (!line.empty()) out += " * " + line + "\n";
     return out;
   }
 

@@ -50,6 +50,10 @@ int export_as_c(const ExportOptions& o) {
   check_output_path(o, header_path, ".h file");
   LoadedModel model = load_model(o.model_path);
   const CExport c = export_c(model, {source_path.stem().string(), o.model_path});
+  // DIR/NAME.c: DIR is made when missing (a project's own folder for the generated files).
+  std::error_code ec;
+  if (!source_path.parent_path().empty()) fs::create_directories(source_path.parent_path(), ec);
+  CNN_CHECK_CODE(!ec, ExitCode::kIo, "{}: cannot create the folder: {}", source_path.parent_path().string(), ec.message());
   // Each file whole or not at all (a temporary renamed into place), the header first.
   write_file_atomically(header_path, c.header);
   write_file_atomically(o.output_path, c.source);
