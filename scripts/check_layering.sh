@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A rank=([core]=0 [ops]=1 [io]=1 [dist]=1 [layers]=2 [net]=3 [runtime]=4 [train]=5 [config]=6 [onnx]=6 [c_export]=6 [report]=7 [cli]=8 [.]=9)
+declare -A rank=([core]=0 [ops]=1 [io]=1 [dist]=1 [layers]=2 [net]=3 [runtime]=4 [train]=5 [config]=6 [onnx]=6 [c_export]=6 [quant]=5 [report]=7 [cli]=8 [.]=9)
 status=0
 while IFS= read -r file; do
   folder="$(dirname "${file#src/}")"

@@ -16,20 +16,13 @@
 #include "core/error.hpp"
 #include "layers/conv2d.hpp"
 #include "ops/activation_kind.hpp"
+#include "runtime/layer_tensors.hpp"
 #include "runtime/model_data_info.hpp"
 
 namespace cnn {
 namespace {
 
 constexpr int kInput = -1;  // the value of the network's input (normalised, where the model normalises)
-
-const Tensor& tensor_of(Layer& layer, const std::string& local_name, const std::string& layer_name) {
-  for (const Param& p : layer.params())
-    if (p.name == local_name) return *p.value;
-  for (const Param& p : layer.state())
-    if (p.name == local_name) return *p.value;
-  CNN_FAIL(ExitCode::kInternal, "{}: no tensor '{}'", layer_name, local_name);
-}
 
 int int_size(std::size_t n, const std::string& what) {
   CNN_CHECK_CODE(n <= static_cast<std::size_t>(INT_MAX / 2), ExitCode::kModel,
@@ -212,19 +205,19 @@ class Writer {
     const ConvGeometry& g = conv.geometry();
     const nlohmann::json& o = options(i);
     const int filters = o.at("filters").get<int>(), groups = o.value("groups", 1);
-    const Tensor& weight = tensor_of(net_.layer(i), "weight", name(i));
+    const Tensor& weight = layer_tensor(net_.layer(i), "weight", name(i));
     std::vector<float> w(weight.data(), weight.data() + weight.size());
     std::vector<float> b;
     if (o.value("bias", true)) {
-      const Tensor& bias = tensor_of(net_.layer(i), "bias", name(i));
+      const Tensor& bias = layer_tensor(net_.layer(i), "bias", name(i));
       b.assign(bias.data(), bias.data() + bias.size());
     }
     std::string label = fmt::format("{}: conv weight ({}, {}, {}, {})", name(i), filters, g.channels / groups, g.kernel_h, g.kernel_w);
     if (folded_into_[i] >= 0) {  // w' = w gamma / sqrt(var + eps), b' = (b - mean) gamma / sqrt(var + eps) + beta
       const std::size_t bn = static_cast<std::size_t>(folded_into_[i]);
       Layer& norm = net_.layer(bn);
-      const Tensor &gamma = tensor_of(norm, "weight", name(bn)), &beta = tensor_of(norm, "bias", name(bn));
-      const Tensor &mean = tensor_of(norm, "running_mean", name(bn)), &var = tensor_of(norm, "running_var", name(bn));
+      const Tensor &gamma = layer_tensor(norm, "weight", name(bn)), &beta = layer_tensor(norm, "bias", name(bn));
+      const Tensor &mean = layer_tensor(norm, "running_mean", name(bn)), &var = layer_tensor(norm, "running_var", name(bn));
       const double eps = options(bn).at("eps").get<double>();
       if (b.empty()) b.assign(static_cast<std::size_t>(filters), 0.0f);
       const std::size_t per_filter = w.size() / static_cast<std::size_t>(filters);
@@ -260,7 +253,7 @@ class Writer {
   }
 
   void write_dense(std::size_t i) {
-    const Tensor &weight = tensor_of(net_.layer(i), "weight", name(i)), &bias = tensor_of(net_.layer(i), "bias", name(i));
+    const Tensor &weight = layer_tensor(net_.layer(i), "weight", name(i)), &bias = layer_tensor(net_.layer(i), "bias", name(i));
     const std::size_t units = net_.layer_output_shape(i).numel(), d = input_shape(i).numel();
     const std::string wid = array(fmt::format("{}: dense weight ({}, {})", name(i), units, d), weight.data(), weight.size());
     const std::string bid = array(name(i) + ": dense bias", bias.data(), bias.size());
@@ -270,8 +263,8 @@ class Writer {
 
   void write_batch_norm(std::size_t i) {
     Layer& layer = net_.layer(i);
-    const Tensor &gamma = tensor_of(layer, "weight", name(i)), &beta = tensor_of(layer, "bias", name(i));
-    const Tensor &mean = tensor_of(layer, "running_mean", name(i)), &var = tensor_of(layer, "running_var", name(i));
+    const Tensor &gamma = layer_tensor(layer, "weight", name(i)), &beta = layer_tensor(layer, "bias", name(i));
+    const Tensor &mean = layer_tensor(layer, "running_mean", name(i)), &var = layer_tensor(layer, "running_var", name(i));
     const double eps = options(i).at("eps").get<double>();
     std::vector<float> scale(gamma.size()), shift(gamma.size());
     for (std::size_t c = 0; c < gamma.size(); ++c) {  // as BatchNorm's inference forward folds them
@@ -377,7 +370,8 @@ class Writer {
     for (const CBuffer& b : buffers_) out.ram_bytes += b.floats * sizeof(float);
     out.ram_bytes += normalized_floats_ * sizeof(float);
     out.buffers = buffers_;
-    std::stable_sort(out.buffers.begin(), out.buffers.end(), [](const CBuffer& a, const CBuffer& b) { return a.floats > b.floats; });
+    for (CBuffer& b : out.buffers) b.bytes = b.floats * sizeof(float);
+    std::stable_sort(out.buffers.begin(), out.buffers.end(), [](const CBuffer& a, const CBuffer& b) { return a.bytes > b.bytes; });
     out.folded = folded_;
 
     std::string& h = out.header;
@@ -387,7 +381,7 @@ class Writer {
     h += fmt::format(" * input: {} floats, the image as {} x {} x {} (channels, rows, columns), each value in [0, 1]\n", in.numel(),
                      channels, height, width);
     h += " * as cnn's network sees it after `cnn predict`'s preparation and before its normalisation\n";
-    h += comment_lines("(" + c_comment(data.preparation) + ": " + c_comment(data.preparation_detail) + ").");
+    h += c_comment_lines("(" + c_comment(data.preparation) + ": " + c_comment(data.preparation_detail) + ").");
     if (data.normalization.enabled()) h += " * " + o_.name + "_predict applies the model's normalisation itself.\n";
     h += fmt::format(" * probabilities: {} floats, one per class; returns the most probable class.\n *\n", classes);
     h += fmt::format(" * Memory: {} bytes of weights (static const: flash on a microcontroller), {} bytes of\n", out.weight_bytes,
@@ -418,32 +412,6 @@ class Writer {
     s += "\n" + c_kernel_source(std::vector<std::string>(kernels_.begin(), kernels_.end()));
     s += fmt::format("int {}_predict(const float *input, float *probabilities) {{\n", o_.name) + body_ + "}\n";
     return out;
-  }
-
-  // `text` as lines of a block comment (" * ..."), broken between words at about 96 columns.
-  static std::string comment_lines(const std::string& text) {
-    std::string out, line;
-    std::size_t at = 0;
-    while (at < text.size()) {
-      const std::size_t space = text.find(' ', at);
-      const std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
-      if (!line.empty() && line.size() + 1 + word.size() > 93) {
-        out += " * " + line + "\n";
-        line.clear();
-      }
-      line += (line.empty() ? "" : " ") + word;
-      at = space == std::string::npos ? text.size() : space + 1;
-    }
-    if (!line.empty()) out += " * " + line + "\n";
-    return out;
-  }
-
-  // Text for inside a /* */ comment: printable ASCII only, and never "*/".
-  static std::string c_comment(const std::string& text) {
-    std::string s;
-    for (unsigned char c : text) s += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
-    for (std::size_t at; (at = s.find("*/")) != std::string::npos;) s[at] = '?';
-    return s;
   }
 
   LoadedModel& model_;

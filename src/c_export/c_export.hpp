@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "quant/quantize.hpp"
 #include "runtime/model_loader.hpp"
 
 namespace cnn {
@@ -30,7 +31,8 @@ struct CExportOptions {
 };
 
 struct CBuffer {
-  std::size_t floats = 0;           // its size
+  std::size_t floats = 0;           // its size in values (floats, or int8 values in the int8 form)
+  std::size_t bytes = 0;
   std::vector<std::string> layers;  // the layers whose outputs it holds, in order
 };
 
@@ -45,5 +47,15 @@ struct CExport {
 
 // kModel errors name the layer that has no C form, or the size that does not fit an int.
 CExport export_c(LoadedModel& model, const CExportOptions& options);
+
+// The int8 form (`--int8`): the quantized network (quant/quantize.hpp) of `model`, integers only.
+// NAME.h declares, beside NAME_predict (which turns its floats into 0-255 pixels first and
+// gives the probabilities of the int8 logits),
+//
+//   int NAME_predict_u8(const unsigned char *pixels);
+//
+// taking the (C, H, W) image as 0-255 and returning the class, with no floating point at all;
+// NAME.c includes only <stdint.h>. NAME_INT8 is defined as 1.
+CExport export_c_int8(LoadedModel& model, const QuantizedGraph& quantized, const CExportOptions& options);
 
 }  // namespace cnn

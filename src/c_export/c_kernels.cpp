@@ -9,21 +9,15 @@
 namespace cnn {
 namespace {
 
-struct Kernel {
-  const char* name;
-  bool math;
-  const char* source;
-};
-
 // In the order they are written; a kernel may call only kernels before it.
-const Kernel kKernels[] = {
+const CKernel kKernels[] = {
     {"normalize", false, R"(/* x (C, P) -> y = (x - mean[c]) / std[c], cnn's normalisation of the input. */
 static void normalize(const float *x, int channels, int positions, const float *mean, const float *deviation, float *y) {
     int c, i;
     for (c = 0; c < channels; ++c)
         for (i = 0; i < positions; ++i) y[c * positions + i] = (x[c * positions + i] - mean[c]) / deviation[c];
 }
-)"},
+)", {}},
     {"conv2d", false, R"(/* y (F, OH, OW) = the cross-correlation of x (C, H, W) with weight (F, C / groups, KH, KW),
    strides (sh, sw), dilations (dh, dw), padding of zeros pt rows above and pl columns left (the
    rest of the padding follows from OH and OW), plus bias (none when null). */
@@ -54,7 +48,7 @@ static void conv2d(const float *x, int c, int h, int w, const float *weight, con
         }
     }
 }
-)"},
+)", {}},
     {"pool2d", false, R"(/* y (C, OH, OW): the max (is_max) or the mean of each kh x kw window of x (C, H, W), strides
    (sh, sw), windows starting pt rows above and pl columns left of the input; only the window's
    real elements count (the first maximum wins a tie; the mean divides by their number). */
@@ -79,7 +73,7 @@ static void pool2d(const float *x, int c, int h, int w, int kh, int kw, int sh, 
         }
     }
 }
-)"},
+)", {}},
     {"dense", false, R"(/* y (U) = weight (U, D) x (D) + bias. */
 static void dense(const float *x, int d, const float *weight, const float *bias, int u, float *y) {
     int o, k;
@@ -90,14 +84,14 @@ static void dense(const float *x, int d, const float *weight, const float *bias,
         y[o] = sum + bias[o];
     }
 }
-)"},
+)", {}},
     {"scale_shift", false, R"(/* y (C, P) = x * scale[c] + shift[c]: batch norm at inference, its statistics folded in. */
 static void scale_shift(const float *x, int channels, int positions, const float *scale, const float *shift, float *y) {
     int c, i;
     for (c = 0; c < channels; ++c)
         for (i = 0; i < positions; ++i) y[c * positions + i] = x[c * positions + i] * scale[c] + shift[c];
 }
-)"},
+)", {}},
     {"global_avg_pool", false, R"(/* y (C) = the mean of each channel of x (C, P). */
 static void global_avg_pool(const float *x, int channels, int positions, float *y) {
     int c, i;
@@ -107,7 +101,7 @@ static void global_avg_pool(const float *x, int channels, int positions, float *
         y[c] = sum * (1.0f / (float)positions);
     }
 }
-)"},
+)", {}},
     {"global_max_pool", false, R"(/* y (C) = the largest value of each channel of x (C, P). */
 static void global_max_pool(const float *x, int channels, int positions, float *y) {
     int c, i;
@@ -118,52 +112,52 @@ static void global_max_pool(const float *x, int channels, int positions, float *
         y[c] = best;
     }
 }
-)"},
+)", {}},
     {"add", false, R"(/* y = a + b, n values (y may be a). */
 static void add(const float *a, const float *b, int n, float *y) {
     int i;
     for (i = 0; i < n; ++i) y[i] = a[i] + b[i];
 }
-)"},
+)", {}},
     {"concat_into", false, R"(/* Copies n values of x to y (an input's channels into a concatenation). */
 static void concat_into(const float *x, int n, float *y) {
     int i;
     for (i = 0; i < n; ++i) y[i] = x[i];
 }
-)"},
+)", {}},
     {"act_relu", false, R"(static void act_relu(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
-)"},
+)", {}},
     {"act_tanh", true, R"(static void act_tanh(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = tanhf(y[i]);
 }
-)"},
+)", {}},
     {"act_sigmoid", true, R"(static void act_sigmoid(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + expf(-y[i]));
 }
-)"},
+)", {}},
     {"act_scaled_tanh", true, R"(/* LeCun's 1.7159 tanh(2x / 3). */
 static void act_scaled_tanh(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = 1.7159f * tanhf(0.666666687f * y[i]);
 }
-)"},
+)", {}},
     {"act_silu", true, R"(/* x sigmoid(x). */
 static void act_silu(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = y[i] * (1.0f / (1.0f + expf(-y[i])));
 }
-)"},
+)", {}},
     {"act_gelu", true, R"(/* x / 2 (1 + erf(x / sqrt 2)): PyTorch's exact GELU. */
 static void act_gelu(float *y, int n) {
     int i;
     for (i = 0; i < n; ++i) y[i] = (1.0f + erff(y[i] / 1.41421354f)) * y[i] * 0.5f;
 }
-)"},
+)", {}},
     {"act_gelu_tanh", true, R"(/* x / 2 (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))): GELU's tanh form. */
 static void act_gelu_tanh(float *y, int n) {
     int i;
@@ -172,13 +166,13 @@ static void act_gelu_tanh(float *y, int n) {
         y[i] = (1.0f + tanhf((x * x * x * 0.0447149985f + x) * 0.797884583f)) * x * 0.5f;
     }
 }
-)"},
+)", {}},
     {"leaky_relu", false, R"(/* y = x for x > 0, slope x elsewhere. */
 static void leaky_relu(const float *x, int n, float slope, float *y) {
     int i;
     for (i = 0; i < n; ++i) y[i] = (x[i] > 0.0f ? 1.0f : slope) * x[i];
 }
-)"},
+)", {}},
     {"softmax", true, R"(/* probabilities = softmax(logits); returns the index of the largest logit (the first on a tie). */
 static int softmax(const float *logits, int n, float *probabilities) {
     int i, best = 0;
@@ -192,22 +186,40 @@ static int softmax(const float *logits, int n, float *probabilities) {
     for (i = 0; i < n; ++i) probabilities[i] /= sum;
     return best;
 }
-)"},
+)", {}},
 };
 
-const Kernel& kernel(const std::string& name) {
-  for (const Kernel& k : kKernels)
-    if (name == k.name) return k;
-  CNN_FAIL(ExitCode::kInternal, "no C kernel '{}'", name);
+const CKernel* find_kernel(const std::string& name) {
+  for (const CKernel& k : kKernels)
+    if (name == k.name) return &k;
+  for (const CKernel& k : int8_c_kernels())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+const CKernel& kernel(const std::string& name) {
+  const CKernel* k = find_kernel(name);
+  CNN_CHECK_CODE(k != nullptr, ExitCode::kInternal, "no C kernel '{}'", name);
+  return *k;
+}
+
+// `name` and every kernel it needs, into `out`.
+void add_with_needs(const std::string& name, std::vector<std::string>& out) {
+  if (std::find(out.begin(), out.end(), name) != out.end()) return;
+  out.push_back(name);
+  for (const std::string& need : kernel(name).needs) add_with_needs(need, out);
 }
 
 }  // namespace
 
 std::string c_kernel_source(const std::vector<std::string>& names) {
-  for (const std::string& name : names) kernel(name);  // every name is known
+  std::vector<std::string> all;
+  for (const std::string& name : names) add_with_needs(name, all);
   std::string s;
-  for (const Kernel& k : kKernels)
-    if (std::find(names.begin(), names.end(), k.name) != names.end()) s += std::string(k.source) + "\n";
+  for (const CKernel& k : kKernels)
+    if (std::find(all.begin(), all.end(), k.name) != all.end()) s += std::string(k.source) + "\n";
+  for (const CKernel& k : int8_c_kernels())
+    if (std::find(all.begin(), all.end(), k.name) != all.end()) s += std::string(k.source) + "\n";
   return s;
 }
 

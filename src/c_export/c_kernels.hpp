@@ -9,6 +9,16 @@
 
 namespace cnn {
 
+struct CKernel {
+  const char* name;
+  bool math;                        // needs <math.h>
+  const char* source;
+  std::vector<std::string> needs;   // the kernels it calls, written before it
+};
+
+// The int8 network's kernels (c_kernels_int8.cpp), in the order they are written.
+const std::vector<CKernel>& int8_c_kernels();
+
 // The kernels, by name: "conv2d", "pool2d", "dense", "scale_shift", "normalize",
 // "global_avg_pool", "global_max_pool", "add", "concat_into", "softmax", and one per activation
 // ("act_relu", "act_tanh", "act_sigmoid", "act_scaled_tanh", "act_silu", "act_gelu",

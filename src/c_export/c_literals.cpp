@@ -36,6 +36,41 @@ std::string c_float_array(const std::string& name, const float* values, std::siz
   return s + "\n};\n";
 }
 
+std::string c_int_array(const std::string& type, const std::string& name, const std::vector<long long>& values) {
+  std::string s = fmt::format("static const {} {}[{}] = {{", type, name, values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    s += i % 16 == 0 ? "\n    " : " ";
+    // INT32_MIN has no literal of its own in C: -2147483647 - 1.
+    s += values[i] == -2147483648LL ? std::string("-2147483647 - 1") : std::to_string(values[i]);
+    if (i + 1 < values.size()) s += ",";
+  }
+  return s + "\n};\n";
+}
+
+std::string c_comment(const std::string& text) {
+  std::string s;
+  for (unsigned char c : text) s += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+  for (std::size_t at; (at = s.find("*/")) != std::string::npos;) s[at] = '?';
+  return s;
+}
+
+std::string c_comment_lines(const std::string& text) {
+  std::string out, line;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t space = text.find(' ', at);
+    const std::string word = text.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    if (!line.empty() && line.size() + 1 + word.size() > 93) {
+      out += " * " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    at = space == std::string::npos ? text.size() : space + 1;
+  }
+  if (!line.empty()) out += " * " + line + "\n";
+  return out;
+}
+
 std::string c_string(const std::string& bytes) {
   std::string s = "\"";
   for (unsigned char c : bytes) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace cnn {
 
@@ -15,6 +16,14 @@ std::string c_float(float value);
 
 // `static const float NAME[COUNT] = {...};`, eight values to a line.
 std::string c_float_array(const std::string& name, const float* values, std::size_t count);
+
+// `static const TYPE NAME[COUNT] = {...};` of integers (int8_t, int32_t...), sixteen to a line.
+std::string c_int_array(const std::string& type, const std::string& name, const std::vector<long long>& values);
+
+// Text for inside a /* */ comment: printable ASCII only, and never "*/".
+std::string c_comment(const std::string& text);
+// `text` as lines of a block comment (" * ..."), broken between words at about 96 columns.
+std::string c_comment_lines(const std::string& text);
 
 // A C string literal of any bytes: printable ASCII as is, `"` `\` `?` and every other byte as
 // an octal escape (so a class name can never end the literal, start a trigraph or hold a newline).

@@ -5,8 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "c_export/c_export.hpp"
+#include "cli/int8_quantization.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "onnx/onnx_export.hpp"
@@ -25,6 +27,14 @@ void check_output_path(const ExportOptions& o, const std::string& path, const ch
   CNN_CHECK_CODE(!fs::is_directory(path, ec), ExitCode::kIo, "{}: is a folder; give the path of the {} to write", path, what);
   CNN_CHECK_CODE(!fs::equivalent(o.model_path, path, ec), ExitCode::kUsage,
                  "{}: the output would replace the model file it is exported from", path);
+}
+
+Int8Options int8_options(const ExportOptions& o) {
+  Int8Options q;
+  q.calibration_images = o.calibration_images;
+  if (!o.data_dir.empty()) q.data_dir = o.data_dir;
+  q.threads = o.threads;
+  return q;
 }
 
 int export_as_onnx(const ExportOptions& o) {
@@ -49,7 +59,10 @@ int export_as_c(const ExportOptions& o) {
   check_output_path(o, o.output_path, ".c file");
   check_output_path(o, header_path, ".h file");
   LoadedModel model = load_model(o.model_path);
-  const CExport c = export_c(model, {source_path.stem().string(), o.model_path});
+  const CExportOptions names{source_path.stem().string(), o.model_path};
+  std::optional<Int8Model> int8;
+  if (o.int8) int8 = quantize_model(model, int8_options(o));
+  const CExport c = int8 ? export_c_int8(model, int8->graph, names) : export_c(model, names);
   // DIR/NAME.c: DIR is made when missing (a project's own folder for the generated files).
   std::error_code ec;
   if (!source_path.parent_path().empty()) fs::create_directories(source_path.parent_path(), ec);
@@ -62,9 +75,10 @@ int export_as_c(const ExportOptions& o) {
   for (std::size_t b = 0; b < c.buffers.size() && b < 3; ++b) {
     std::string layers;
     for (const std::string& l : c.buffers[b].layers) layers += (layers.empty() ? "" : ", ") + l;
-    spdlog::info("  activation buffer of {} bytes: {}", c.buffers[b].floats * sizeof(float), layers);
+    spdlog::info("  activation buffer of {} bytes: {}", c.buffers[b].bytes, layers);
   }
-  for (const std::string& f : c.folded) spdlog::info("  batch norm folded: {}", f);
+  for (const std::string& f : c.folded) spdlog::info("  folded: {}", f);
+  if (int8) log_int8_measurement(*int8);
   return 0;
 }
 

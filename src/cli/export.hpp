@@ -1,7 +1,8 @@
 // `cnn export MODEL.bin -o MODEL.onnx [--probabilities]`: the model as an ONNX file that
 // onnxruntime, OpenCV's DNN module and other runtimes run (onnx/onnx_export.hpp has the graph).
 // `cnn export MODEL.bin --format c -o DIR/NAME.c`: the model as C99, DIR/NAME.c and DIR/NAME.h
-// (c_export/c_export.hpp). Without --format, an output ending in .c means C.
+// (c_export/c_export.hpp). Without --format, an output ending in .c means C. `--int8
+// [--calibrate N] [--data DIR]` quantizes first: int8 C, or QDQ ONNX (onnx/onnx_qdq.hpp).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -14,6 +15,10 @@ struct ExportOptions {
   std::string output_path;
   bool probabilities = false;  // output "probabilities" (softmax) instead of "logits"
   std::string format;          // onnx | c; empty: from the output's extension
+  bool int8 = false;           // post-training int8 quantization (cli/int8_quantization.hpp)
+  int calibration_images = 1000;
+  std::string data_dir;        // --int8's data; empty: the folder the model file records
+  int threads = 0;
 };
 
 CLI::App* add_export_command(CLI::App& parent, ExportOptions& options);

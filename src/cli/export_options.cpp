@@ -12,6 +12,14 @@ CLI::App* add_export_command(CLI::App& parent, ExportOptions& o) {
       ->check(CLI::IsMember({"onnx", "c"}));
   cmd->add_flag("--probabilities", o.probabilities,
                 "End the graph in a softmax: output 'probabilities' instead of 'logits'");
+  CLI::Option* int8 = cmd->add_flag("--int8", o.int8,
+                                    "Quantize to int8 after training (per-channel weights, calibrated activations): int8 C, "
+                                    "or QDQ ONNX; prints its accuracy on the validation images beside the float model's");
+  cmd->add_option("--calibrate", o.calibration_images, "Training images that calibrate the activations' ranges (default 1000)")
+      ->check(CLI::Range(1, 1000000))
+      ->needs(int8);
+  cmd->add_option("--data", o.data_dir, "--int8's data folder (default: the one the model file records)")->needs(int8);
+  cmd->add_option("--threads", o.threads, "Threads for --int8's measurement (default: all cores)")->check(CLI::Range(1, 1024));
   return cmd;
 }
 

@@ -44,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "onnx_clients"))
 import check_clients as clients  # noqa: E402  (its data, training and PNG helpers)
+import int8_checks as int8  # noqa: E402  (the int8 form's checks)
 
 TOLERANCE = 1e-5
 WARNINGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
@@ -228,8 +229,11 @@ def main():
     try:
         data_dir, test_x, mnist_dir = clients.training_digits(work)
         all_test_x = test_x
+        test_y = None if mnist_dir else clients.synthetic_digits()[3]
+        all_test_y = test_y
         if mnist_dir:  # LeNet-5 runs on the whole test set
             all_test_x = clients.read_idx(clients.find_idx(mnist_dir, "t10k-images-idx3-ubyte"))
+            all_test_y = clients.read_idx(clients.find_idx(mnist_dir, "t10k-labels-idx1-ubyte")).astype(np.int64)
         configs = {}
         for name, text in [("every_kind", clients.EVERY_KIND_CONFIG), ("modern", clients.MODERN_CONFIG),
                            ("grouped", clients.GROUPED_CONFIG), ("graph", clients.GRAPH_CONFIG),
@@ -263,6 +267,12 @@ def main():
             if name in ("lenet5", "fashion"):  # the reference job, and one too large for the part
                 pixels = np.stack([cv2.imread(p, cv2.IMREAD_UNCHANGED) for p in paths[:M4_IMAGES]])[:, None, :, :]
                 check_cortex_m4(folder, name, source, pixels, host_classes, fits=name == "lenet5")
+            labels = all_test_y if images is all_test_x else all_test_y[:len(images)] if mnist_dir else test_y
+            folder8, stem, source8, pixels8, host8 = int8.check_int8(
+                args.cnn, model, work, name, data_dir, size, images, labels, cnn_probabilities.argmax(1),
+                accuracy=name in ("lenet5", "lenet5_1998", "fashion"))
+            if name == "lenet5":
+                int8.check_int8_cortex_m4(folder8, stem, source8, pixels8, host8)
         check_class_names(args.cnn, work)
         print(f"check_c_export: OK in {time.time() - started:.1f} s")
     finally:

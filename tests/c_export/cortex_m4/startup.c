@@ -1,7 +1,8 @@
 /* A minimal start for the Cortex-M4 test program (tests/c_export/check_cortex_m4.sh): the vector
    table, a reset handler that turns the FPU on (CPACR) before any float instruction, copies .data
    from flash, clears .bss and calls main, and the two semihosting calls the program needs (print a
-   string, exit), which qemu's -semihosting answers. No C library start code. */
+   string, exit), which qemu's -semihosting answers. No C library start code. With -DLEAVE_FPU_OFF
+   the FPU stays off, as on a part without one: any float instruction faults. */
 #include <stdint.h>
 
 extern uint32_t __stack_top, __data_load, __data_start, __data_end, __bss_start, __bss_end;
@@ -27,8 +28,10 @@ void semihost_exit(int status) {
 void reset_handler(void) {
     /* The FPU off (the reset state), every float instruction would fault: CP10 and CP11 full
        access first, then barriers so that the next instruction sees it. */
+#ifndef LEAVE_FPU_OFF /* the int8 program: it must run without one */
     *(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
     uint32_t *src = &__data_load, *dst = &__data_start;
     while (dst < &__data_end) *dst++ = *src++;
     for (dst = &__bss_start; dst < &__bss_end;) *dst++ = 0;
