@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "onnx/onnx_export.hpp"
+#include "onnx/onnx_qdq.hpp"
 #include "runtime/model_loader.hpp"
 
 namespace cnn {
@@ -40,11 +41,15 @@ Int8Options int8_options(const ExportOptions& o) {
 int export_as_onnx(const ExportOptions& o) {
   check_output_path(o, o.output_path, ".onnx file");  // before the model is read: a mistyped command writes nothing
   LoadedModel model = load_model(o.model_path);
-  const std::string bytes = export_onnx(model, {o.probabilities, o.model_path});
+  std::optional<Int8Model> int8;
+  if (o.int8) int8 = quantize_model(model, int8_options(o));
+  const OnnxExportOptions options{o.probabilities, o.model_path};
+  const std::string bytes = int8 ? export_onnx_qdq(model, int8->graph, options) : export_onnx(model, options);
   // A temporary file renamed into place: an interrupted or failed export leaves no partial file.
   write_file_atomically(o.output_path, bytes);
-  spdlog::info("wrote {} ({} bytes, ONNX opset 13, output '{}')", o.output_path, bytes.size(),
+  spdlog::info("wrote {} ({} bytes, ONNX opset 13{}, output '{}')", o.output_path, bytes.size(), int8 ? ", int8 QDQ" : "",
                o.probabilities ? "probabilities" : "logits");
+  if (int8) log_int8_measurement(*int8);
   return 0;
 }
 

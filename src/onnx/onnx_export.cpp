@@ -1,5 +1,6 @@
 // export_onnx(): see onnx_export.hpp.
 #include "onnx/onnx_export.hpp"
+#include "onnx/onnx_model.hpp"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -61,53 +62,80 @@ void compare_inferred_shapes(const onnx::GraphProto& graph, const std::map<std::
 
 }  // namespace
 
-std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
+std::string begin_onnx_model(onnx::ModelProto& proto, OnnxGraph& g, LoadedModel& model, const std::string& source) {
   Net& net = *model.net;
-  const ModelSpec& spec = model.spec;
-  CNN_CHECK(spec.layers.size() == net.layer_count(), "{}: the network does not match its architecture", o.source_name);
-
-  onnx::ModelProto proto;
   proto.set_ir_version(kIrVersion);
   proto.set_producer_name("cnn");
   proto.set_producer_version(CNN_VERSION);
-  proto.set_doc_string("exported by cnn " CNN_VERSION " from " + o.source_name);
+  proto.set_doc_string("exported by cnn " CNN_VERSION " from " + source);
   onnx::OperatorSetIdProto& opset = *proto.add_opset_import();
   opset.set_domain("");
   opset.set_version(kOpset);
   onnx::GraphProto& graph = *proto.mutable_graph();
   graph.set_name("cnn");
-  OnnxGraph g(&graph);
-
   set_tensor_type(*graph.add_input(), "input", net.input_shape());
   g.reserve_name("input");
-  std::map<std::string, Shape> layer_shapes;  // each layer's output tensor and cnn's shape for it
-  const Shape& out = net.output_shape();
-  const std::size_t classes = out.numel();
-  std::string x = "input";
   // The model's normalisation, as cnn applies it to [0, 1] pixels: (x - mean[c]) / std[c], written
   // as one BatchNormalization with running mean 0, variance 1 and epsilon 0, which every runtime
   // computes as x * scale[c] + bias[c] with scale = 1 / std and bias = -mean / std (the division by
   // sqrt(1 + 0) is exact). OpenCV 4.6 cannot run the plainer Sub and Div with (1, C, 1, 1)
   // constants on a colour input. It stays a node of its own in front of the first layer, not folded
   // into the first conv: a same-padded conv pads the normalised input with zeros, as cnn does.
-  const ModelDataInfo data = model_data_info(spec, model.data);
-  if (data.normalization.enabled()) {
-    const int channels = net.input_shape()[0];
-    CNN_CHECK_CODE(static_cast<int>(data.normalization.mean.size()) == channels && static_cast<int>(data.normalization.std.size()) == channels,
-                   ExitCode::kModel, "{}: its normalisation has not one mean and std per input channel", o.source_name);
-    Tensor scale(Shape{channels}), bias(Shape{channels}), zero(Shape{channels}, 0.0f), one(Shape{channels}, 1.0f);
-    for (std::size_t c = 0; c < scale.size(); ++c) {
-      const double mean = data.normalization.mean[c], deviation = data.normalization.std[c];
-      scale[c] = static_cast<float>(1.0 / deviation);  // in double, rounded once to float
-      bias[c] = static_cast<float>(-mean / deviation);
-    }
-    onnx::NodeProto& node = g.add_node("BatchNormalization",
-                                       {x, g.add_initializer("normalize.scale", scale), g.add_initializer("normalize.bias", bias),
-                                        g.add_initializer("normalize.mean", zero), g.add_initializer("normalize.var", one)},
-                                       "normalized");
-    OnnxGraph::set_float(node, "epsilon", 0.0f);
-    x = "normalized";
+  const ModelDataInfo data = model_data_info(model.spec, model.data);
+  if (!data.normalization.enabled()) return "input";
+  const int channels = net.input_shape()[0];
+  CNN_CHECK_CODE(static_cast<int>(data.normalization.mean.size()) == channels && static_cast<int>(data.normalization.std.size()) == channels,
+                 ExitCode::kModel, "{}: its normalisation has not one mean and std per input channel", source);
+  Tensor scale(Shape{channels}), bias(Shape{channels}), zero(Shape{channels}, 0.0f), one(Shape{channels}, 1.0f);
+  for (std::size_t c = 0; c < scale.size(); ++c) {
+    const double mean = data.normalization.mean[c], deviation = data.normalization.std[c];
+    scale[c] = static_cast<float>(1.0 / deviation);  // in double, rounded once to float
+    bias[c] = static_cast<float>(-mean / deviation);
   }
+  onnx::NodeProto& node = g.add_node("BatchNormalization",
+                                     {"input", g.add_initializer("normalize.scale", scale), g.add_initializer("normalize.bias", bias),
+                                      g.add_initializer("normalize.mean", zero), g.add_initializer("normalize.var", one)},
+                                     "normalized");
+  OnnxGraph::set_float(node, "epsilon", 0.0f);
+  return "normalized";
+}
+
+std::string finish_onnx_model(onnx::ModelProto& proto, OnnxGraph& g, LoadedModel& model, std::string x, bool probabilities,
+                              const std::map<std::string, Shape>& shapes, const std::string& source) {
+  onnx::GraphProto& graph = *proto.mutable_graph();
+  if (x != "logits") {  // a network ending in a (C, H, W) map: its logits are that map, flattened as cnn's softmax reads it
+    OnnxGraph::set_int(g.add_node("Flatten", {x}, "logits"), "axis", 1);
+    x = "logits";
+  }
+  if (probabilities) {
+    OnnxGraph::set_int(g.add_node("Softmax", {x}, "probabilities"), "axis", 1);
+    x = "probabilities";
+  }
+  set_tensor_type(*graph.add_output(), x, Shape{static_cast<int>(model.net->output_shape().numel())});
+  add_onnx_metadata(proto, model_data_info(model.spec, model.data), probabilities);
+
+  // protobuf cannot write a message over 2 GiB; cnn's limits allow such a network in principle.
+  CNN_CHECK_CODE(proto.ByteSizeLong() < static_cast<std::size_t>(INT_MAX), ExitCode::kModel,
+                 "{}: the network is too large for one ONNX file (protobuf's 2 GiB limit)", source);
+  check_with_onnx(proto, source);
+  compare_inferred_shapes(graph, shapes, source);
+  // The inferred shapes were for the check; every runtime infers them again (and a small int8
+  // model would carry them as a noticeable share of its bytes).
+  graph.clear_value_info();
+  std::string bytes;
+  CNN_CHECK(proto.SerializeToString(&bytes), "{}: protobuf could not serialise the ONNX model", source);
+  return bytes;
+}
+
+std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
+  Net& net = *model.net;
+  const ModelSpec& spec = model.spec;
+  CNN_CHECK(spec.layers.size() == net.layer_count(), "{}: the network does not match its architecture", o.source_name);
+  onnx::ModelProto proto;
+  OnnxGraph g(proto.mutable_graph());
+  const std::string x = begin_onnx_model(proto, g, model, o.source_name);
+  std::map<std::string, Shape> layer_shapes;  // each layer's output tensor and cnn's shape for it
+  const Shape& out = net.output_shape();
   std::vector<std::string> tensors;  // per layer, the graph tensor holding its output
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
     const std::string& kind = spec.layers[i].kind;
@@ -135,26 +163,7 @@ std::string export_onnx(LoadedModel& model, const OnnxExportOptions& o) {
     layer_shapes[output] = net.layer_output_shape(i);
     tensors.push_back(output);
   }
-  x = tensors.back();
-  if (x != "logits") {  // a network ending in a (C, H, W) map: its logits are that map, flattened as cnn's softmax reads it
-    OnnxGraph::set_int(g.add_node("Flatten", {x}, "logits"), "axis", 1);
-    x = "logits";
-  }
-  if (o.probabilities) {
-    OnnxGraph::set_int(g.add_node("Softmax", {x}, "probabilities"), "axis", 1);
-    x = "probabilities";
-  }
-  set_tensor_type(*graph.add_output(), x, Shape{static_cast<int>(classes)});
-  add_onnx_metadata(proto, data, o.probabilities);
-
-  // protobuf cannot write a message over 2 GiB; cnn's limits allow such a network in principle.
-  CNN_CHECK_CODE(proto.ByteSizeLong() < static_cast<std::size_t>(INT_MAX), ExitCode::kModel,
-                 "{}: the network is too large for one ONNX file (protobuf's 2 GiB limit)", o.source_name);
-  check_with_onnx(proto, o.source_name);
-  compare_inferred_shapes(graph, layer_shapes, o.source_name);
-  std::string bytes;
-  CNN_CHECK(proto.SerializeToString(&bytes), "{}: protobuf could not serialise the ONNX model", o.source_name);
-  return bytes;
+  return finish_onnx_model(proto, g, model, tensors.back(), o.probabilities, layer_shapes, o.source_name);
 }
 
 bool has_onnx_form(const std::string& kind) { return find_layer_export(kind) != nullptr; }

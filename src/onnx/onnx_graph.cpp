@@ -39,6 +39,44 @@ std::string OnnxGraph::add_initializer(const std::string& name, const Tensor& t)
   return init.name();
 }
 
+namespace {
+
+onnx::TensorProto& new_initializer(onnx::GraphProto* graph, const std::string& name, int type, const std::vector<std::int64_t>& dims) {
+  onnx::TensorProto& init = *graph->add_initializer();
+  init.set_name(name);
+  init.set_data_type(type);
+  for (std::int64_t d : dims) init.add_dims(d);
+  return init;
+}
+
+}  // namespace
+
+std::string OnnxGraph::add_floats(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<float>& values) {
+  onnx::TensorProto& init = new_initializer(graph_, take(fresh_name(name)), onnx::TensorProto::FLOAT, dims);
+  init.mutable_float_data()->Add(values.begin(), values.end());
+  return init.name();
+}
+
+std::string OnnxGraph::add_int8s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int8_t>& values) {
+  // raw_data: one byte per value (int32_data would take up to five); bytes have no byte order.
+  onnx::TensorProto& init = new_initializer(graph_, take(fresh_name(name)), onnx::TensorProto::INT8, dims);
+  init.set_raw_data(std::string(values.begin(), values.end()));
+  return init.name();
+}
+
+std::string OnnxGraph::add_int32s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int32_t>& values) {
+  // raw_data, four bytes each, little-endian as ONNX defines it whatever the machine (int32_data's
+  // varints take ten bytes for a negative number).
+  onnx::TensorProto& init = new_initializer(graph_, take(fresh_name(name)), onnx::TensorProto::INT32, dims);
+  std::string bytes;
+  for (std::int32_t v : values) {
+    const auto u = static_cast<std::uint32_t>(v);
+    for (int shift = 0; shift < 32; shift += 8) bytes += static_cast<char>((u >> shift) & 0xffu);
+  }
+  init.set_raw_data(bytes);
+  return init.name();
+}
+
 std::string OnnxGraph::add_scalar(const std::string& name, float value) {
   onnx::TensorProto& init = *graph_->add_initializer();
   init.set_name(take(fresh_name(name)));

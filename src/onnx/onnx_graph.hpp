@@ -28,6 +28,11 @@ class OnnxGraph {
   onnx::NodeProto& add_node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output);
   // A float initializer with `t`'s values and shape, under a fresh name; returns the name.
   std::string add_initializer(const std::string& name, const Tensor& t);
+  // Initializers of any shape (empty dims: a scalar) from values: float, int8 (a QDQ model's
+  // weights and zero points) and int32 (its biases).
+  std::string add_floats(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<float>& values);
+  std::string add_int8s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int8_t>& values);
+  std::string add_int32s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int32_t>& values);
   // A float scalar initializer (shape ()), for Mul by a constant.
   std::string add_scalar(const std::string& name, float value);
 

@@ -56,6 +56,8 @@ std::pair<std::int64_t, std::int64_t> axis_pads(const std::string& padding, int 
   return {0, 0};
 }
 
+}  // namespace
+
 // Appends `activation` of x as nodes ending in `output`.
 void add_activation(OnnxGraph& g, Activation activation, const std::string& x, const std::string& output, const std::string& base) {
   switch (activation) {
@@ -124,6 +126,8 @@ void add_activation(OnnxGraph& g, Activation activation, const std::string& x, c
   }
   CNN_FAIL(ExitCode::kInternal, "{}: unknown activation", base);
 }
+
+namespace {
 
 Activation activation_option(const LayerExportContext& c) {
   Activation activation = Activation::kNone;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "onnx/onnx_graph.hpp"
+#include "ops/activation_kind.hpp"
 #include "layers/layer.hpp"
 
 namespace cnn {
@@ -52,5 +53,9 @@ using LayerExport = void (*)(OnnxGraph& graph, const LayerExportContext& ctx);
 
 // nullptr when the kind has no ONNX form.
 LayerExport find_layer_export(const std::string& kind);
+
+// Appends `activation` of x as nodes ending in `output` (node names from `base`): what a conv's or
+// dense layer's activation becomes.
+void add_activation(OnnxGraph& g, Activation activation, const std::string& x, const std::string& output, const std::string& base);
 
 }  // namespace cnn

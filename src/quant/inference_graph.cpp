@@ -88,7 +88,8 @@ class Builder {
     return a;
   }
 
-  int push(InferenceOp op) {
+  int push(InferenceOp op, std::size_t layer) {
+    op.layer = static_cast<int>(layer);
     g_.ops.push_back(std::move(op));
     g_.values.push_back(g_.ops.back().shape);
     return static_cast<int>(g_.values.size()) - 1;
@@ -115,7 +116,7 @@ class Builder {
     op.inputs = {value};
     op.input_shape = op.shape = value_shape(value);
     op.function = f;
-    return push(std::move(op));
+    return push(std::move(op), i);
   }
 
   void add_conv(std::size_t i) {
@@ -135,7 +136,7 @@ class Builder {
       const Tensor& b = layer_tensor(net_.layer(i), "bias", name(i));
       op.bias.assign(b.data(), b.data() + b.size());
     }
-    const int v = push(std::move(op));
+    const int v = push(std::move(op), i);
     layer_value_[i] = activate(i, v, {activation_of(i)}, /*fusable=*/true);  // its own activation: nothing reads z
   }
 
@@ -149,7 +150,7 @@ class Builder {
     const Tensor &w = layer_tensor(net_.layer(i), "weight", name(i)), &b = layer_tensor(net_.layer(i), "bias", name(i));
     op.weight.assign(w.data(), w.data() + w.size());
     op.bias.assign(b.data(), b.data() + b.size());
-    const int v = push(std::move(op));
+    const int v = push(std::move(op), i);
     layer_value_[i] = activate(i, v, {activation_of(i)}, /*fusable=*/true);
   }
 
@@ -193,7 +194,7 @@ class Builder {
       op.weight.push_back(static_cast<float>(scale[c]));
       op.bias.push_back(static_cast<float>(shift[c]));
     }
-    layer_value_[i] = push(std::move(op));
+    layer_value_[i] = push(std::move(op), i);
   }
 
   void add_pool(std::size_t i) {
@@ -217,7 +218,7 @@ class Builder {
     p.pad_top = pool_pad_before(padding, in[1], p.kernel_h, p.stride_h, out[1]);
     p.pad_left = pool_pad_before(padding, in[2], p.kernel_w, p.stride_w, out[2]);
     p.max = type == "max";
-    layer_value_[i] = push(std::move(op));
+    layer_value_[i] = push(std::move(op), i);
   }
 
   void add_simple(std::size_t i, InferenceOpKind kind) {  // global pools, add, concat
@@ -227,7 +228,7 @@ class Builder {
     for (std::size_t k = 0; k < net_.layer_inputs(i).size(); ++k) op.inputs.push_back(input_value(i, k));
     op.input_shape = value_shape(op.inputs[0]);
     op.shape = net_.layer_output_shape(i);
-    layer_value_[i] = push(std::move(op));
+    layer_value_[i] = push(std::move(op), i);
   }
 
   void add_activation_layer(std::size_t i, const ElementwiseFunction& f) {
@@ -245,7 +246,7 @@ class Builder {
       op.inputs = {0};
       op.input_shape = op.shape = g_.input;
       op.function = f;
-      layer_value_[i] = push(std::move(op));
+      layer_value_[i] = push(std::move(op), i);
       return;
     }
     layer_value_[i] = activate(i, v, f, only_reader);

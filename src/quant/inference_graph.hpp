@@ -47,6 +47,7 @@ struct ElementwiseFunction {
 struct InferenceOp {
   InferenceOpKind kind = InferenceOpKind::kConv;
   std::string name;         // the layers it stands for: "conv1 + batch_norm1 + relu1"
+  int layer = -1;           // the index of the layer it was made for (the conv of a conv's activation)
   std::vector<int> inputs;  // value numbers
   Shape input_shape;        // of the first input: (C, H, W), or (D) for dense
   Shape shape;              // of its output

@@ -273,6 +273,8 @@ def main():
                 accuracy=name in ("lenet5", "lenet5_1998", "fashion"))
             if name == "lenet5":
                 int8.check_int8_cortex_m4(folder8, stem, source8, pixels8, host8)
+            if name in ("lenet5", "lenet5_1998", "fashion"):
+                int8.check_qdq_onnx(args.cnn, model, work, name, images, labels, size, min_ratio=3.5 if name == "lenet5" else None)
         check_class_names(args.cnn, work)
         print(f"check_c_export: OK in {time.time() - started:.1f} s")
     finally:

@@ -165,3 +165,33 @@ def check_int8_cortex_m4(folder, stem, source, pixels, host_classes):
     if "fault" not in floats.stderr:
         c.fail(f"{stem}: the float entry point ran with the FPU off; the no-FPU check proves nothing")
     print(f"  ({stem}_predict, which takes floats, faults on the same board as it must)")
+
+
+def check_qdq_onnx(cnn, model, work, name, test_images, test_labels, size, min_ratio=None):
+    """`cnn export --int8` to ONNX (QDQ) in onnxruntime on the test images: its accuracy within 0.3
+    points of the float export's in the same runtime; with min_ratio, the file at least that many
+    times smaller than the float one."""
+    import check_clients as clients
+    folder = os.path.join(work, "qdq", name)
+    os.makedirs(folder, exist_ok=True)
+    float_path, int8_path = os.path.join(folder, name + ".onnx"), os.path.join(folder, name + "_int8.onnx")
+    c.run([cnn, "export", model, "-o", float_path])
+    printed = c.run([cnn, "export", model, "--int8", "--threads", "1", "-o", int8_path]).stderr.decode()
+    if "int8 QDQ" not in printed or "int8 accuracy on the" not in printed:
+        c.fail(f"the QDQ export printed no int8 line or no accuracy:\n{printed}")
+    import onnx
+    ops = {n.op_type for n in onnx.load(int8_path).graph.node}
+    if not {"QuantizeLinear", "DequantizeLinear"} <= ops:
+        c.fail(f"{int8_path} holds no QuantizeLinear/DequantizeLinear nodes: {sorted(ops)}")
+    inputs = with_border(test_images, size).astype(np.float32) / np.float32(255.0)
+    accuracy = {}
+    for label, path in (("float", float_path), ("int8", int8_path)):
+        logits = clients.run_onnxruntime(path, inputs, folder)
+        accuracy[label] = 100.0 * float(np.mean(logits.argmax(1) == test_labels))
+    ratio = os.path.getsize(float_path) / os.path.getsize(int8_path)
+    print(f"  {name}: QDQ ONNX in onnxruntime {accuracy['int8']:.2f}% against the float export's {accuracy['float']:.2f}% "
+          f"({len(test_labels)} images); {os.path.getsize(int8_path)} bytes, {ratio:.2f}x smaller than the float file")
+    if abs(accuracy["int8"] - accuracy["float"]) > ACCURACY_TOLERANCE:
+        c.fail(f"{name}: the QDQ model's accuracy is more than {ACCURACY_TOLERANCE} points from the float export's")
+    if min_ratio and ratio < min_ratio:
+        c.fail(f"{name}: the QDQ file is only {ratio:.2f}x smaller than the float one (at least {min_ratio}x)")
