@@ -20,28 +20,15 @@
 #include "io/model_file.hpp"
 #include "net/builder.hpp"
 #include "net/initializer.hpp"
+#include "random_model.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
 
 namespace {
 
-// A model file of `spec` with He-initialised weights and batch norms' statistics made non-trivial.
-std::string model_bytes(const ModelSpec& spec) {
-  auto net = build_net(spec);
-  Rng rng(11);
-  initialize(net->params(), Init::kHeNormal, rng);
-  for (const Param& s : net->state())
-    for (std::size_t i = 0; i < s.value->size(); ++i) (*s.value)[i] = 0.5f + rng.uniform();
-  const nlohmann::json header = {{"format", "cnn-model"}, {"architecture", to_json(spec)}, {"config", ""}};
-  std::vector<std::pair<std::string, const Tensor*>> tensors;
-  for (const Param& p : net->params()) tensors.emplace_back(p.name, p.value);
-  for (const Param& s : net->state()) tensors.emplace_back(s.name, s.value);
-  return encode_model_file(header, tensors);
-}
-
 CExport exported(const ModelSpec& spec, const std::string& name = "net") {
-  LoadedModel model = load_model_from_bytes(model_bytes(spec), "test.bin");
+  LoadedModel model = random_model(spec);
   return export_c(model, {name, "test.bin"});
 }
 
@@ -148,7 +135,7 @@ TEST_CASE("cnn export --format c refuses what it cannot write and leaves nothing
   CHECK(r.exit_code == 4);
   CHECK(!std::filesystem::exists(dir.file("net.c")));
   CHECK(!std::filesystem::exists(dir.file("net.h")));
-  write_bytes(dir.file("lenet.bin"), model_bytes(lenet5_spec()));
+  write_bytes(dir.file("lenet.bin"), random_model_bytes(lenet5_spec()));
   r = run_cnn("export " + dir.file("lenet.bin") + " --format c -o " + dir.file("net.txt"));
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("ending in .c") != std::string::npos);
@@ -162,4 +149,44 @@ TEST_CASE("cnn export --format c refuses what it cannot write and leaves nothing
   REQUIRE(r.exit_code == 0);
   CHECK(std::filesystem::exists(dir.file("deploy/src/lenet.h")));
   CHECK(r.err.find("246824 bytes of weights") != std::string::npos);
+}
+
+TEST_CASE("cnn export --int8 calibrates on the run's training images and measures on its validation images", "[c_export][cli][quantize]") {
+  ScratchDir dir("c-export-int8");
+  std::filesystem::create_directories(dir.file("data"));
+  write_synthetic_mnist(dir.file("data"), 600, 50, false);
+  write_bytes(dir.file("tiny.cfg"),
+              "data: {dir: " + dir.file("data") + ", validation: 100}\nmodel:\n  input: [1, 28, 28]\n  layers:\n"
+              "    - conv: {filters: 4, kernel: 5, activation: relu}\n    - pool: {type: max, size: 2, stride: 2}\n"
+              "    - flatten\n    - dense: {units: 10}\n    - softmax\ntrain: {epochs: 1, batch_size: 50}\noutput: " +
+                  dir.file("run") + "\n");
+  REQUIRE(run_cnn("train -q -c " + dir.file("tiny.cfg") + " --threads 1").exit_code == 0);
+  const std::string model = dir.file("run/model.bin");
+  RunResult r = run_cnn("export " + model + " --int8 --calibrate 200 --threads 1 -o " + dir.file("c8/tiny.c"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("calibrated on 200 training images") != std::string::npos);
+  CHECK(r.err.find("int8 accuracy on the 100 validation images") != std::string::npos);
+  const std::string source = read_bytes(dir.file("c8/tiny.c")), header = read_bytes(dir.file("c8/tiny.h"));
+  CHECK(header.find("int tiny_predict_u8(const unsigned char *pixels);") != std::string::npos);
+  CHECK(header.find("#define TINY_INT8 1") != std::string::npos);
+  CHECK(source.find("#include <math.h>") == std::string::npos);
+  CHECK(source.find("q_conv2d(") != std::string::npos);
+  // More calibration images than the run has: all of them, with a warning.
+  r = run_cnn("export " + model + " --int8 --calibrate 100000 --threads 1 -o " + dir.file("c8/all.c"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("calibrating on all of them") != std::string::npos);
+  // The run's data gone: a clear error and nothing written; --data points elsewhere.
+  std::filesystem::rename(dir.file("data"), dir.file("moved"));
+  r = run_cnn("export " + model + " --int8 -o " + dir.file("c8/gone.c"));
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find(dir.file("data")) != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.file("c8/gone.c")));
+  r = run_cnn("export " + model + " --int8 --data " + dir.file("moved") + " -o " + dir.file("c8/moved.c"));
+  CHECK(r.exit_code == 0);
+  // A model without recorded settings needs --data; --calibrate without --int8 is refused.
+  write_bytes(dir.file("lenet.bin"), random_model_bytes(lenet5_spec()));
+  r = run_cnn("export " + dir.file("lenet.bin") + " --int8 -o " + dir.file("c8/lenet.c"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("give --data DIR") != std::string::npos);
+  CHECK(run_cnn("export " + model + " --calibrate 10 -o " + dir.file("c8/x.c")).exit_code == 2);
 }
