@@ -20,6 +20,11 @@ and a concat, silu and both gelus), this script:
      STM32F4-sized linker script in tests/c_export/cortex_m4/), runs it in qemu-system-arm -M
      mps2-an386 with semihosting on 100 of the images, requires the host's classes and reports its
      flash and RAM; fashion.cfg's network (1.7 MB of float weights) must fail to link.
+  7. checks each network's int8 form (`--int8`) as tests/c_export/int8_checks.py describes: the C
+     bit for bit against the export's own measurement on the validation images, its accuracy
+     (LeNet-5, the 1998 LeNet, fashion.cfg) within 0.3 points of the float model's, the same as
+     QDQ ONNX in onnxruntime (LeNet-5's file at least 3.5x smaller), and LeNet-5 on a Cortex-M4
+     with its FPU off.
 It also checks that class names with quotes, a backslash, '*', '??=' (a trigraph) and UTF-8 come out
 as C that compiles and reads back byte for byte, and that a file name that is no C identifier is refused with
 nothing written.
