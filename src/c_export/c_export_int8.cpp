@@ -199,7 +199,7 @@ class Int8Writer {
     const std::string input_table = array("pixel (0-255) of each channel to the int8 input, normalisation included", "int8_t",
                                           as_long_longs(q_.input_table), 1);
     const std::string exp_table_label = "e^(-s d): the probabilities' numerators for a logit d below the largest";
-    const std::string exp_table = fmt::format("output_exp");
+    const std::string exp_table = "output_exp";
     CExport out;
     out.weight_bytes = weight_bytes_ + 256 * sizeof(float);
     for (CBuffer& b : buffers_) {
