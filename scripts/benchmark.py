@@ -21,6 +21,10 @@ inference at batch 1000 over the 60,000 training images; cnn against
 PyTorch running the same network (nn.BatchNorm2d/1d, nn.Dropout, Adam lr 2e-3). Its rows are
 printed after LeNet-5's, which stay as they were. --skip-fashion leaves it out, --skip-lenet runs
 only it.
+
+--rgb and --resnet measure only configs/cifar-small.cfg or configs/resnet20.cfg (resnet_workload:
+training, inference at batch 500 and 1, peak memory, and the share of the machine's OpenBLAS sgemm
+rate, measured in the same run).
 """
 import argparse
 import gzip
@@ -178,9 +182,15 @@ def torch_worker(mode, batch, data, network="lenet5"):
             nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
             nn.Linear(64 * 8 * 8, 128), nn.ReLU(), nn.Linear(128, 10)))
 
+    def ResNet20():
+        """configs/resnet20.cfg's network: the import test's definition, the one in the project."""
+        sys.path.insert(0, os.path.join(ROOT, "tests", "onnx_clients"))
+        from check_torch_imports import networks
+        return next(m for name, m, _ in networks(torch) if name == "resnet20")
+
     torch.manual_seed(1)
-    model = {"lenet5": LeNet5, "fashion": Fashion, "rgb": Rgb}[network]()
-    lr = {"lenet5": 1e-3, "fashion": 2e-3, "rgb": 1e-3}[network]
+    model = {"lenet5": LeNet5, "fashion": Fashion, "rgb": Rgb, "resnet20": ResNet20}[network]()
+    lr = {"lenet5": 1e-3, "fashion": 2e-3, "rgb": 1e-3, "resnet20": 0.1}[network]
     train_count = FASHION_TRAIN_IMAGES if network == "fashion" else None
     startup_seconds = time.perf_counter() - t0
 
@@ -192,7 +202,7 @@ def torch_worker(mode, batch, data, network="lenet5"):
         return records[:, 1:].reshape(-1, 3, 32, 32).contiguous(), records[:, 0].long()
 
     def load(prefix):
-        if network == "rgb":
+        if network in ("rgb", "resnet20"):
             return load_cifar(prefix)
         with gzip.open(os.path.join(data, f"{prefix}-images-idx3-ubyte.gz")) as fh:
             images = torch.frombuffer(bytearray(fh.read()[16:]), dtype=torch.uint8).view(-1, 1, 28, 28)
@@ -205,7 +215,9 @@ def torch_worker(mode, batch, data, network="lenet5"):
         if train_count:
             images, labels = images[:train_count], labels[:train_count]
         model.train()
-        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        # resnet20.cfg's optimizer: SGD with momentum (the others: Adam, as their configs).
+        opt = (torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9) if network == "resnet20"
+               else torch.optim.Adam(model.parameters(), lr=lr))
         start = time.perf_counter()
         order = torch.randperm(images.shape[0])
         for i in range(0, images.shape[0], batch):
@@ -218,7 +230,7 @@ def torch_worker(mode, batch, data, network="lenet5"):
         seconds = time.perf_counter() - start
         count = images.shape[0]
     else:
-        images, labels = load("test" if network == "rgb" else inference_set(batch))  # rgb: test_batch, as cnn eval
+        images, labels = load("test" if network in ("rgb", "resnet20") else inference_set(batch))  # test_batch, as cnn eval
         x_all = images.float() / 255.0
         model.eval()
         with torch.inference_mode():
@@ -306,16 +318,16 @@ RGB_TRAIN_IMAGES = 50000
 RGB_BATCH = 64
 
 
-def write_synthetic_cifar(folder):
+def write_synthetic_cifar(folder, records=10000):
     """CIFAR-10's binary format with random pixels and labels (seeded): the five training batches and
-    the test batch, 10,000 records each. Speed does not depend on what the pixels show."""
+    the test batch, `records` each (10,000 as CIFAR's). Speed does not depend on what the pixels show."""
     import numpy as np
     rng = np.random.default_rng(18)
     os.makedirs(folder, exist_ok=True)
     for name in [f"data_batch_{i}.bin" for i in range(1, 6)] + ["test_batch.bin"]:
-        records = rng.integers(0, 256, size=(10000, 3073), dtype=np.uint8)
-        records[:, 0] = rng.integers(0, 10, size=10000, dtype=np.uint8)
-        records.tofile(os.path.join(folder, name))
+        data = rng.integers(0, 256, size=(records, 3073), dtype=np.uint8)
+        data[:, 0] = rng.integers(0, 10, size=records, dtype=np.uint8)
+        data.tofile(os.path.join(folder, name))
 
 
 def rgb_workload(args):
@@ -367,6 +379,139 @@ def rgb_workload(args):
     print(f"results written to {args.out}")
 
 
+RESNET_CONFIG = "configs/resnet20.cfg"
+RESNET_BATCH = 128
+RESNET_RECORDS = 512  # per CIFAR batch file: 2,560 training images, 512 test images
+
+
+SGEMM_SOURCE = r"""
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+/* OpenBLAS's sgemm on n x n matrices, best of `repeats`, on `threads` threads: GFLOP/s. */
+int main(int argc, char **argv) {
+    const int n = atoi(argv[1]), threads = atoi(argv[2]), repeats = 5;
+    float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
+    double best = 1e30;
+    int i;
+    for (i = 0; i < n * n; ++i) { a[i] = (float)(i % 7) * 0.1f; b[i] = (float)(i % 5) * 0.2f; c[i] = 0.0f; }
+    openblas_set_num_threads(threads);
+    for (i = 0; i < repeats + 1; ++i) {
+        struct timespec t0, t1;
+        double s;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (i > 0 && s < best) best = s; /* the first call warms up */
+    }
+    printf("%.3f\n", 2.0 * n * n * (double)n / best / 1e9);
+    return c[1] > -1.0f ? 0 : 1;
+}
+"""
+
+
+def sgemm_floor(workdir, threads):
+    """The machine's floor: OpenBLAS sgemm 2048^3 on `threads` threads, GFLOP/s (what cnn links)."""
+    source, binary = os.path.join(workdir, "sgemm.c"), os.path.join(workdir, "sgemm")
+    if not os.path.exists(binary):
+        with open(source, "w") as fh:
+            fh.write(SGEMM_SOURCE)
+        include = subprocess.run(["pkg-config", "--cflags", "openblas"], capture_output=True, text=True).stdout.split()
+        libs = subprocess.run(["pkg-config", "--libs", "openblas"], capture_output=True, text=True).stdout.split() or ["-lopenblas"]
+        run_child(["cc", "-O2", *include, source, "-o", binary, *libs])
+    return float(run_child([binary, "2048", str(threads)])[0])
+
+
+def write_folder_copy(cifar, folder):
+    """The records of write_synthetic_cifar's files as PNGs in folder/train/<class>/ and folder/test/<class>/."""
+    import cv2
+    import numpy as np
+    for split, names in (("train", [f"data_batch_{i}.bin" for i in range(1, 6)]), ("test", ["test_batch.bin"])):
+        records = np.concatenate([np.fromfile(os.path.join(cifar, n), dtype=np.uint8).reshape(-1, 3073) for n in names])
+        for k, record in enumerate(records):
+            label_dir = os.path.join(folder, split, f"class{record[0]}")
+            os.makedirs(label_dir, exist_ok=True)
+            bgr = record[1:].reshape(3, 32, 32)[::-1].transpose(1, 2, 0)  # R, G, B planes -> OpenCV's B, G, R pixels
+            cv2.imwrite(os.path.join(label_dir, f"{k}.png"), np.ascontiguousarray(bgr))
+
+
+def resnet_workload(args):
+    """--resnet: configs/resnet20.cfg (without its augmentation: the network's speed), two training
+    epochs of 2,560 synthetic CIFAR-10-format images at batch 128 (the second epoch's time counts:
+    the first holds the start), inference at batch 500 and 1 over 512 test images, peak memory of
+    training; cnn against PyTorch running the same network (SGD with momentum), alternating order
+    each round; medians, ratios, and each workload's share of the machine's sgemm floor (ResNet-20
+    is 40.8 M multiply-accumulates per image forward; training counts three times that)."""
+    cores = os.cpu_count() or 1
+    samples = {}
+    forward_flop = 2 * 40.8e6
+    with tempfile.TemporaryDirectory() as workdir:
+        data = os.path.join(workdir, "cifar")  # PyTorch's: CIFAR's record format, fewer records
+        write_synthetic_cifar(data, RESNET_RECORDS)
+        folder = os.path.join(workdir, "folder")  # cnn's: the same images as PNGs (cnn's CIFAR reader wants whole batches)
+        write_folder_copy(data, folder)
+        config = os.path.join(workdir, "resnet20.cfg")
+        with open(os.path.join(ROOT, RESNET_CONFIG)) as fh:
+            text = fh.read()
+        text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("augment:"))
+        with open(config, "w") as fh:
+            fh.write(text + "\n")
+        floor = {t: sgemm_floor(workdir, t) for t in sorted({1, cores})}
+        for r in range(args.rounds):
+            print(f"round {r + 1}/{args.rounds}", file=sys.stderr)
+            for system in (["cnn", "torch"] if r % 2 == 0 else ["torch", "cnn"]):
+                if system == "cnn":
+                    out = os.path.join(workdir, "resnet-run")
+                    cmd = [args.cnn, "-q", "train", "--config", config, "--data", folder, "--epochs", "2", "--validation", "0",
+                           "--threads", str(cores), "--out", out, "--overwrite", "--no-report"]
+                    _, _, rss = run_child_rss(cmd, dict(os.environ, XDG_STATE_HOME=workdir))
+                    with open(os.path.join(out, "metrics.csv")) as fh:
+                        seconds = float(fh.read().strip().splitlines()[-1].split(",")[-1])
+                    samples.setdefault("cnn/train", []).append(5 * RESNET_RECORDS / seconds)
+                    samples.setdefault("cnn/peak_mib", []).append(rss)
+                    for batch, threads in ((500, cores), (1, 1)):
+                        result = json.loads(run_child([args.cnn, "-q", "eval", "--weights", os.path.join(out, "model.bin"), "--data",
+                                                       folder, "--batch-size", str(batch), "--threads", str(threads), "--format",
+                                                       "json"])[0])
+                        samples.setdefault(f"cnn/infer_b{batch}", []).append(result["count"] / result["seconds"])
+                elif not args.skip_torch:
+                    for setting in TORCH_SETTINGS:
+                        t = torch_run(setting, "train", RESNET_BATCH, data, "resnet20")
+                        samples.setdefault(f"{setting}/train", []).append(t["images_per_second"])
+                        samples.setdefault(f"{setting}/peak_mib", []).append(t["peak_mib"])
+                        for batch in (500, 1):
+                            t = torch_run(setting, "infer", batch, data, "resnet20")
+                            samples.setdefault(f"{setting}/infer_b{batch}", []).append(t["images_per_second"])
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    systems = ["cnn"] + ([] if args.skip_torch else list(TORCH_SETTINGS))
+    metrics = [("train", True), ("infer_b500", True), ("infer_b1", True), ("peak_mib", False)]
+    print(f"\n{RESNET_CONFIG} (3x32x32, batch {RESNET_BATCH}, no augmentation), synthetic CIFAR-10 files, medians of "
+          f"{args.rounds} rounds, {cores} cores; images/s, MiB")
+    print(f"{'metric':<16}" + "".join(f"{s:>18}" for s in systems))
+    for m, _ in metrics:
+        print(f"{m:<16}" + "".join(f"{medians.get(f'{s}/{m}', 0):>18,.0f}" for s in systems))
+    print("\nsgemm floor (OpenBLAS 2048^3): " + ", ".join(f"{t} thread{'s' if t > 1 else ''} {g:.1f} GFLOP/s" for t, g in floor.items()))
+    shares = {}
+    print("share of the floor (the multiply-accumulates done per second over sgemm's rate on as many threads as cnn used)")
+    for m, flop, threads in (("train", 3 * forward_flop, cores), ("infer_b500", forward_flop, cores), ("infer_b1", forward_flop, 1)):
+        row = [medians.get(f"{s}/{m}", 0) * flop / 1e9 / floor[threads] for s in systems]
+        print(f"{m:<16}" + "".join(f"{100 * v:>17.0f}%" for v in row) + f"   ({threads} thread{'s' if threads > 1 else ''})")
+        shares[m] = row[0]
+    ratios = {}
+    if not args.skip_torch:
+        print("\ncnn / PyTorch (PyTorch's best setting per metric; > 1 means cnn is better)")
+        for m, higher_better in metrics:
+            values = [medians[f"{s}/{m}"] for s in TORCH_SETTINGS]
+            ratios[m] = medians[f"cnn/{m}"] / max(values) if higher_better else min(values) / medians[f"cnn/{m}"]
+            print(f"{m:<16}{ratios[m]:>10.2f}x")
+    with open(args.out, "w") as fh:
+        json.dump({"mode": "resnet", "rounds": args.rounds, "cores": cores, "sgemm_gflops": floor, "samples": samples,
+                   "medians": medians, "ratios": ratios, "floor_shares": shares}, fh, indent=1)
+    print(f"results written to {args.out}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
@@ -379,6 +524,8 @@ def main():
                         help="measure only the epoch time with and without augmentation (" + AUGMENTED_CONFIG + ")")
     parser.add_argument("--rgb", action="store_true",
                         help="only: the RGB network of configs/cifar-small.cfg on synthetic CIFAR-10 files, cnn against PyTorch")
+    parser.add_argument("--resnet", action="store_true",
+                        help="only: ResNet-20 (configs/resnet20.cfg) on synthetic CIFAR-10 files, cnn against PyTorch, with the sgemm floor")
     parser.add_argument("--fashion-data", default="/usr/share/datasets/fashion-mnist")
     parser.add_argument("--skip-fashion", action="store_true", help="leave out the second workload (configs/fashion.cfg)")
     parser.add_argument("--skip-lenet", action="store_true", help="only the second workload (configs/fashion.cfg)")
@@ -402,6 +549,10 @@ def main():
     if args.rgb:
         print(run_child([args.cnn, "--version", "-v"])[0].strip(), file=sys.stderr)
         rgb_workload(args)
+        return
+    if args.resnet:
+        print(run_child([args.cnn, "--version", "-v"])[0].strip())
+        resnet_workload(args)
         return
 
     cores = os.cpu_count() or 1

@@ -9,6 +9,7 @@
 #   bash scripts/benchmark.sh --rounds 3 --out bench-results.json
 #   bash scripts/benchmark.sh --augment        # only: epoch time with and without augmentation
 #   bash scripts/benchmark.sh --rgb --rounds 3 # only: configs/cifar-small.cfg (RGB, 32-64 filters) vs PyTorch
+#   bash scripts/benchmark.sh --resnet --rounds 3  # only: ResNet-20 vs PyTorch, memory, share of the sgemm floor
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CNN_EXTRA_PACKAGES="python3-torch libdlib-dev dataset-fashion-mnist" bash scripts/setup.sh

@@ -3,8 +3,7 @@
 2016, option-B projections, no biases in the convs) trained with SGD (momentum 0.9, lr 0.1) on one
 synthetic CIFAR-sized batch of 128, on 2 threads; prints images/s and the process's peak resident
 memory. Compare with `/usr/bin/time -v cnn train --config configs/resnet20.cfg` (docs/architecture.md,
-"Memory"). Until scripts/benchmark.sh measures ResNet-20 itself (issue 28), this is how the figures
-in the notes were taken.
+"Memory"). `scripts/benchmark.sh --resnet` measures both in one run; this is the quick check.
 
     /usr/bin/python3 scripts/torch_resnet20_train.py [steps]
 """
