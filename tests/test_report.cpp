@@ -159,6 +159,9 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
     CHECK(html.find(needle) != std::string::npos);
   }
   CHECK(html.find("of 200 test images classified correctly") != std::string::npos);
+  CHECK(html.find("http-equiv=\"refresh\"") == std::string::npos);  // the run has ended: the page stays
+  CHECK(html.find("id=\"live\"") == std::string::npos);
+  CHECK(train.err.find("live report: rewritten after each of 3 epochs") != std::string::npos);
   // Three epochs of numbers reach the page's data.
   CHECK(html.find("\"epochs\":[1,2,3]") != std::string::npos);
   for (const char* figure : {"loss", "accuracy", "learning-rate", "confusion-matrix", "filters", "feature-maps-0-conv1"})
@@ -171,6 +174,32 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
   REQUIRE(report.exit_code == 0);
   CHECK(report.out == "report: " + w.run + "/report.html\n");
   CHECK(read_text(w.run + "/report.html").find("id=\"fig-confusion-matrix\"") != std::string::npos);
+}
+
+TEST_CASE("during training the report is rewritten after every epoch and reloads itself; a stopped run's does not", "[report][e2e]") {
+  ReportWorkspace w;
+  const std::string metrics = w.run + "/metrics.csv";
+  // Mid-run: a copy of the page once two epochs are in metrics.csv, then SIGINT.
+  const RunResult r = w.cnn("train --config '" + w.config + "' --epochs 400 --threads 1 & pid=$!; for i in $(seq 12000); do [ \"$(cat '" +
+                            metrics + "' 2>/dev/null | wc -l)\" -ge 3 ] && break; sleep 0.01; done; cp '" + w.run + "/report.html' '" +
+                            w.file("mid.html") + "'; kill -INT $pid; wait $pid");
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 130);
+  const std::string mid = read_text(w.file("mid.html"));
+  CHECK(html_nesting_problem(mid).empty());
+  CHECK(mid.find("<meta http-equiv=\"refresh\" content=\"2\">") != std::string::npos);  // epochs of a few ms: every 2 s
+  CHECK(mid.find("of 400 done") != std::string::npos);
+  CHECK(mid.find("the run is still training") != std::string::npos);
+  CHECK(mid.find("id=\"chart-loss\"") != std::string::npos);
+  CHECK(mid.find("fig-confusion-matrix") == std::string::npos);  // no test set yet
+  CHECK_FALSE(std::filesystem::exists(w.run + "/figures"));        // PNGs only at the end
+  const std::string stopped = read_text(w.run + "/report.html");
+  CHECK(stopped.find("http-equiv=\"refresh\"") == std::string::npos);
+  CHECK(stopped.find("the run stopped before its last epoch") != std::string::npos);
+  // --no-report: no page at any time.
+  const RunResult quiet = w.cnn("train --config '" + w.config + "' --threads 1 --no-report --out '" + w.file("quiet") + "'");
+  REQUIRE(quiet.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(w.file("quiet/report.html")));
 }
 
 TEST_CASE("with train.augment the report shows augmented samples", "[report][e2e]") {

@@ -19,6 +19,7 @@
 #include "cli/progress.hpp"
 #include "core/worker_team.hpp"
 #include "dist/make_communicator.hpp"
+#include "cli/live_report.hpp"
 #include "cli/report.hpp"
 #include "train/data_source.hpp"
 #include "core/error.hpp"
@@ -64,7 +65,7 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   auto* init = cmd->add_option("--init", o.init_path, "Start from this model file's weights with a fresh optimizer")
                    ->check(kExistingFileOnRank0);
   resume->excludes(init);
-  cmd->add_flag("--no-report", o.no_report, "Do not write report.html into the run folder at the end");
+  cmd->add_flag("--no-report", o.no_report, "Do not write report.html into the run folder (after each epoch and at the end)");
   return cmd;
 }
 
@@ -183,7 +184,21 @@ int run_train(const TrainOptions& options, Communicator& comm) {
         config.train.threads);
     ConsoleProgress console;
     TrainingObserver silent;  // ranks other than 0 show no progress
-    run_training(request, data, comm.rank() == 0 ? static_cast<TrainingObserver&>(console) : silent, g_stop_requested);
+    TrainingObserver& shown = comm.rank() == 0 ? static_cast<TrainingObserver&>(console) : silent;
+    // Rank 0 rewrites report.html after every epoch (cli/live_report.hpp) unless --no-report.
+    LiveReport live(shown, config.output, config.train.epochs);
+    const bool live_pages = comm.rank() == 0 && !options.no_report;
+    try {
+      run_training(request, data, live_pages ? static_cast<TrainingObserver&>(live) : shown, g_stop_requested);
+    } catch (const Error& e) {
+      // The last live page would go on reloading: replace it with one that says the run stopped.
+      if (live_pages && live.pages_written() > 0 && (e.code() == ExitCode::kInterrupted || e.code() == ExitCode::kDiverged))
+        live.write_stopped();
+      throw;
+    }
+    if (live.pages_written() > 0)
+      spdlog::info("live report: rewritten after each of {} epochs, {:.0f} ms each on average", live.pages_written(),
+                   1000.0 * live.seconds_spent() / live.pages_written());
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

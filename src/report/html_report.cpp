@@ -23,6 +23,7 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 20px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 2px solid var(--rule); }
 h3 { font-size: 16px; margin: 20px 0 6px; }
 p.meta, figcaption, .note { color: var(--muted); font-size: 13px; }
+p.live { background: #fff4d6; border-left: 4px solid #e69f00; padding: 6px 10px; }
 nav a { margin-right: 14px; color: var(--accent); }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--rule); padding: 3px 8px; text-align: right; }
@@ -292,8 +293,15 @@ std::string html_escape(const std::string& text) {
 std::string render_report_html(const ReportContent& c, bool figures_written) {
   std::string s = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  // While the run trains, the page reloads itself; the run's last write leaves this out, so the
+  // page stops reloading once the run has ended.
+  if (c.live) s += fmt::format("<meta http-equiv=\"refresh\" content=\"{}\">\n", c.refresh_seconds);
   s += "<title>cnn report: " + html_escape(c.run_dir) + "</title>\n<style>" + kStyle + "</style>\n";
   s += "</head><body>\n<h1>Training report</h1>\n";
+  if (c.live)
+    s += fmt::format("<p class=\"live\" id=\"live\">Training: epoch {} of {} done (written at {}). This page reloads itself "
+                     "every {} s until the run ends; then it holds the test set and the mistakes too.</p>\n",
+                     c.epochs_done, c.epochs, html_escape(c.written_at), c.refresh_seconds);
   s += "<p class=\"meta\">" + html_escape(c.run_dir) + " &middot; " + html_escape(c.created_by) + "</p>\n";
   s += "<nav><a href=\"#run\">Run</a><a href=\"#curves\">Curves</a><a href=\"#test\">Test set</a><a href=\"#mistakes\">Mistakes</a>"
        "<a href=\"#network\">Network</a><a href=\"#config\">Config</a></nav>\n";

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <numeric>
 
@@ -201,19 +202,38 @@ ReportContent gather_report(const ReportRequest& request) {
     c.figures.push_back({"filters", "First conv layer's filters",
                          "Each kernel as the network learnt it: red positive, blue negative, white zero, one scale for all.",
                          share(filter_grid(*model.net))});
-  add_test_evaluation(c, request, model);
+  if (request.stage == ReportStage::kFinal) {
+    add_test_evaluation(c, request, model);
+  } else if (request.stage == ReportStage::kLive) {
+    c.test_missing = "the run is still training; the test set is evaluated when it ends";
+  } else {
+    c.test_missing = "the run stopped before its last epoch; `cnn report " + request.run_dir + "` evaluates the model it saved";
+  }
+  if (request.stage == ReportStage::kLive) {
+    c.live = true;
+    c.epochs_done = request.epochs_done;
+    c.epochs = request.epochs;
+    c.refresh_seconds = request.refresh_seconds;
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%H:%M:%S", &local);
+    c.written_at = text;
+  }
   return c;
 }
 
 ReportOutcome write_report(const ReportRequest& request) {
   const ReportContent content = gather_report(request);
   ReportOutcome outcome;
-  const std::string html = render_report_html(content, request.write_figures);
+  const bool figures = request.write_figures && request.stage == ReportStage::kFinal;  // PNGs once, at the end
+  const std::string html = render_report_html(content, figures);
   outcome.html_path = (fs::path(request.run_dir) / "report.html").string();
   write_file_atomically(outcome.html_path, html);
   outcome.html_bytes = html.size();
   outcome.evaluated = content.test.has_value();
-  if (request.write_figures) {
+  if (figures) {
     const fs::path folder = fs::path(request.run_dir) / "figures";
     std::error_code error;
     fs::create_directories(folder, error);

@@ -14,8 +14,17 @@
 
 namespace cnn {
 
+// While a run trains, its report is rewritten after every epoch (kLive: no test evaluation, no
+// figures/ PNGs, the page reloads itself every `refresh_seconds`); the run's end writes the whole
+// report (kFinal), which does not reload. A run stopped early (interrupted, diverged) gets kStopped:
+// the curves so far, no reload, and the test set left to `cnn report`.
+enum class ReportStage { kFinal, kLive, kStopped };
+
 struct ReportRequest {
   std::string run_dir;
+  ReportStage stage = ReportStage::kFinal;
+  int epochs_done = 0, epochs = 0;  // kLive: the run's progress, for the page's banner
+  int refresh_seconds = 5;          // kLive
   std::optional<std::string> data_dir;  // the test set's folder; default: the run's recorded data folder
   int threads = 1;
   bool write_figures = true;            // RUN_DIR/figures/*.png

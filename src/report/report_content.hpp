@@ -37,6 +37,10 @@ struct Mistake {
 
 struct ReportContent {
   std::string run_dir, model_path, created_by;
+  // Set while the run trains (report/report.hpp's kLive): the page says so and reloads itself.
+  bool live = false;
+  int epochs_done = 0, epochs = 0, refresh_seconds = 0;
+  std::string written_at;  // "14:03:12", local time, for the live banner
   std::string config_text;
   nlohmann::json settings;  // the run's recorded settings (null for old files)
   NetSummary network;  // layers, shapes, parameters, MACs (net/net_summary.hpp, as `cnn summary`)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The browser check of the report and the explain page (ctest: browser_pages). Trains a short run,
-# writes its report and an explain page, and opens both in headless Chromium (check_pages.mjs).
+# writes its report and an explain page, takes the report of a second run while it trains (then
+# interrupts it: its last report must no longer reload), and opens them in headless Chromium
+# (check_pages.mjs).
 # Screenshots stay in $CNN_ARTIFACT_DIR (default: ./browser-artifacts) for a person to look at.
 #   browser_test.sh CNN_EXE
 # Data: real MNIST from $CNN_TEST_MNIST_DIR when set (one epoch), else a synthetic set.
@@ -31,4 +33,16 @@ if [ -n "${CNN_TEST_MNIST_DIR:-}" ]; then DATA="$CNN_TEST_MNIST_DIR"; fi
 cd "$WORK"
 "$CNN" -q train --config "$ROOT/configs/lenet5.cfg" --data "$DATA" --epochs 2 --threads 2 --validation 500 --out run >/dev/null
 "$CNN" -q predict --weights run/model.bin --explain explain "$WORK/data/digit-2.png" "$WORK/data/digit-7.png" >/dev/null
-node "$HERE/check_pages.mjs" "$ARTIFACTS" run/report.html explain/index.html
+# The report in the middle of a run: a copy once two epochs are in metrics.csv, then SIGINT.
+"$CNN" -q train --config "$ROOT/configs/lenet5.cfg" --data "$DATA" --epochs 200 --threads 2 --validation 500 --out running \
+  >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 6000); do
+  [ "$(cat running/metrics.csv 2>/dev/null | wc -l)" -ge 3 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.02
+done
+mkdir -p live && cp running/report.html live/report.html
+kill -INT "$pid" 2>/dev/null || true
+wait "$pid" || true
+node "$HERE/check_pages.mjs" "$ARTIFACTS" run/report.html explain/index.html live/report.html running/report.html

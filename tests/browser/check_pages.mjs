@@ -2,7 +2,8 @@
 // user would, and fails on what a user would see as broken:
 //   a JavaScript error or console error; an image that did not load; a chart canvas without a
 //   Chart.js chart, without data points or left blank; any request that leaves the machine
-//   (the pages must work offline).
+//   (the pages must work offline); a report written during training (a page in a folder named
+//   "live") that does not reload itself, or any other page that does.
 // A full-page screenshot of each page goes to SCREENSHOT_DIR for a person to look at.
 //   node check_pages.mjs SCREENSHOT_DIR PAGE.html [PAGE.html ...]
 import { chromium } from 'playwright-core';
@@ -53,6 +54,18 @@ for (const file of pages) {
     if (!c.chart) problems.push(`${c.id}: no chart was drawn`);
     else if (c.points === 0) problems.push(`${c.id}: the chart has no data points`);
     else if (c.painted < 500) problems.push(`${c.id}: the chart canvas is blank`);
+  }
+  // A page in a folder named "live" is a report taken while its run trained: it says so and
+  // reloads itself. Every other page must not reload (a finished run's report stays put).
+  const live = await page.evaluate(() => ({
+    refresh: document.querySelector('meta[http-equiv="refresh"]')?.getAttribute('content') ?? null,
+    banner: document.getElementById('live')?.textContent ?? null,
+  }));
+  if (basename(dirname(resolve(file))) === 'live') {
+    if (!live.refresh || !live.banner) problems.push('a page written during training does not reload itself or say so');
+    else console.log(`${file}: reloads every ${live.refresh} s: "${live.banner.slice(0, 60)}..."`);
+  } else if (live.refresh !== null) {
+    problems.push(`the page reloads itself every ${live.refresh} s, but its run has ended`);
   }
   const shot = resolve(screenshotDir, `${basename(dirname(resolve(file)))}-${basename(file, '.html')}.png`);
   await page.screenshot({ path: shot, fullPage: true });
