@@ -80,6 +80,9 @@ TEST_CASE("fixed-point multipliers hold the factor to 31 bits and round like the
     if (real >= std::ldexp(1.0, -31)) CHECK(m.m >= (1 << 30));
   }
   CHECK(fixed_multiplier(0.0).m == 0);
+  CHECK(fixed_multiplier(1e-30).m == 0);  // far below 2^-62: no bits left (and no shift past 63)
+  CHECK(fixed_multiplier(1e-30).shift == 62);
+  CHECK(std::abs(fixed_multiplier(std::ldexp(1.0, -40)).value() - std::ldexp(1.0, -40)) <= std::ldexp(1.0, -62));
   expect_error([] { fixed_multiplier(std::ldexp(1.0, 31)); }, ExitCode::kModel, "requantization factor");
   expect_error([] { fixed_multiplier(std::numeric_limits<double>::quiet_NaN()); }, ExitCode::kModel, "requantization factor");
   // round(v / 2^s), halves away from zero, against long double.

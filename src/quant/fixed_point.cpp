@@ -21,8 +21,9 @@ FixedMultiplier fixed_multiplier(double real) {
     ++exponent;
   }
   int shift = 31 - exponent;
-  if (shift > 62) {  // a factor below 2^-32: fewer bits of m
-    m = round_shift(m, shift - 62);
+  if (shift > 62) {  // a factor below 2^-32: fewer bits of m (none below 2^-62: m < 2^31 rounds to 0)
+    const int drop = shift - 62;
+    m = drop >= 32 ? 0 : round_shift(m, drop);
     shift = 62;
   }
   return {static_cast<std::int32_t>(m), shift};
