@@ -1,6 +1,8 @@
 // Console progress implementation.
 #include "cli/progress.hpp"
 
+#include "cli/sparkline.hpp"
+
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -71,9 +73,12 @@ void ConsoleProgress::on_epoch(const EpochReport& r) {
     bar_visible_ = false;
   }
   if (r.validation_accuracy) {
-    spdlog::info("epoch {}/{}: loss {:.4f} train acc {:.2f}% val loss {:.4f} val acc {:.2f}%{} lr {:.3g} ({:.1f} s)", r.epoch,
+    validation_accuracies_.push_back(*r.validation_accuracy);
+    // On a terminal the line ends in the validation accuracy so far as a sparkline; logs stay plain.
+    const std::string trend = terminal_ ? "  val acc " + sparkline(validation_accuracies_) : "";
+    spdlog::info("epoch {}/{}: loss {:.4f} train acc {:.2f}% val loss {:.4f} val acc {:.2f}%{} lr {:.3g} ({:.1f} s){}", r.epoch,
                  r.epochs, r.train_loss, 100.0 * r.train_accuracy, *r.validation_loss, 100.0 * *r.validation_accuracy,
-                 r.best ? " (best)" : "", r.lr, r.seconds);
+                 r.best ? " (best)" : "", r.lr, r.seconds, trend);
   } else {
     spdlog::info("epoch {}/{}: loss {:.4f} train acc {:.2f}% lr {:.3g} ({:.1f} s)", r.epoch, r.epochs, r.train_loss,
                  100.0 * r.train_accuracy, r.lr, r.seconds);

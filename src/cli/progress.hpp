@@ -1,8 +1,10 @@
 // Training progress on stderr: a live bar with rate and ETA when stderr is a terminal, plain
-// lines at every tenth of an epoch otherwise (logs, CI). Epoch summaries go through spdlog.
+// lines at every tenth of an epoch otherwise (logs, CI). Epoch summaries go through spdlog; on a
+// terminal each ends in a sparkline of the validation accuracy so far (cli/sparkline.hpp).
 #pragma once
 
 #include <chrono>
+#include <vector>
 
 #include "train/data_source.hpp"
 #include "train/trainer.hpp"
@@ -22,6 +24,7 @@ class ConsoleProgress : public TrainingObserver {
   std::chrono::steady_clock::time_point last_draw_{};
   std::int64_t next_line_batch_ = 0;
   bool bar_visible_ = false;
+  std::vector<double> validation_accuracies_;  // this run's, for the terminal's sparkline
 };
 
 // Runs `load` with `threads` decoding threads and, for image folders, a progress line on a terminal
