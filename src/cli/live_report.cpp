@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "report/report.hpp"
 
 namespace cnn {
@@ -16,6 +17,8 @@ LiveReport::LiveReport(TrainingObserver& inner, std::string run_dir, int epochs)
 
 void LiveReport::on_start(const Net& net, int train_images, int validation_images, int first_epoch) {
   epochs_done_ = first_epoch;
+  // A run killed while writing its page leaves the temporary behind; the page itself is whole.
+  remove_stale_temporaries(run_dir_ + "/report.html");
   inner_.on_start(net, train_images, validation_images, first_epoch);
 }
 

@@ -21,6 +21,7 @@
 #include "dist/make_communicator.hpp"
 #include "cli/live_report.hpp"
 #include "cli/report.hpp"
+#include "cli/tensorboard_log.hpp"
 #include "train/data_source.hpp"
 #include "core/error.hpp"
 #include "net/builder.hpp"
@@ -65,6 +66,9 @@ CLI::App* add_train_command(CLI::App& parent, TrainOptions& o) {
   auto* init = cmd->add_option("--init", o.init_path, "Start from this model file's weights with a fresh optimizer")
                    ->check(kExistingFileOnRank0);
   resume->excludes(init);
+  cmd->add_flag("--tensorboard", o.tensorboard,
+                "Also write TensorBoard event files (events.out.tfevents.*) into the run folder: the curves per step and "
+                "per epoch, and the config (as train.tensorboard: true)");
   cmd->add_flag("--no-report", o.no_report, "Do not write report.html into the run folder (after each epoch and at the end)");
   return cmd;
 }
@@ -188,8 +192,15 @@ int run_train(const TrainOptions& options, Communicator& comm) {
     // Rank 0 rewrites report.html after every epoch (cli/live_report.hpp) unless --no-report.
     LiveReport live(shown, config.output, config.train.epochs);
     const bool live_pages = comm.rank() == 0 && !options.no_report;
+    TrainingObserver& reported = live_pages ? static_cast<TrainingObserver&>(live) : shown;
+    // TensorBoard's event files (cli/tensorboard_log.hpp), written by rank 0.
+    std::unique_ptr<TensorBoardLog> tensorboard;
+    if (comm.rank() == 0 && (options.tensorboard || config.train.tensorboard)) {
+      tensorboard = std::make_unique<TensorBoardLog>(reported, config.output, config.text);
+      spdlog::info("TensorBoard: {} (tensorboard --logdir {})", tensorboard->path(), config.output);
+    }
     try {
-      run_training(request, data, live_pages ? static_cast<TrainingObserver&>(live) : shown, g_stop_requested);
+      run_training(request, data, tensorboard ? static_cast<TrainingObserver&>(*tensorboard) : reported, g_stop_requested);
     } catch (const Error& e) {
       // The last live page would go on reloading: replace it with one that says the run stopped.
       if (live_pages && live.pages_written() > 0 && (e.code() == ExitCode::kInterrupted || e.code() == ExitCode::kDiverged))

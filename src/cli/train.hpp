@@ -24,6 +24,7 @@ struct TrainOptions {
   std::string resume_path;  // continue a run exactly from this checkpoint
   std::string init_path;    // start from these weights with a fresh optimizer
   bool no_report = false;   // skip report.html at the end
+  bool tensorboard = false; // TensorBoard event files in the run folder (also train.tensorboard)
 };
 
 CLI::App* add_train_command(CLI::App& parent, TrainOptions& options);

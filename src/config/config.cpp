@@ -233,7 +233,7 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   r.check_map(t, "train",
               {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "label_smoothing", "clip_grad_norm",
-               "early_stopping", "decay_biases", "seed", "threads", "augment"});
+               "early_stopping", "decay_biases", "tensorboard", "seed", "threads", "augment"});
   if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
   if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
   if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
@@ -244,6 +244,7 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   if (t["clip_grad_norm"])
     train.clip_grad_norm = static_cast<float>(r.get_number(t["clip_grad_norm"], "train.clip_grad_norm", 1e-6, 1e6));
   if (t["decay_biases"]) train.decay_biases = r.get_bool(t["decay_biases"], "train.decay_biases");
+  if (t["tensorboard"]) train.tensorboard = r.get_bool(t["tensorboard"], "train.tensorboard");
   if (t["early_stopping"]) {
     const YAML::Node e = t["early_stopping"];
     r.check_map(e, "train.early_stopping", {"patience"}, {"patience"});
@@ -416,6 +417,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
   if (t.clip_grad_norm > 0.0f) train["clip_grad_norm"] = readable(t.clip_grad_norm);
   if (t.early_stopping_patience > 0) train["early_stopping"] = {{"patience", t.early_stopping_patience}};
   if (!t.decay_biases) train["decay_biases"] = false;
+  if (t.tensorboard) train["tensorboard"] = true;  // absent when off, as before
   if (t.augment.enabled()) {  // absent when off, so that runs without augmentation record what they always did
     const AugmentConfig& a = t.augment;
     json augment = {{"rotation", readable(a.rotation)},

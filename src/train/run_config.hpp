@@ -46,6 +46,8 @@ struct TrainSettings {
   // Whether weight decay applies to biases too (the default, as before); batch norm's gamma and
   // beta are never decayed.
   bool decay_biases = true;
+  // TensorBoard event files in the run folder (cli/tensorboard_log.hpp); `cnn train --tensorboard` too.
+  bool tensorboard = false;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)

@@ -231,7 +231,7 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
     observer.on_step({epoch + 1, settings_.epochs, b + 1, batches_,
                       progress_.loss_sum / static_cast<double>(progress_.seen),
                       static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen), images_this_epoch_,
-                      seconds_since(epoch_start_)});
+                      seconds_since(epoch_start_), progress_.global_step, lr_});
     if (stop_agreed(stop) && b + 1 < batches_) checkpoint_and_stop(epoch, b);
   }
 }

@@ -29,6 +29,8 @@ struct StepReport {
   double loss = 0.0, accuracy = 0.0;  // running means within the epoch
   std::int64_t images = 0;            // images processed in this epoch by this process
   double seconds = 0.0;               // wall time of this epoch so far in this process
+  std::int64_t global_step = 0;       // optimizer steps done in the whole run, this one included
+  float lr = 0.0f;                    // the learning rate this step used
 };
 
 struct EpochReport {
