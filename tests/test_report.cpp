@@ -176,7 +176,7 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
   CHECK(read_text(w.run + "/report.html").find("id=\"fig-confusion-matrix\"") != std::string::npos);
 }
 
-TEST_CASE("during training the report is rewritten after every epoch and reloads itself; a stopped run's does not", "[report][e2e]") {
+TEST_CASE("during training the report is rewritten after every epoch and reloads itself, a stopped run's does not", "[report][e2e]") {
   ReportWorkspace w;
   const std::string metrics = w.run + "/metrics.csv";
   // Mid-run: a copy of the page once two epochs are in metrics.csv, then SIGINT.
