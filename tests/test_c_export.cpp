@@ -189,4 +189,15 @@ TEST_CASE("cnn export --int8 calibrates on the run's training images and measure
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("give --data DIR") != std::string::npos);
   CHECK(run_cnn("export " + model + " --calibrate 10 -o " + dir.file("c8/x.c")).exit_code == 2);
+  // --qlinear: a form of int8 ONNX only (tests/c_export/int8_checks.py runs it in onnxruntime and OpenCV).
+  r = run_cnn("export " + model + " --int8 --qlinear --data " + dir.file("moved") + " --threads 1 -o " + dir.file("tiny_qlinear.onnx"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("int8 QLinearConv") != std::string::npos);
+  CHECK(read_bytes(dir.file("tiny_qlinear.onnx")).find("QLinearConv") != std::string::npos);
+  CHECK(run_cnn("export " + model + " --qlinear -o " + dir.file("plain.onnx")).exit_code == 2);
+  r = run_cnn("export " + model + " --int8 --qlinear --data " + dir.file("moved") + " -o " + dir.file("c8/q.c"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--qlinear is a form of int8 ONNX") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.file("c8/q.c")));
+  CHECK(!std::filesystem::exists(dir.file("plain.onnx")));
 }

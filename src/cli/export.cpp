@@ -13,6 +13,7 @@
 #include "io/atomic_file.hpp"
 #include "onnx/onnx_export.hpp"
 #include "onnx/onnx_qdq.hpp"
+#include "onnx/onnx_qlinear.hpp"
 #include "runtime/model_loader.hpp"
 
 namespace cnn {
@@ -44,10 +45,12 @@ int export_as_onnx(const ExportOptions& o) {
   std::optional<Int8Model> int8;
   if (o.int8) int8 = quantize_model(model, int8_options(o));
   const OnnxExportOptions options{o.probabilities, o.model_path};
-  const std::string bytes = int8 ? export_onnx_qdq(model, int8->graph, options) : export_onnx(model, options);
+  const std::string bytes = !int8       ? export_onnx(model, options)
+                            : o.qlinear ? export_onnx_qlinear(model, int8->graph, options)
+                                        : export_onnx_qdq(model, int8->graph, options);
   // A temporary file renamed into place: an interrupted or failed export leaves no partial file.
   write_file_atomically(o.output_path, bytes);
-  spdlog::info("wrote {} ({} bytes, ONNX opset 13{}, output '{}')", o.output_path, bytes.size(), int8 ? ", int8 QDQ" : "",
+  spdlog::info("wrote {} ({} bytes, ONNX opset 13{}, output '{}')", o.output_path, bytes.size(), !int8 ? "" : o.qlinear ? ", int8 QLinearConv" : ", int8 QDQ",
                o.probabilities ? "probabilities" : "logits");
   if (int8) log_int8_measurement(*int8);
   return 0;
@@ -58,6 +61,7 @@ int export_as_c(const ExportOptions& o) {
   CNN_CHECK_CODE(ends_with(o.output_path, ".c"), ExitCode::kUsage, "{}: the C export writes DIR/NAME.c and DIR/NAME.h; give a path ending in .c",
                  o.output_path);
   CNN_CHECK_CODE(!o.probabilities, ExitCode::kUsage, "--probabilities is for ONNX: NAME_predict always gives probabilities");
+  CNN_CHECK_CODE(!o.qlinear, ExitCode::kUsage, "--qlinear is a form of int8 ONNX; the C export has one int8 form");
   const fs::path source_path(o.output_path);
   const std::string header_path = source_path.parent_path().empty() ? source_path.stem().string() + ".h"
                                                                     : (source_path.parent_path() / (source_path.stem().string() + ".h")).string();

@@ -18,6 +18,9 @@ CLI::App* add_export_command(CLI::App& parent, ExportOptions& o) {
   cmd->add_option("--calibrate", o.calibration_images, "Training images that calibrate the activations' ranges (default 1000)")
       ->check(CLI::Range(1, 1000000))
       ->needs(int8);
+  cmd->add_flag("--qlinear", o.qlinear,
+                "--int8 ONNX in the QOperator form (QLinearConv), not QDQ: for OpenCV's DNN module, which runs no QDQ weights")
+      ->needs(int8);
   cmd->add_option("--data", o.data_dir, "--int8's data folder (default: the one the model file records)")->needs(int8);
   cmd->add_option("--threads", o.threads, "Threads for --int8's measurement (default: all cores)")->check(CLI::Range(1, 1024));
   return cmd;

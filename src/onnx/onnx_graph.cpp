@@ -77,6 +77,12 @@ std::string OnnxGraph::add_int32s(const std::string& name, const std::vector<std
   return init.name();
 }
 
+std::string OnnxGraph::add_int64s(const std::string& name, const std::vector<std::int64_t>& values) {
+  onnx::TensorProto& init = new_initializer(graph_, take(fresh_name(name)), onnx::TensorProto::INT64, {static_cast<std::int64_t>(values.size())});
+  init.mutable_int64_data()->Add(values.begin(), values.end());
+  return init.name();
+}
+
 std::string OnnxGraph::add_scalar(const std::string& name, float value) {
   onnx::TensorProto& init = *graph_->add_initializer();
   init.set_name(take(fresh_name(name)));

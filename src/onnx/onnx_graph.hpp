@@ -23,6 +23,7 @@ class OnnxGraph {
 
   // Records a graph input's name, so that no node or initializer takes it.
   void reserve_name(const std::string& name) { take(name); }
+  bool taken(const std::string& name) const { return names_.count(name) != 0; }
   // Appends a node computing `output` (a fresh name, taken by this call) from `inputs`; the node
   // is named after its output. Returns the node for its attributes.
   onnx::NodeProto& add_node(const std::string& op, const std::vector<std::string>& inputs, const std::string& output);
@@ -33,6 +34,8 @@ class OnnxGraph {
   std::string add_floats(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<float>& values);
   std::string add_int8s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int8_t>& values);
   std::string add_int32s(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<std::int32_t>& values);
+  // int64 (a Reshape's target shape).
+  std::string add_int64s(const std::string& name, const std::vector<std::int64_t>& values);
   // A float scalar initializer (shape ()), for Mul by a constant.
   std::string add_scalar(const std::string& name, float value);
 

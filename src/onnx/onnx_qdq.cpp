@@ -10,16 +10,12 @@
 #include "onnx/onnx_graph.hpp"
 #include "onnx/onnx_layers.hpp"
 #include "onnx/onnx_model.hpp"
+#include "onnx/onnx_quantized_ops.hpp"
 
 namespace cnn {
 namespace {
 
 using Dims = std::vector<std::int64_t>;
-
-// Padding after an axis that gives `out` windows of `extent` at `stride` with `before` in front.
-std::int64_t pad_after(int in, int extent, int stride, int before, int out) {
-  return std::max(0, (out - 1) * stride + extent - in - before);
-}
 
 class QdqWriter {
  public:
@@ -84,21 +80,14 @@ class QdqWriter {
   void write_op(std::size_t k) {
     const InferenceOp& op = graph_.ops[k];
     const QuantizedOp& q = q_.ops[k];
-    const std::string base = model_.net->layer_name(static_cast<std::size_t>(op.layer)) +
-                             (op.kind == InferenceOpKind::kElementwise && model_.spec.layers[static_cast<std::size_t>(op.layer)].kind == "conv" ? ".act" : "");
+    const std::string base = quantized_op_name(model_, op);
     const std::string x = dequantized_[static_cast<std::size_t>(op.inputs[0])];
     std::string y = g_.fresh_name(base + ".float");
     switch (op.kind) {
       case InferenceOpKind::kConv: {
         const ConvGeometry& c = op.conv;
         const auto [w, b] = weights(op, q, {op.shape[0], c.channels / op.groups, c.kernel_h, c.kernel_w}, base);
-        onnx::NodeProto& node = g_.add_node("Conv", {x, w, b}, y);
-        OnnxGraph::set_ints(node, "kernel_shape", {c.kernel_h, c.kernel_w});
-        OnnxGraph::set_ints(node, "strides", {c.stride_h, c.stride_w});
-        OnnxGraph::set_ints(node, "pads", {c.pad_top, c.pad_left, pad_after(c.height, c.extent_h(), c.stride_h, c.pad_top, c.out_h),
-                                           pad_after(c.width, c.extent_w(), c.stride_w, c.pad_left, c.out_w)});
-        OnnxGraph::set_ints(node, "dilations", {c.dilation_h, c.dilation_w});
-        OnnxGraph::set_int(node, "group", op.groups);
+        set_conv_attributes(g_.add_node("Conv", {x, w, b}, y), c, op.groups);
         break;
       }
       case InferenceOpKind::kDense: {
@@ -111,60 +100,10 @@ class QdqWriter {
         OnnxGraph::set_int(g_.add_node("Gemm", {flat, w, b}, y), "transB", 1);
         break;
       }
-      case InferenceOpKind::kScaleShift: {  // the quantized factors, dequantized, as the normalisation is written
-        const float sx = q_.values[static_cast<std::size_t>(op.inputs[0])].scale;
-        std::vector<float> scale, shift;
-        for (std::size_t c = 0; c < q.weight.size(); ++c) {
-          scale.push_back(static_cast<float>(q.weight[c]) * q.weight_scale[c]);
-          shift.push_back(static_cast<float>(static_cast<double>(q.bias[c]) * sx * q.weight_scale[c]));
-        }
-        const auto n = static_cast<std::int64_t>(scale.size());
-        onnx::NodeProto& node = g_.add_node("BatchNormalization",
-                                            {x, g_.add_floats(base + ".scale_q", {n}, scale), g_.add_floats(base + ".shift_q", {n}, shift),
-                                             g_.add_floats(base + ".mean", {n}, std::vector<float>(scale.size(), 0.0f)),
-                                             g_.add_floats(base + ".var", {n}, std::vector<float>(scale.size(), 1.0f))},
-                                            y);
-        OnnxGraph::set_float(node, "epsilon", 0.0f);
-        break;
-      }
-      case InferenceOpKind::kPool: {
-        const PoolWindows& p = op.pool;
-        const Shape& in = op.input_shape;
-        onnx::NodeProto& node = g_.add_node(p.max ? "MaxPool" : "AveragePool", {x}, y);
-        OnnxGraph::set_ints(node, "kernel_shape", {p.kernel_h, p.kernel_w});
-        OnnxGraph::set_ints(node, "strides", {p.stride_h, p.stride_w});
-        OnnxGraph::set_ints(node, "pads", {p.pad_top, p.pad_left, pad_after(in[1], p.kernel_h, p.stride_h, p.pad_top, op.shape[1]),
-                                           pad_after(in[2], p.kernel_w, p.stride_w, p.pad_left, op.shape[2])});
-        if (!p.max) OnnxGraph::set_int(node, "count_include_pad", 0);
-        break;
-      }
-      case InferenceOpKind::kGlobalAvgPool:
-      case InferenceOpKind::kGlobalMaxPool: {
-        const std::string pooled = g_.fresh_name(base + ".pool");
-        g_.add_node(op.kind == InferenceOpKind::kGlobalMaxPool ? "GlobalMaxPool" : "GlobalAveragePool", {x}, pooled);
-        OnnxGraph::set_int(g_.add_node("Flatten", {pooled}, y), "axis", 1);
-        break;
-      }
-      case InferenceOpKind::kElementwise:
-        if (op.function.leaky_relu) {
-          OnnxGraph::set_float(g_.add_node("LeakyRelu", {x}, y), "alpha", op.function.slope);
-        } else {
-          add_activation(g_, op.function.activation, x, y, base);
-        }
-        break;
-      case InferenceOpKind::kAdd: {
-        std::string sum = x;
-        for (std::size_t i = 1; i < op.inputs.size(); ++i) {
-          const std::string next = i + 1 == op.inputs.size() ? y : g_.fresh_name(base + ".sum");
-          g_.add_node("Add", {sum, dequantized_[static_cast<std::size_t>(op.inputs[i])]}, next);
-          sum = next;
-        }
-        break;
-      }
-      case InferenceOpKind::kConcat: {
-        std::vector<std::string> parts;
-        for (int v : op.inputs) parts.push_back(dequantized_[static_cast<std::size_t>(v)]);
-        OnnxGraph::set_int(g_.add_node("Concat", parts, y), "axis", 1);
+      default: {
+        std::vector<std::string> inputs;
+        for (int v : op.inputs) inputs.push_back(dequantized_[static_cast<std::size_t>(v)]);
+        add_float_op(g_, op, q, q_.values[static_cast<std::size_t>(op.inputs[0])].scale, inputs, y, base, /*keep_4d=*/false);
         break;
       }
     }

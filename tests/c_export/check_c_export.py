@@ -23,8 +23,8 @@ and a concat, silu and both gelus), this script:
   7. checks each network's int8 form (`--int8`) as tests/c_export/int8_checks.py describes: the C
      bit for bit against the export's own measurement on the validation images, its accuracy
      (LeNet-5, the 1998 LeNet, fashion.cfg) within 0.3 points of the float model's, the same as
-     QDQ ONNX in onnxruntime (LeNet-5's file at least 3.5x smaller), and LeNet-5 on a Cortex-M4
-     with its FPU off.
+     int8 ONNX: QDQ in onnxruntime, the QOperator form (--qlinear) in onnxruntime and OpenCV
+     (LeNet-5's files at least 3.5x smaller), and LeNet-5 on a Cortex-M4 with its FPU off.
 It also checks that class names with quotes, a backslash, '*', '??=' (a trigraph) and UTF-8 come out
 as C that compiles and reads back byte for byte, and that a file name that is no C identifier is refused with
 nothing written.
@@ -281,7 +281,9 @@ def main():
             if name == "lenet5":
                 int8.check_int8_cortex_m4(folder8, stem, source8, pixels8, host8)
             if name in ("lenet5", "lenet5_1998", "fashion"):
-                int8.check_qdq_onnx(args.cnn, model, work, name, images, labels, size, min_ratio=3.5 if name == "lenet5" else None)
+                int8.check_int8_onnx(args.cnn, cv2, model, work, name, images, labels, size, min_ratio=3.5 if name == "lenet5" else None)
+            else:  # every other layer kind in both int8 ONNX forms, against the int8 C
+                int8.check_int8_onnx(args.cnn, cv2, model, work, name, images, labels, size, int8_classes=host8)
         check_class_names(args.cnn, work)
         print(f"check_c_export: OK in {time.time() - started:.1f} s")
     finally:

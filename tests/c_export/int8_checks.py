@@ -13,6 +13,8 @@ check_int8() per network after the float checks:
   6. for LeNet-5, builds it for a Cortex-M4 with the FPU left off (startup.c -DLEAVE_FPU_OFF) and
      runs NAME_predict_u8 in qemu on 100 images: the host's classes, no fault. The float entry point
      on the same board must fault (so that the check can fail).
+check_int8_onnx() does the same for the int8 ONNX forms, QDQ and QLinearConv, in onnxruntime and
+OpenCV.
 """
 import os
 import re
@@ -23,6 +25,7 @@ import numpy as np
 import check_c_export as c  # noqa: E402  (its runner, compilers and Cortex-M4 helpers)
 
 ACCURACY_TOLERANCE = 0.3  # points
+CLASS_AGREEMENT = 0.97
 
 
 def export_int8(cnn, model, folder, name):
@@ -167,31 +170,50 @@ def check_int8_cortex_m4(folder, stem, source, pixels, host_classes):
     print(f"  ({stem}_predict, which takes floats, faults on the same board as it must)")
 
 
-def check_qdq_onnx(cnn, model, work, name, test_images, test_labels, size, min_ratio=None):
-    """`cnn export --int8` to ONNX (QDQ) in onnxruntime on the test images: its accuracy within 0.3
-    points of the float export's in the same runtime; with min_ratio, the file at least that many
-    times smaller than the float one."""
+def check_int8_onnx(cnn, cv2, model, work, name, test_images, test_labels, size, min_ratio=None, int8_classes=None):
+    """`cnn export --int8` to ONNX in both forms on the test images: QDQ in onnxruntime, and the
+    QOperator form (--qlinear) in onnxruntime and in OpenCV's DNN module (which runs no QDQ weights):
+    each accuracy within 0.3 points of the float export's in the same runtime; with min_ratio,
+    each file at least that many times smaller than the float one. With int8_classes (the int8 C's
+    classes of the test images; for the small networks of every layer kind, trained a few steps, whose
+    accuracy proves little), each form's classes must instead agree with the C's on at least
+    CLASS_AGREEMENT of the images: the same quantization, rounded by another runtime."""
     import check_clients as clients
-    folder = os.path.join(work, "qdq", name)
-    os.makedirs(folder, exist_ok=True)
-    float_path, int8_path = os.path.join(folder, name + ".onnx"), os.path.join(folder, name + "_int8.onnx")
-    c.run([cnn, "export", model, "-o", float_path])
-    printed = c.run([cnn, "export", model, "--int8", "--threads", "1", "-o", int8_path]).stderr.decode()
-    if "int8 QDQ" not in printed or "int8 accuracy on the" not in printed:
-        c.fail(f"the QDQ export printed no int8 line or no accuracy:\n{printed}")
     import onnx
-    ops = {n.op_type for n in onnx.load(int8_path).graph.node}
-    if not {"QuantizeLinear", "DequantizeLinear"} <= ops:
-        c.fail(f"{int8_path} holds no QuantizeLinear/DequantizeLinear nodes: {sorted(ops)}")
+    folder = os.path.join(work, "int8_onnx", name)
+    os.makedirs(folder, exist_ok=True)
+    paths = {form: os.path.join(folder, f"{name}{suffix}.onnx") for form, suffix in
+             (("float", ""), ("QDQ", "_int8"), ("QLinearConv", "_int8_qlinear"))}
+    c.run([cnn, "export", model, "-o", paths["float"]])
+    for form, flags in (("QDQ", []), ("QLinearConv", ["--qlinear"])):
+        printed = c.run([cnn, "export", model, "--int8", *flags, "--threads", "1", "-o", paths[form]]).stderr.decode()
+        if f"int8 {form}" not in printed or "int8 accuracy on the" not in printed:
+            c.fail(f"the {form} export printed no int8 line or no accuracy:\n{printed}")
+    ops = {form: {n.op_type for n in onnx.load(paths[form]).graph.node} for form in ("QDQ", "QLinearConv")}
+    if not {"QuantizeLinear", "DequantizeLinear"} <= ops["QDQ"]:
+        c.fail(f"{paths['QDQ']} holds no QuantizeLinear/DequantizeLinear nodes: {sorted(ops['QDQ'])}")
+    if "QLinearConv" not in ops["QLinearConv"] or {"Conv", "Gemm"} & ops["QLinearConv"]:
+        c.fail(f"{paths['QLinearConv']} is not made of QLinearConv: {sorted(ops['QLinearConv'])}")
     inputs = with_border(test_images, size).astype(np.float32) / np.float32(255.0)
-    accuracy = {}
-    for label, path in (("float", float_path), ("int8", int8_path)):
-        logits = clients.run_onnxruntime(path, inputs, folder)
-        accuracy[label] = 100.0 * float(np.mean(logits.argmax(1) == test_labels))
-    ratio = os.path.getsize(float_path) / os.path.getsize(int8_path)
-    print(f"  {name}: QDQ ONNX in onnxruntime {accuracy['int8']:.2f}% against the float export's {accuracy['float']:.2f}% "
-          f"({len(test_labels)} images); {os.path.getsize(int8_path)} bytes, {ratio:.2f}x smaller than the float file")
-    if abs(accuracy["int8"] - accuracy["float"]) > ACCURACY_TOLERANCE:
-        c.fail(f"{name}: the QDQ model's accuracy is more than {ACCURACY_TOLERANCE} points from the float export's")
-    if min_ratio and ratio < min_ratio:
-        c.fail(f"{name}: the QDQ file is only {ratio:.2f}x smaller than the float one (at least {min_ratio}x)")
+    float_size = os.path.getsize(paths["float"])
+    for runtime in ("onnxruntime", "OpenCV"):
+        classes = [None]  # the last run's
+
+        def accuracy(path):
+            logits = clients.run_onnxruntime(path, inputs, folder) if runtime == "onnxruntime" else clients.run_opencv(cv2, path, inputs)
+            classes[0] = logits.argmax(1)
+            return 100.0 * float(np.mean(classes[0] == test_labels))
+        reference = accuracy(paths["float"])
+        for form in ("QDQ", "QLinearConv") if runtime == "onnxruntime" else ("QLinearConv",):
+            got, ratio = accuracy(paths[form]), float_size / os.path.getsize(paths[form])
+            print(f"  {name}: {form} ONNX in {runtime} {got:.2f}% against the float export's {reference:.2f}% "
+                  f"({len(test_labels)} images); {os.path.getsize(paths[form])} bytes, {ratio:.2f}x smaller than the float file")
+            if int8_classes is not None:
+                agree = float(np.mean(classes[0] == int8_classes))
+                print(f"    its classes agree with the int8 C's on {100 * agree:.1f}% of the images")
+                if agree < CLASS_AGREEMENT:
+                    c.fail(f"{name}: the {form} model in {runtime} agrees with the int8 C on only {100 * agree:.1f}% of the images")
+            elif abs(got - reference) > ACCURACY_TOLERANCE:
+                c.fail(f"{name}: the {form} model's accuracy in {runtime} is more than {ACCURACY_TOLERANCE} points from the float export's")
+            if min_ratio and ratio < min_ratio:
+                c.fail(f"{name}: the {form} file is only {ratio:.2f}x smaller than the float one (at least {min_ratio}x)")
