@@ -6,6 +6,7 @@
 #include <string>
 #include <zlib.h>
 
+#include "cli_runner.hpp"
 #include "core/error.hpp"
 #include "e2e_workspace.hpp"
 #include "core/rng.hpp"
@@ -102,6 +103,30 @@ TEST_CASE("model files with valid checksums and hostile architectures are refuse
                  "1001 layers is more than the limit of 1000");
   // Correct shapes for the wrong architecture are caught by the tensor checks.
   expect_refused(lenet_file([](json& h) { h["architecture"]["layers"][5]["units"] = 121; }), "dense1.weight");
+}
+
+TEST_CASE("every export form refuses a hostile model file and writes nothing", "[model][hostile][c_export][cli]") {
+  ScratchDir dir("hostile-export");
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"shapes.bin", lenet_file([](json& h) { h["architecture"]["layers"][5]["units"] = 121; })},
+      {"kind.bin", lenet_file([](json& h) { h["architecture"]["layers"][4]["kind"] = "eval"; })},
+      {"filters.bin", lenet_file([](json& h) { h["architecture"]["layers"][0]["filters"] = 1e300; })}};
+  // --data: the int8 forms would calibrate on it; the model is refused before any data is read.
+  const std::vector<std::string> forms = {"-o " + dir.file("out.onnx"), "-o " + dir.file("out.c"),
+                                          "--int8 --data " + dir.file("none") + " -o " + dir.file("out.c"),
+                                          "--int8 --data " + dir.file("none") + " -o " + dir.file("out.onnx"),
+                                          "--int8 --qlinear --data " + dir.file("none") + " -o " + dir.file("out.onnx")};
+  for (const auto& [name, bytes] : files) {
+    write_bytes(dir.file(name), bytes);
+    for (const std::string& form : forms) {
+      INFO(name << ": cnn export " << form);
+      const RunResult r = run_cnn("export " + dir.file(name) + " " + form);
+      CHECK(r.exit_code == 4);
+      CHECK(!std::filesystem::exists(dir.file("out.onnx")));
+      CHECK(!std::filesystem::exists(dir.file("out.c")));
+      CHECK(!std::filesystem::exists(dir.file("out.h")));
+    }
+  }
 }
 
 TEST_CASE("checkpoints with hostile training state or settings cannot be resumed", "[model][hostile][resume]") {
