@@ -122,12 +122,7 @@ class QdqWriter {
 }  // namespace
 
 std::string export_onnx_qdq(LoadedModel& model, const QuantizedGraph& quantized, const OnnxExportOptions& o) {
-  onnx::ModelProto proto;
-  OnnxGraph g(proto.mutable_graph());
-  const std::string input = begin_onnx_model(proto, g, model, o.source_name);
-  QdqWriter writer(g, model, quantized);
-  const std::string output = writer.run(input);
-  return finish_onnx_model(proto, g, model, output, o.probabilities, writer.shapes(), o.source_name);
+  return export_quantized_onnx<QdqWriter>(model, quantized, o);
 }
 
 }  // namespace cnn
