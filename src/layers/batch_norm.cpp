@@ -96,10 +96,11 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
   Tensor& y = output_buffer();
   y.resize(x.shape());
   const std::size_t c_count = static_cast<std::size_t>(channels_), p = static_cast<std::size_t>(positions_);
-  backward_ready_ = mode == Mode::kTrain;
+  backward_ready_ = backward_follows(mode);
+  running_statistics_ = mode != Mode::kTrain;
+  x_ = backward_ready_ ? &x : nullptr;
   if (mode == Mode::kTrain) {
     batch_statistics(x);
-    x_ = &x;
     for (int s = 0; s < n; ++s) {
       const std::size_t first = static_cast<std::size_t>(s) * c_count * p;
       const float* xs = x.data() + first;
@@ -140,6 +141,33 @@ const Tensor& BatchNorm::forward(const Tensor& x, Mode mode) {
   return y;
 }
 
+const Tensor& BatchNorm::backward_with_running_statistics(const Tensor& dy) {
+  const int n = dy.shape()[0];
+  const std::size_t c_count = static_cast<std::size_t>(channels_), p = static_cast<std::size_t>(positions_);
+  Tensor& dx = input_gradient_buffer();
+  dx.resize(dy.shape());
+  for (std::size_t c = 0; c < c_count; ++c) {
+    // y = gamma xhat + beta with xhat = (x - running mean) / running std: dx = scale dy, with the
+    // scale forward computed.
+    const double inv_std = 1.0 / std::sqrt(static_cast<double>(running_var_[c]) + config_.eps);
+    double sum_dy = 0, sum_dy_xhat = 0;
+    for (int s = 0; s < n; ++s) {
+      const std::size_t first = (static_cast<std::size_t>(s) * c_count + c) * p;
+      const float* g = dy.data() + first;
+      const float* xs = x_->data() + first;
+      float* d = dx.data() + first;
+      for (std::size_t i = 0; i < p; ++i) {
+        sum_dy += g[i];
+        sum_dy_xhat += static_cast<double>(g[i]) * (xs[i] - running_mean_[c]) * inv_std;
+        d[i] = g[i] * scale_[c];
+      }
+    }
+    dbeta_[c] += static_cast<float>(sum_dy);
+    dgamma_[c] += static_cast<float>(sum_dy_xhat);
+  }
+  return dx;
+}
+
 void BatchNorm::normalize_row(const float* x, std::size_t count, std::size_t channel, float* xhat) const {
   const float mean = mean_[channel], inv_std = inv_std_[channel];
   for (std::size_t i = 0; i < count; ++i) xhat[i] = (x[i] - mean) * inv_std;
@@ -149,6 +177,7 @@ const Tensor& BatchNorm::backward(const Tensor& dy) {
   CNN_CHECK(backward_ready_ && x_ != nullptr, "batch_norm: backward needs a forward in training mode");
   CNN_CHECK(dy.shape() == x_->shape(), "batch_norm: gradient {} does not match output {}", dy.shape().str(),
             x_->shape().str());
+  if (running_statistics_) return backward_with_running_statistics(dy);
   const int n = dy.shape()[0];
   const std::size_t c_count = static_cast<std::size_t>(channels_), p = static_cast<std::size_t>(positions_);
   const Tensor& x = *x_;

@@ -66,9 +66,12 @@ class BatchNorm : public Layer {
   std::vector<float> mean_dy_, mean_dy_xhat_, dx_factor_;  // (C): backward's Σ dy / M, Σ dy xhat / M, gamma / std
   // xhat is not kept from forward to backward (a whole activation's memory): backward computes it
   // again from the input, with the same operations, so the numbers are those forward used.
-  const Tensor* x_ = nullptr;                // the last training forward's input
+  const Tensor* x_ = nullptr;                // the last forward's input, when a backward follows
   std::vector<float> xhat_row_;              // (P): xhat of one sample's channel
   bool backward_ready_ = false;
+  bool running_statistics_ = false;          // the last forward used them (Mode::kInferWithGradient)
+  // backward after an inference forward: y = scale x + shift, so dx = scale dy.
+  const Tensor& backward_with_running_statistics(const Tensor& dy);
 };
 
 // "batch_norm": {momentum: 0.1, eps: 0.00001}, both optional (batch_norm.cpp).

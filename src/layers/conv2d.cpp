@@ -120,14 +120,14 @@ const Tensor& Conv2d::forward(const Tensor& x, Mode mode) {
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
   x_ = &x;
-  backward_ready_ = mode == Mode::kTrain;  // inference keeps one padded sample, not the batch
+  backward_ready_ = backward_follows(mode);  // inference keeps one padded sample, not the batch
   pooled_backward_ready_ = false;
   y_.resize(Shape{n, config_.filters, geom_.out_h, geom_.out_w});
   if (!activation_needs_input(config_.activation)) {
     impl_->forward(x, weight_, bias_, mode, y_);
     return y_;
   }
-  if (mode == Mode::kTrain) {
+  if (backward_follows(mode)) {
     z_.resize(y_.shape());
     impl_->forward(x, weight_, bias_, mode, z_);
     activation_forward(config_.activation, z_.data(), y_.data(), y_.size());
@@ -164,7 +164,7 @@ const Tensor* Conv2d::forward_max_pooled_2x2(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, geom_.channels, geom_.height, geom_.width}), "conv: input {} does not match setup",
             x.shape().str());
-  const bool train = mode == Mode::kTrain;
+  const bool train = backward_follows(mode);
   x_ = &x;  // backward pads it again for dW
   backward_ready_ = false;
   pooled_backward_ready_ = train;

@@ -62,6 +62,10 @@ class Conv2d : public Layer {
   const Tensor& forward(const Tensor& x, Mode mode) override;
   const Tensor& backward(const Tensor& dy) override;
   std::uint64_t macs_per_sample() const override;  // F (C/G) kh kw OH OW
+  PositionMap output_positions() const override {
+    return {static_cast<double>(geom_.stride_h), -geom_.pad_top + (geom_.extent_h() - 1) / 2.0,
+            static_cast<double>(geom_.stride_w), -geom_.pad_left + (geom_.extent_w() - 1) / 2.0};
+  }
   std::vector<Param> params() override;            // weight, and bias unless bias-free
   // Stride-1 methods (groups 1) with ReLU or no activation: conv, bias, activation and 2x2 max
   // pool in one pass per sample, out of the product's own buffer (y is not written); nullptr

@@ -41,7 +41,7 @@ const Tensor& Dense::forward(const Tensor& x, Mode mode) {
   x_ = &x;
   y_.resize(Shape{n, u});
   // silu and gelu in training: the product goes to z_, kept for backward, and y_ = act(z_).
-  pre_activation_ready_ = activation_needs_input(config_.activation) && mode == Mode::kTrain;
+  pre_activation_ready_ = activation_needs_input(config_.activation) && backward_follows(mode);
   if (pre_activation_ready_) z_.resize(y_.shape());
   Tensor& product = pre_activation_ready_ ? z_ : y_;
   for (int s = 0; s < n; ++s) std::copy(bias_.data(), bias_.data() + u, product.data() + static_cast<std::size_t>(s) * u);

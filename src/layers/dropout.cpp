@@ -61,8 +61,9 @@ const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
   CNN_CHECK(x.shape() == in_shape_.with_batch(n), "dropout: input {} does not match setup {}", x.shape().str(),
             in_shape_.str());
   y_.resize(x.shape());
-  backward_ready_ = mode == Mode::kTrain;
-  if (mode == Mode::kInfer) {
+  backward_ready_ = backward_follows(mode);
+  identity_ = mode != Mode::kTrain;
+  if (identity_) {
     std::copy(x.data(), x.data() + x.size(), y_.data());
     return y_;
   }
@@ -77,10 +78,14 @@ const Tensor& Dropout::forward(const Tensor& x, Mode mode) {
 
 const Tensor& Dropout::backward(const Tensor& dy) {
   CNN_CHECK(backward_ready_, "dropout: backward needs a forward in training mode");
-  CNN_CHECK(dy.shape() == mask_.shape(), "dropout: gradient {} does not match output {}", dy.shape().str(),
-            mask_.shape().str());
+  CNN_CHECK(dy.shape() == y_.shape(), "dropout: gradient {} does not match output {}", dy.shape().str(),
+            y_.shape().str());
   Tensor& dx = input_gradient_buffer();
   dx.resize(dy.shape());
+  if (identity_) {
+    std::copy(dy.data(), dy.data() + dy.size(), dx.data());
+    return dx;
+  }
   const float* g = dy.data();
   const float* m = mask_.data();
   float* d = dx.data();

@@ -46,6 +46,7 @@ class Dropout : public Layer {
   Tensor mask_;                  // (N, in...): 0 or keep_scale_
   Tensor y_;                // (N, in...)
   bool backward_ready_ = false;
+  bool identity_ = false;   // the last forward was inference's (Mode::kInferWithGradient): dx = dy
 };
 
 // "dropout": {rate: 0.5} (rate in [0, 1), default 0.5).

@@ -21,7 +21,7 @@ const Tensor& GlobalMaxPool::forward(const Tensor& x, Mode mode) {
   CNN_CHECK(x.shape() == in_shape_.with_batch(n), "global_max_pool: input {} does not match setup {}", x.shape().str(),
             in_shape_.str());
   y_.resize(Shape{n, channels_});
-  backward_ready_ = mode == Mode::kTrain;
+  backward_ready_ = backward_follows(mode);
   if (backward_ready_) argmax_.resize(y_.size());  // grows only: a step at a fixed batch size allocates nothing
   const std::size_t p = static_cast<std::size_t>(positions_);
   for (std::size_t i = 0; i < y_.size(); ++i) {

@@ -38,9 +38,16 @@
 
 namespace cnn {
 
+// kTrain: a training step (batch norm's batch statistics, dropout's mask); a backward follows.
 // kInfer: no backward will follow this forward, so a layer may skip what only backward needs
 // (max pooling's argmax); calling backward after it is an error.
-enum class Mode { kTrain, kInfer };
+// kInferWithGradient: inference's arithmetic (running statistics, no dropout), and a backward
+// follows: the gradient of a prediction with respect to the input and the activations, for
+// Grad-CAM and saliency maps (runtime/class_evidence.hpp). Parameter gradients are added too.
+enum class Mode { kTrain, kInfer, kInferWithGradient };
+
+// Whether a backward may follow a forward in `mode`: the layer keeps what backward needs.
+inline bool backward_follows(Mode mode) { return mode != Mode::kInfer; }
 
 // Caps that setup() checks before allocating, so that a config or model file cannot make cnn
 // allocate gigabytes: parameters of one layer, elements of one sample's activations (and of a
@@ -72,6 +79,18 @@ struct StepContext {
   std::int64_t layer = 0;        // the layer's position in the network (set by Net): two dropout layers differ
 };
 
+// Where a layer's output positions lie in its input, per axis: the centre of the window that
+// output row o reads is input row scale_h * o + offset_h (pixel centres at whole numbers), and
+// likewise for columns. For putting a layer's map back on the input's pixels (Grad-CAM).
+struct PositionMap {
+  double scale_h = 1, offset_h = 0, scale_w = 1, offset_w = 0;
+  // o -> outer(this(o)): this layer's map followed by the map of the layer its input came from.
+  PositionMap then(const PositionMap& outer) const {
+    return {outer.scale_h * scale_h, outer.scale_h * offset_h + outer.offset_h, outer.scale_w * scale_w,
+            outer.scale_w * offset_w + outer.offset_w};
+  }
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -87,6 +106,10 @@ class Layer {
   // Multiply-accumulates of the layer's products per image (conv and dense; 0 for the rest), for
   // `cnn summary`. Valid after setup.
   virtual std::uint64_t macs_per_sample() const { return 0; }
+  // Where the output's positions lie in the input (valid after setup). The identity for layers
+  // that keep positions (element-wise layers, batch norm, add, concat); conv and pool override it.
+  // Meaningless for layers whose output has no positions (dense, flatten, global pools).
+  virtual PositionMap output_positions() const { return {}; }
 
   // Fusion with a following 2x2, stride-2 max pool (the Net plans it at setup, in both modes): the layer
   // may compute the pooled output directly, skipping a pass over its own output and the pool

@@ -257,14 +257,14 @@ const Tensor& Pool2d::forward(const Tensor& x, Mode mode) {
   const int n = x.shape()[0];
   CNN_CHECK(x.shape() == Shape({n, channels_, height_, width_}), "pool: input {} does not match setup", x.shape().str());
   y_.resize(Shape{n, channels_, out_h_, out_w_});
-  backward_ready_ = mode == Mode::kTrain;
+  backward_ready_ = backward_follows(mode);
   const bool is_max = config_.type == PoolType::kMax;
   if (is_max) argmax_.resize(y_.size());
   if (method_ != PoolMethod::kGeneric) {
     const std::size_t in_block = static_cast<std::size_t>(channels_) * height_ * width_;
     const std::size_t out_block = static_cast<std::size_t>(channels_) * out_h_ * out_w_;
     for (int s = 0; s < n; ++s) {
-      if (mode == Mode::kInfer) {  // backward cannot follow, so no argmax to keep
+      if (!backward_ready_) {  // backward cannot follow, so no argmax to keep
         max_pool_2x2_values(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block);
       } else if (method_ == PoolMethod::kMax2x2Vectors) {
         max_pool_2x2_vectors(x.data() + s * in_block, channels_, height_, width_, out_h_, out_w_, y_.data() + s * out_block,

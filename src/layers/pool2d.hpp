@@ -72,6 +72,10 @@ class Pool2d : public Layer {
            config_.stride_w == 2 && !padded_;
   }
   PoolMethod method() const { return method_; }  // set by setup
+  PositionMap output_positions() const override {
+    return {static_cast<double>(config_.stride_h), -pad_top_ + (config_.kernel_h - 1) / 2.0,
+            static_cast<double>(config_.stride_w), -pad_left_ + (config_.kernel_w - 1) / 2.0};
+  }
 
  private:
   // One output's window: it starts at input row h0 and column w0 (negative in the top/left

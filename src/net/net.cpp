@@ -195,11 +195,19 @@ const Tensor& Net::backward(const Tensor& dlogits) {
   input_grad_ = nullptr;
   input_grads_received_ = 0;
   grads_.back() = &dlogits;
+  // A conv fused with its pool has no gradient of its own output: the pair's backward takes the pool's.
+  CNN_CHECK(tapped_layer_ < 0 || !last_forward_fused_ || !nodes_[static_cast<std::size_t>(tapped_layer_)].runs_pool_after,
+            "layer {} ({}): its output's gradient is tapped after a fused forward", tapped_layer_ + 1,
+            tapped_layer_ >= 0 ? nodes_[static_cast<std::size_t>(tapped_layer_)].name : "");
   if (observer_ != nullptr) observer_->pass_begins(/*backward=*/true);
   for (std::size_t i = nodes_.size(); i-- > 0;) {
     Node& node = nodes_[i];
     const Tensor* dy = grads_[i];
     CNN_CHECK(dy != nullptr, "layer {} ({}): no gradient reached it", i + 1, node.name);
+    if (static_cast<int>(i) == tapped_layer_) {
+      tapped_gradient_.resize(dy->shape());
+      std::copy(dy->data(), dy->data() + dy->size(), tapped_gradient_.data());
+    }
     if (node.multi != nullptr) {  // keeps its own gradient buffers (add hands on dy itself)
       const std::vector<const Tensor*>& dx = node.multi->backward_inputs(*dy);
       for (std::size_t k = 0; k < node.inputs.size(); ++k) receive_gradient(node.inputs[k], dx[k]);
@@ -223,6 +231,12 @@ const Tensor& Net::backward(const Tensor& dlogits) {
   CNN_CHECK(input_grad_ != nullptr || !input_gradient_needed_, "no gradient reached the network's input");
   static const Tensor kNoGradient;
   return input_grad_ != nullptr ? *input_grad_ : kNoGradient;
+}
+
+void Net::tap_output_gradient(int layer) {
+  CNN_CHECK(layer >= -1 && layer < static_cast<int>(nodes_.size()), "no layer {} to tap (the network has {})", layer,
+            nodes_.size());
+  tapped_layer_ = layer;
 }
 
 void Net::set_step(const StepContext& step) {

@@ -70,6 +70,15 @@ class Net {
   // An inference forward in which every layer writes its own output (no conv runs the pool after
   // it), so that layer_output(i) holds every layer's output: for pictures of the feature maps.
   const Tensor& forward_every_layer(const Tensor& x) { return run_forward(x, Mode::kInfer, /*fuse=*/false); }
+  // An inference forward (running statistics, no dropout) after which backward may run, with every
+  // layer's output kept as in forward_every_layer: for the gradients of a class score with respect
+  // to the input and the activations (runtime/class_evidence.hpp).
+  const Tensor& forward_for_gradients(const Tensor& x) { return run_forward(x, Mode::kInferWithGradient, /*fuse=*/false); }
+  // Makes each backward keep a copy of dL/d(output of layer i), read with tapped_gradient();
+  // -1: none. The copy is taken once every consumer's gradient has arrived; the forward before
+  // must be unfused (forward_for_gradients), where a conv's own output exists.
+  void tap_output_gradient(int layer);
+  const Tensor& tapped_gradient() const { return tapped_gradient_; }
   // Backpropagates dL/dlogits; adds into parameter gradients and returns dL/dx of the input
   // (valid until the next backward, forwards in between included).
   const Tensor& backward(const Tensor& dlogits);
@@ -77,6 +86,7 @@ class Net {
   // Whether backward computes dL/dx of the network's input (gradient checks need it; training
   // does not).
   void set_input_gradient(bool needed);
+  bool input_gradient_needed() const { return input_gradient_needed_; }
 
   const std::vector<Param>& params() const { return params_; }
   // Every layer's non-trainable state ("bn1.running_mean"), in layer order.
@@ -88,6 +98,7 @@ class Net {
   std::size_t parameter_count() const;
   std::size_t layer_count() const { return nodes_.size(); }
   Layer& layer(std::size_t i) { return *nodes_[i].layer; }
+  const Layer& layer(std::size_t i) const { return *nodes_[i].layer; }
   const std::string& layer_name(std::size_t i) const { return nodes_[i].name; }
   // Layer i's inputs: indices of earlier layers, or kNetworkInput.
   const std::vector<int>& layer_inputs(std::size_t i) const { return nodes_[i].inputs; }
@@ -138,6 +149,8 @@ class Net {
   BufferPool buffers_;  // forward: outputs that no backward reads; backward: the dL/d(output)s
   bool input_gradient_needed_ = true;
   PassObserver* observer_ = nullptr;
+  int tapped_layer_ = -1;
+  Tensor tapped_gradient_;
   const Tensor* input_grad_ = nullptr;
   int input_consumers_ = 0;
   int input_grads_received_ = 0;

@@ -126,7 +126,7 @@ void Stride1Method::forward_max_pooled_2x2(const Tensor& x, const Tensor& weight
   const int n = x.shape()[0];
   const std::size_t in_stride = static_cast<std::size_t>(g_.channels) * g_.height * g_.width;
   const std::size_t out_stride = static_cast<std::size_t>(filters_) * (g_.out_h / 2) * (g_.out_w / 2);
-  const bool train = mode == Mode::kTrain;
+  const bool train = backward_follows(mode);
   CNN_CHECK(train == (choice != nullptr), "conv: the fused pool keeps its choices in training, and only there");
   prepare_weight(weight);
   for (int s = 0; s < n; ++s) {
