@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <filesystem>
 #include <memory>
 #include <numeric>
@@ -13,6 +14,7 @@
 #include "io/image.hpp"
 #include "ops/blas.hpp"
 #include "report/explain_page.hpp"
+#include "runtime/class_evidence.hpp"
 #include "runtime/model_loader.hpp"
 #include "runtime/network_input.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
@@ -31,8 +33,13 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
   cmd->add_option("--save-prepared", o.save_prepared, "Folder to save what the network saw, as PNG of the model's input size");
   cmd->add_flag("--show", o.show, "Draw what the network saw on stderr");
   cmd->add_option("--explain", o.explain,
-                  "Folder for a page (index.html + PNGs) showing, per image, what the network saw, the feature maps of "
-                  "every conv and pool layer, and the class probabilities");
+                  "Folder for a page (index.html + PNGs) showing, per image, what the network saw, the class probabilities, "
+                  "where it looked (Grad-CAM and saliency) and the feature maps of every conv and pool layer");
+  cmd->add_option("--cam-layer", o.cam_layer,
+                  "With --explain: the layer whose maps Grad-CAM weighs, by name (default: the last conv layer, after its "
+                  "batch norm, activation or residual add)");
+  cmd->add_option("--cam-class", o.cam_class,
+                  "With --explain: the class to explain, by name or index (default: the class each image is predicted as)");
   cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
       ->check(CLI::Range(1, 1024));
   return cmd;
@@ -74,6 +81,19 @@ void show_ascii(const std::string& path, const GrayImage& view) {
   std::fputs(art.c_str(), stderr);
 }
 
+// --cam-class: a class name, else a class index.
+int class_to_explain(const std::string& text, const std::vector<std::string>& names) {
+  for (std::size_t c = 0; c < names.size(); ++c)
+    if (names[c] == text) return static_cast<int>(c);
+  int index = -1;
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, index);
+  CNN_CHECK_CODE(error == std::errc() && at == end && index >= 0 && index < static_cast<int>(names.size()), ExitCode::kUsage,
+                 "--cam-class {}: not a class of the model (names: {}; or an index from 0 to {})", text,
+                 fmt::join(names, ", "), names.size() - 1);
+  return index;
+}
+
 std::string prepared_path(const std::string& dir, const std::string& image_path, std::size_t index) {
   return (std::filesystem::path(dir) / (std::to_string(index) + "-" + std::filesystem::path(image_path).stem().string() +
                                         ".prepared.png"))
@@ -98,8 +118,15 @@ int run_predict(const PredictOptions& o) {
                    o.save_prepared);
   }
   auto name_of = [&](int c) { return data.class_names[static_cast<std::size_t>(c)]; };
+  CNN_CHECK_CODE(!o.explain.empty() || (o.cam_layer.empty() && o.cam_class.empty()), ExitCode::kUsage,
+                 "--cam-layer and --cam-class choose what --explain shows; give --explain DIR too");
   std::unique_ptr<ExplainPage> explain;
-  if (!o.explain.empty()) explain = std::make_unique<ExplainPage>(o.explain, weights, data.class_names);
+  int cam_layer = -1, cam_class = -1;
+  if (!o.explain.empty()) {
+    cam_layer = grad_cam_layer(*model.net, o.cam_layer);  // a wrong name fails before any image is read
+    if (!o.cam_class.empty()) cam_class = class_to_explain(o.cam_class, data.class_names);
+    explain = std::make_unique<ExplainPage>(o.explain, weights, data.class_names);
+  }
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
   Tensor probs;
@@ -111,10 +138,14 @@ int run_predict(const PredictOptions& o) {
     if (!o.save_prepared.empty()) save_prepared(prepared_path(o.save_prepared, path, i), view);
     image_to_input(view, data.normalization, x);
     softmax_rows(model.net->forward(x, Mode::kInfer), probs);
-    if (explain) explain->add(*model.net, path, x.data(), view.pixels.data(), std::vector<float>(probs.data(), probs.data() + classes));
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });
+    if (explain) {
+      const std::vector<float> probabilities(probs.data(), probs.data() + classes);
+      const ClassEvidence evidence = class_evidence(*model.net, x, cam_class >= 0 ? cam_class : order[0], cam_layer);
+      explain->add(*model.net, path, x.data(), view.pixels.data(), probabilities, evidence, cam_layer);
+    }
     const int k = std::min(o.top_k, classes);
     if (o.format == "json") {
       nlohmann::json top = nlohmann::json::array();

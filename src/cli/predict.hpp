@@ -16,7 +16,9 @@ struct PredictOptions {
   bool raw = false;            // skip the preparation (digit: already 28x28 MNIST-style; resize: already the input size)
   std::string save_prepared;   // folder to write what the network saw, as PNG
   bool show = false;           // draw what the network saw on stderr as ASCII art
-  std::string explain;         // folder for an HTML page of feature maps and probabilities per image
+  std::string explain;         // folder for an HTML page of feature maps, probabilities, Grad-CAM and saliency per image
+  std::string cam_layer;       // --explain's Grad-CAM layer by name (default: runtime/class_evidence.hpp's choice)
+  std::string cam_class;       // --explain's class to explain, by name or index (default: each image's prediction)
   std::optional<int> threads;
 };
 

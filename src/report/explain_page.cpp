@@ -6,10 +6,12 @@
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "report/charts.hpp"
+#include "report/evidence_views.hpp"
 #include "report/html_report.hpp"
 #include "report/network_views.hpp"
 
@@ -38,7 +40,43 @@ std::string safe_stem(const std::string& path) {
   return stem.substr(0, 60);
 }
 
+// The evidence.json of one image: the numbers behind its Grad-CAM and saliency pictures.
+std::string evidence_json(const ClassEvidence& e, const std::string& class_name, const std::string& layer_name) {
+  auto rows = [](const std::vector<float>& values, int height, int width) {
+    nlohmann::json out = nlohmann::json::array();
+    for (int y = 0; y < height; ++y)
+      out.push_back(std::vector<float>(values.begin() + static_cast<std::ptrdiff_t>(y) * width,
+                                       values.begin() + static_cast<std::ptrdiff_t>(y + 1) * width));
+    return out;
+  };
+  const nlohmann::json j = {{"class", e.class_index},
+                            {"class_name", class_name},
+                            {"score", e.score},
+                            {"cam_layer", layer_name},
+                            {"cam", rows(e.cam, e.cam_height, e.cam_width)},
+                            {"grad_cam", rows(e.grad_cam, e.height, e.width)},
+                            {"saliency", rows(e.saliency, e.height, e.width)}};
+  return j.dump() + "\n";
+}
+
 }  // namespace
+
+// Grad-CAM and saliency over the image, and evidence.json beside them.
+std::string ExplainPage::evidence_figures(const std::string& folder, const float* pixels, const Shape& input, int scale,
+                                          const ClassEvidence& e, const std::string& layer_name, const SavePicture& save) const {
+  const std::string& name = class_names_[static_cast<std::size_t>(e.class_index)];
+  write_file_atomically((fs::path(dir_) / folder / "evidence.json").string(), evidence_json(e, name, layer_name));
+  const std::string cam = save("grad-cam.png", evidence_overlay(pixels, input, e.grad_cam, scale));
+  const std::string saliency = save("saliency.png", evidence_overlay(pixels, input, e.saliency, scale, 0.99));
+  std::string s = "<div class=\"top\">";
+  s += fmt::format("<figure><img src=\"{}\" alt=\"Grad-CAM\"><figcaption>Grad-CAM for <b>{}</b>: where {} ({}x{}) found "
+                   "evidence for it (yellow: most)</figcaption></figure>",
+                   html_escape(cam), html_escape(name), html_escape(layer_name), e.cam_height, e.cam_width);
+  s += fmt::format("<figure><img src=\"{}\" alt=\"saliency\"><figcaption>Saliency for <b>{}</b>: the pixels whose change "
+                   "moves its score most</figcaption></figure></div>\n",
+                   html_escape(saliency), html_escape(name));
+  return s;
+}
 
 ExplainPage::ExplainPage(std::string dir, std::string model_path, std::vector<std::string> class_names)
     : dir_(std::move(dir)), model_path_(std::move(model_path)), class_names_(std::move(class_names)) {
@@ -46,7 +84,7 @@ ExplainPage::ExplainPage(std::string dir, std::string model_path, std::vector<st
 }
 
 void ExplainPage::add(Net& net, const std::string& image_path, const float* image, const float* pixels,
-                      const std::vector<float>& probabilities) {
+                      const std::vector<float>& probabilities, const ClassEvidence& evidence, int cam_layer) {
   const std::string folder = fmt::format("{}-{}", count_ + 1, safe_stem(image_path));
   std::error_code error;
   fs::create_directories(fs::path(dir_) / folder, error);
@@ -57,7 +95,8 @@ void ExplainPage::add(Net& net, const std::string& image_path, const float* imag
   };
   const auto top = static_cast<std::size_t>(std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin());
   const Shape& input = net.input_shape();
-  const std::string seen = save("input.png", input_image(pixels, input, std::max(1, 168 / std::max(input[1], input[2]))));
+  const int scale = std::max(1, 168 / std::max(input[1], input[2]));
+  const std::string seen = save("input.png", input_image(pixels, input, scale));
   const std::string bars = save("probabilities.png", probability_bars(probabilities, class_names_));
   body_ += fmt::format("<section><h2>{}: <strong>{}</strong> ({:.4f})</h2>\n<div class=\"top\">", html_escape(image_path),
                        html_escape(class_names_[top]), probabilities[top]);
@@ -65,6 +104,7 @@ void ExplainPage::add(Net& net, const std::string& image_path, const float* imag
                        html_escape(seen));
   body_ += fmt::format("<figure><img src=\"{}\" alt=\"class probabilities\"><figcaption>Class probabilities</figcaption></figure></div>\n",
                        html_escape(bars));
+  body_ += evidence_figures(folder, pixels, input, scale, evidence, net.layer_name(static_cast<std::size_t>(cam_layer)), save);
   for (const FeatureMaps& layer : feature_maps(net, image)) {
     if (layer.layer_name == "input") continue;
     const std::string file = save(layer.layer_name + ".png", feature_map_grid(layer));

@@ -32,16 +32,18 @@ bool keeps_positions(const Net& net, int j, const Shape& shape) {
          kind != "concat";
 }
 
-// Bilinear sample of a (h, w) plane at fractional (y, x), clamped at the borders.
+// Bilinear sample of a (h, w) plane at fractional (y, x), with zeros around the plane: a map
+// value speaks for the window centred on its position, so between two centres it blends them,
+// and beyond the outermost it fades to nothing over one position's spacing (a valid conv's map
+// covers less than the input; clamping would smear its edge over the whole border).
 float sample(const std::vector<float>& plane, int h, int w, double y, double x) {
-  y = std::clamp(y, 0.0, static_cast<double>(h - 1));
-  x = std::clamp(x, 0.0, static_cast<double>(w - 1));
-  const int y0 = static_cast<int>(y), x0 = static_cast<int>(x);
-  const int y1 = std::min(y0 + 1, h - 1), x1 = std::min(x0 + 1, w - 1);
+  const int y0 = static_cast<int>(std::floor(y)), x0 = static_cast<int>(std::floor(x));
   const double fy = y - y0, fx = x - x0;
-  auto at = [&](int r, int c) { return static_cast<double>(plane[static_cast<std::size_t>(r) * w + c]); };
-  const double top = at(y0, x0) * (1 - fx) + at(y0, x1) * fx;
-  const double bottom = at(y1, x0) * (1 - fx) + at(y1, x1) * fx;
+  auto at = [&](int r, int c) {
+    return r < 0 || r >= h || c < 0 || c >= w ? 0.0 : static_cast<double>(plane[static_cast<std::size_t>(r) * w + c]);
+  };
+  const double top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx;
+  const double bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx;
   return static_cast<float>(top * (1 - fy) + bottom * fy);
 }
 
