@@ -37,6 +37,8 @@ figure img { max-width: 100%; image-rendering: pixelated; border: 1px solid var(
 .mistakes { display: grid; grid-template-columns: repeat(auto-fill, minmax(120px, 1fr)); gap: 10px; }
 .mistakes figure { margin: 0; text-align: center; }
 .mistakes figcaption { font-size: 12px; color: var(--ink); }
+.mistakes.with-maps { grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); }
+.mistakes .maps { display: flex; gap: 4px; justify-content: center; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 td.heat { min-width: 44px; }
 @media print { body { max-width: none; padding: 0; } nav { display: none; } section { break-inside: auto; }
@@ -201,15 +203,26 @@ std::string test_section(const ReportContent& c, bool linked) {
 
   s += "<section id=\"mistakes\"><h2>Most confident mistakes</h2>\n";
   if (c.mistakes.empty()) return s + "<p>No test image was misclassified.</p></section>\n";
+  const bool maps = !c.cam_layer.empty();
   s += "<p class=\"note\">Test images the model got wrong, the surest first: as the network saw them, the true class, the "
-       "predicted class and the probability it gave each.</p><div class=\"mistakes\">\n";
+       "predicted class and the probability it gave each.";
+  if (maps)
+    s += " Beside each, where the network found the evidence for the class it predicted: Grad-CAM on layer " +
+         html_escape(c.cam_layer) + " (middle; yellow: most) and the saliency map, the pixels whose change moves that class's "
+         "score most (right).";
+  s += maps ? "</p><div class=\"mistakes with-maps\">\n" : "</p><div class=\"mistakes\">\n";
+  const auto img = [](const Canvas& canvas, const std::string& alt) {
+    return fmt::format("<img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\">", png_data_uri(canvas), alt, canvas.width(),
+                       canvas.height());
+  };
   for (const Mistake& m : c.mistakes) {
     const std::string& truth = c.class_names[static_cast<std::size_t>(m.truth)];
     const std::string& predicted = c.class_names[static_cast<std::size_t>(m.predicted)];
-    s += fmt::format("<figure><img src=\"{}\" alt=\"test image {}\" width=\"{}\" height=\"{}\"><figcaption>#{}<br>true <b>{}</b> ({:.3f})<br>"
-                     "predicted <b>{}</b> ({:.3f})</figcaption></figure>\n",
-                     png_data_uri(*m.image), m.index, m.image->width(), m.image->height(), m.index, html_escape(truth),
-                     m.truth_probability, html_escape(predicted), m.confidence);
+    std::string pictures = img(*m.image, fmt::format("test image {}", m.index));
+    if (m.grad_cam && m.saliency)
+      pictures = "<div class=\"maps\">" + pictures + img(*m.grad_cam, "Grad-CAM") + img(*m.saliency, "saliency") + "</div>";
+    s += fmt::format("<figure>{}<figcaption>#{}<br>true <b>{}</b> ({:.3f})<br>predicted <b>{}</b> ({:.3f})</figcaption></figure>\n",
+                     pictures, m.index, html_escape(truth), m.truth_probability, html_escape(predicted), m.confidence);
   }
   return s + "</div></section>\n";
 }

@@ -13,8 +13,10 @@
 #include "io/atomic_file.hpp"
 #include "net/replica_set.hpp"
 #include "report/charts.hpp"
+#include "report/evidence_views.hpp"
 #include "report/html_report.hpp"
 #include "report/network_views.hpp"
+#include "runtime/class_evidence.hpp"
 #include "runtime/network_input.hpp"
 #include "train/checkpoint.hpp"
 #include "train/augment_preview.hpp"
@@ -135,6 +137,17 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
   if (static_cast<int>(wrong.size()) > kMistakesShown) wrong.resize(kMistakesShown);
   const Shape input = model.spec.input;
   const int scale = std::max(1, 84 / std::max(input[1], input[2]));
+  // Grad-CAM's layer: the one asked for (a wrong name is an error), else the default where the
+  // network has one (a network without a conv layer gets no maps).
+  int cam_layer = -1;
+  if (!request.cam_layer.empty() || !grad_cam_candidates(*model.net).empty()) {
+    try {
+      cam_layer = grad_cam_layer(*model.net, request.cam_layer);
+    } catch (const Error&) {
+      if (!request.cam_layer.empty()) throw;
+    }
+  }
+  if (cam_layer >= 0) c.cam_layer = model.net->layer_name(static_cast<std::size_t>(cam_layer));
   for (const int i : wrong) {
     Mistake m;
     m.index = i;
@@ -142,7 +155,13 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
     m.predicted = r.predictions[static_cast<std::size_t>(i)];
     m.confidence = probability(i, m.predicted);
     m.truth_probability = probability(i, m.truth);
-    m.image = share(input_image(network_input(test, i, input).data(), input, scale));
+    const Tensor pixels = network_input(test, i, input);
+    m.image = share(input_image(pixels.data(), input, scale));
+    if (cam_layer >= 0) {
+      const ClassEvidence e = class_evidence(*model.net, network_input(test, i, input, model.data.normalization), m.predicted, cam_layer);
+      m.grad_cam = share(evidence_overlay(pixels.data(), input, e.grad_cam, scale));
+      m.saliency = share(evidence_overlay(pixels.data(), input, e.saliency, scale, 0.99));
+    }
     c.mistakes.push_back(std::move(m));
   }
 

@@ -28,6 +28,7 @@ struct ReportRequest {
   std::optional<std::string> data_dir;  // the test set's folder; default: the run's recorded data folder
   int threads = 1;
   bool write_figures = true;            // RUN_DIR/figures/*.png
+  std::string cam_layer;                // Grad-CAM's layer for the mistakes by name; empty: the default
 };
 
 struct ReportOutcome {

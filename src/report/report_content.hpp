@@ -33,6 +33,9 @@ struct Mistake {
   float confidence = 0.0f;   // probability of the predicted class
   float truth_probability = 0.0f;
   std::shared_ptr<Canvas> image;
+  // Where the network looked for the class it predicted (runtime/class_evidence.hpp), over the
+  // image; null when the network has no layer Grad-CAM can read.
+  std::shared_ptr<Canvas> grad_cam, saliency;
 };
 
 struct ReportContent {
@@ -54,6 +57,7 @@ struct ReportContent {
   std::string test_missing;  // why there is no test evaluation, for the reader
   std::optional<EvalResult> test;
   std::vector<Mistake> mistakes;  // most confident first
+  std::string cam_layer;          // the layer the mistakes' Grad-CAM read; empty: none
 
   std::vector<Figure> figures;  // curves, confusion matrix, filters, feature maps, augmentation
 };
