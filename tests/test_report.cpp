@@ -3,6 +3,7 @@
 // well-formed HTML that names no network address and holds every figure). The same pages are
 // opened in a real browser by tests/browser/browser_test.sh.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <regex>
@@ -35,6 +36,13 @@ struct ReportWorkspace : E2eWorkspace {
        "softmax"});
   std::string config = write_config("tiny.cfg", tiny);
 };
+
+// How often `needle` occurs in `text`.
+std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
+  return count;
+}
 
 // Trains `config` on 2 threads into run/ (REQUIRE) and returns the report page it leaves.
 std::string trained_report(const E2eWorkspace& w, const TinyConfig& config) {
@@ -174,6 +182,24 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
   REQUIRE(report.exit_code == 0);
   CHECK(report.out == "report: " + w.run + "/report.html\n");
   CHECK(read_text(w.run + "/report.html").find("id=\"fig-confusion-matrix\"") != std::string::npos);
+  // A test set whose labels are all one class off: every image a mistake, each shown with
+  // Grad-CAM (the last conv layer's, or another on request) and saliency for the predicted class.
+  const std::string shifted = w.file("shifted");
+  std::filesystem::create_directories(shifted);
+  test::SyntheticSet set = test::TinyData{600, 200}.test_set();  // the workspace's
+  for (std::uint8_t& label : set.labels) label = static_cast<std::uint8_t>((label + 1) % 10);
+  test::write_bytes(shifted + "/t10k-images-idx3-ubyte", test::idx_images_bytes(set.pixels, 200, 28, 28));
+  test::write_bytes(shifted + "/t10k-labels-idx1-ubyte", test::idx_labels_bytes(set.labels));
+  REQUIRE(w.cnn("report '" + w.run + "' --threads 1 --data '" + shifted + "'").exit_code == 0);
+  std::string page = read_text(w.run + "/report.html");
+  CHECK(page.find("Grad-CAM on layer conv2 (middle") != std::string::npos);
+  CHECK(count_of(page, "alt=\"Grad-CAM\"") == 24);  // the 24 shown
+  CHECK(count_of(page, "alt=\"saliency\"") == 24);
+  REQUIRE(w.cnn("report '" + w.run + "' --threads 1 --data '" + shifted + "' --cam-layer pool1").exit_code == 0);
+  CHECK(read_text(w.run + "/report.html").find("Grad-CAM on layer pool1") != std::string::npos);
+  const RunResult wrong = w.cnn("report '" + w.run + "' --threads 1 --cam-layer flatten1");
+  CHECK(wrong.exit_code == 2);
+  CHECK(wrong.err.find("--cam-layer flatten1: its output") != std::string::npos);
 }
 
 TEST_CASE("during training the report is rewritten after every epoch and reloads itself, a stopped run's does not", "[report][e2e]") {
@@ -266,11 +292,40 @@ TEST_CASE("predict --explain writes a page with what the network saw, feature ma
   const std::string html = read_text(w.dir.file("explain/index.html"));
   CHECK(html_nesting_problem(html).empty());
   CHECK_FALSE(references_network(html));
-  for (const char* file : {"input.png", "probabilities.png", "conv1.png", "pool1.png", "conv2.png", "pool2.png"}) {
+  for (const char* file : {"input.png", "probabilities.png", "grad-cam.png", "saliency.png", "conv1.png", "pool1.png", "conv2.png",
+                           "pool2.png"}) {
     INFO(file);
     CHECK(std::filesystem::file_size(w.dir.file(std::string("explain/1-my_digit/") + file)) > 50);
     CHECK(html.find(std::string("1-my_digit/") + file) != std::string::npos);
   }
+  // The maps' numbers: the predicted class, from the last conv layer (conv2, 12x12), on the 28x28 input.
+  const nlohmann::json evidence = nlohmann::json::parse(read_text(w.dir.file("explain/1-my_digit/evidence.json")));
+  const std::string predicted = r.out.substr(r.out.find(": ") + 2, 1);
+  CHECK(evidence["class_name"] == predicted);
+  CHECK(evidence["cam_layer"] == "conv2");
+  CHECK(evidence["cam"].size() == 12);
+  CHECK(evidence["grad_cam"].size() == 28);
+  CHECK(evidence["saliency"][0].size() == 28);
+  CHECK(html.find("Grad-CAM for <b>" + predicted + "</b>") != std::string::npos);
+
+  // Another class and another layer on request; wrong ones are usage errors that name the choices.
+  const std::string other = w.dir.file("explain-other");
+  RunResult asked = w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + other + "' --cam-class 3 --cam-layer conv1 '" + digit + "'");
+  REQUIRE(asked.exit_code == 0);
+  const nlohmann::json three = nlohmann::json::parse(read_text(other + "/1-my_digit/evidence.json"));
+  CHECK(three["class"] == 3);
+  CHECK(three["cam_layer"] == "conv1");
+  CHECK(three["cam"].size() == 28);
+  asked = w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + other + "' --cam-layer dense1 '" + digit + "'");
+  CHECK(asked.exit_code == 2);
+  CHECK(asked.err.find("--cam-layer dense1: its output (10) has no positions") != std::string::npos);
+  CHECK(asked.err.find("conv1, pool1, conv2, pool2") != std::string::npos);
+  asked = w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + other + "' --cam-class seven '" + digit + "'");
+  CHECK(asked.exit_code == 2);
+  CHECK(asked.err.find("--cam-class seven: not a class of the model") != std::string::npos);
+  asked = w.cnn("predict --weights '" + w.run + "/model.bin' --cam-class 3 '" + digit + "'");
+  CHECK(asked.exit_code == 2);
+  CHECK(asked.err.find("give --explain DIR too") != std::string::npos);
   // An output folder that is a file is refused.
   write_text(w.dir.file("a-file"), "x");
   CHECK(w.cnn("predict --weights '" + w.run + "/model.bin' --explain '" + w.dir.file("a-file") + "' '" + digit + "'").exit_code != 0);
