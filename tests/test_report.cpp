@@ -113,6 +113,27 @@ TEST_CASE("metrics.csv is read back, last line per epoch winning, and bad files 
   expect_error([&] { parse_run_metrics(header + "1,0.5x,0.8,,,0.1,1\n", "m.csv"); }, ExitCode::kData, "not a finite number");
 }
 
+TEST_CASE("steps.csv is read back in step order, last line per step winning, and bad files are refused", "[report]") {
+  const std::string header = "step,epoch,loss,accuracy,lr,images_per_second\n";
+  const auto rows = parse_run_steps(header + "20,1,2.1,0.3,0.01,900.5\n40,1,1.2,0.6,0.02,950\n20,1,2.0,0.31,0.01,910\n", "s.csv");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].step == 20);
+  CHECK(rows[0].loss == Approx(2.0));  // the resumed run's line for step 20
+  CHECK(rows[1].epoch == 1);
+  CHECK(rows[1].lr == Approx(0.02));
+  CHECK(rows[1].images_per_second == Approx(950));
+  // TensorBoard's smoothing: debiased, so a constant stays itself from the first point.
+  CHECK(smoothed({2.0, 2.0, 2.0}) == std::vector<double>{2.0, 2.0, 2.0});
+  const std::vector<double> s = smoothed({0.0, 1.0}, 0.6);
+  CHECK(s[0] == 0.0);
+  CHECK(s[1] == Approx(0.4 / 0.64));
+  expect_error([&] { parse_run_steps("", "s.csv"); }, ExitCode::kData, "s.csv: empty steps file");
+  expect_error([&] { parse_run_steps("step,loss\n", "s.csv"); }, ExitCode::kData, "s.csv:1: expected the header");
+  expect_error([&] { parse_run_steps(header + "1,1,0.5\n", "s.csv"); }, ExitCode::kData, "s.csv:2: expected 6 fields, found 3");
+  expect_error([&] { parse_run_steps(header + "0,1,0.5,0.5,0.1,1\n", "s.csv"); }, ExitCode::kData, "s.csv:2: step '0'");
+  expect_error([&] { parse_run_steps(header + "1,1,inf,0.5,0.1,1\n", "s.csv"); }, ExitCode::kData, "loss 'inf' is not a finite number");
+}
+
 TEST_CASE("report building blocks: base64, escaping, ticks, text and colour maps", "[report]") {
   CHECK(base64("") == "");
   CHECK(base64("f") == "Zg==");

@@ -21,6 +21,7 @@
 #include "dist/make_communicator.hpp"
 #include "cli/live_report.hpp"
 #include "cli/report.hpp"
+#include "cli/step_log.hpp"
 #include "cli/tensorboard_log.hpp"
 #include "train/data_source.hpp"
 #include "core/error.hpp"
@@ -192,7 +193,10 @@ int run_train(const TrainOptions& options, Communicator& comm) {
     // Rank 0 rewrites report.html after every epoch (cli/live_report.hpp) unless --no-report.
     LiveReport live(shown, config.output, config.train.epochs);
     const bool live_pages = comm.rank() == 0 && !options.no_report;
-    TrainingObserver& reported = live_pages ? static_cast<TrainingObserver&>(live) : shown;
+    TrainingObserver& paged = live_pages ? static_cast<TrainingObserver&>(live) : shown;
+    // The per-step curves for the report (cli/step_log.hpp), written by rank 0.
+    StepLog steps(paged, config.output);
+    TrainingObserver& reported = comm.rank() == 0 ? static_cast<TrainingObserver&>(steps) : paged;
     // TensorBoard's event files (cli/tensorboard_log.hpp), written by rank 0.
     std::unique_ptr<TensorBoardLog> tensorboard;
     if (comm.rank() == 0 && (options.tensorboard || config.train.tensorboard)) {

@@ -79,6 +79,49 @@ constexpr const char* kChartScript = R"JS(
   chart('chart-loss', 'Loss', 'cross-entropy (log scale)', loss, true);
   chart('chart-accuracy', 'Accuracy', 'accuracy (%)', accuracy, false);
   chart('chart-lr', 'Learning rate', 'learning rate', [line('learning rate', data.lr, green, false)], false);
+
+  // Per step: x is the optimizer step; the epochs' points sit at each epoch's last logged step.
+  const steps = data.steps;
+  if (!steps) return;
+  const faint = 'rgba(86,180,233,0.55)', purple = 'rgb(204,121,167)';
+  function xy(values) { return values.map((v, i) => ({ x: steps.step[i], y: v })); }
+  function atEpochEnds(values) {
+    return data.epochs.map((e, i) => ({ x: steps.epoch_step[e], y: values[i] })).filter(p => p.x !== undefined && p.y !== null);
+  }
+  function curve(label, points, colour, width) {
+    return { label: label, data: points, borderColor: colour, backgroundColor: colour, borderWidth: width, pointRadius: 0 };
+  }
+  function points(label, values, colour, dashed) {
+    return { label: label, data: atEpochEnds(values), borderColor: colour, backgroundColor: colour, showLine: false,
+             pointRadius: 4, pointStyle: dashed ? 'rectRot' : 'circle' };
+  }
+  function stepChart(id, title, yTitle, datasets, logarithmic) {
+    const element = document.getElementById(id);
+    if (!element) return;
+    new Chart(element, {
+      type: 'line', data: { datasets: datasets },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, parsing: true,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        plugins: { title: { display: true, text: title, font: { size: 15 } }, legend: { position: 'bottom' } },
+        scales: { x: { type: 'linear', title: { display: true, text: 'optimizer step' } },
+                  y: { type: logarithmic ? 'logarithmic' : 'linear', title: { display: true, text: yTitle } } }
+      }
+    });
+  }
+  const hasValidation = data.validation_loss.some(v => v !== null);
+  const stepLoss = [curve('logged', xy(steps.loss), faint, 1), curve('smoothed', xy(steps.loss_smoothed), blue, 2),
+                    points('epoch (training)', data.train_loss, blue, false)];
+  const stepAccuracy = [curve('logged', xy(steps.accuracy), faint, 1), curve('smoothed', xy(steps.accuracy_smoothed), blue, 2),
+                        points('epoch (training)', data.train_accuracy, blue, false)];
+  if (hasValidation) {
+    stepLoss.push(points('epoch (validation)', data.validation_loss, orange, true));
+    stepAccuracy.push(points('epoch (validation)', data.validation_accuracy, orange, true));
+  }
+  stepChart('chart-step-loss', 'Loss per step', 'cross-entropy (log scale)', stepLoss, true);
+  stepChart('chart-step-accuracy', 'Accuracy per step', 'accuracy (%)', stepAccuracy, false);
+  stepChart('chart-step-lr', 'Learning rate per step', 'learning rate', [curve('learning rate', xy(steps.lr), green, 2)], false);
+  stepChart('chart-step-speed', 'Training speed', 'images per second', [curve('images/s', xy(steps.speed), purple, 2)], false);
 })();
 )JS";
 
@@ -162,6 +205,17 @@ std::string curves_section(const ReportContent& c) {
   s += "<div class=\"charts\"><div class=\"chart\"><canvas id=\"chart-loss\" role=\"img\" aria-label=\"loss per epoch\"></canvas></div>"
        "<div class=\"chart\"><canvas id=\"chart-accuracy\" role=\"img\" aria-label=\"accuracy per epoch\"></canvas></div>"
        "<div class=\"chart\"><canvas id=\"chart-lr\" role=\"img\" aria-label=\"learning rate per epoch\"></canvas></div></div>\n";
+  if (!c.steps.empty()) {
+    s += fmt::format("<h3>Per step</h3><p class=\"note\">{} points, about 50 an epoch: each the mean of the batches since the "
+                     "point before (faint), smoothed as TensorBoard smooths it (weight {}, solid), beside the epochs' "
+                     "points at their last step; the learning rate of the step; images per second, the epoch's rate "
+                     "so far.</p>\n",
+                     c.steps.size(), kTensorBoardSmoothing);
+    s += "<div class=\"charts\">";
+    for (const char* id : {"step-loss", "step-accuracy", "step-lr", "step-speed"})
+      s += fmt::format("<div class=\"chart\"><canvas id=\"chart-{}\" role=\"img\" aria-label=\"{} per step\"></canvas></div>", id, id + 5);
+    s += "</div>\n";
+  }
   s += "<details><summary>The numbers</summary><table><tr><th>epoch</th><th>training loss</th><th>training accuracy</th>"
        "<th>validation loss</th><th>validation accuracy</th><th>learning rate</th><th>seconds</th></tr>\n";
   for (const EpochMetrics& m : c.metrics)
@@ -271,6 +325,25 @@ std::string curve_data(const ReportContent& c) {
   nlohmann::json j = {{"epochs", nlohmann::json::array()}, {"train_loss", nlohmann::json::array()},
                       {"train_accuracy", nlohmann::json::array()}, {"validation_loss", nlohmann::json::array()},
                       {"validation_accuracy", nlohmann::json::array()}, {"lr", nlohmann::json::array()}};
+  if (!c.steps.empty()) {
+    nlohmann::json steps = {{"step", nlohmann::json::array()},     {"loss", nlohmann::json::array()},
+                            {"accuracy", nlohmann::json::array()}, {"lr", nlohmann::json::array()},
+                            {"speed", nlohmann::json::array()},    {"epoch_step", nlohmann::json::object()}};
+    std::vector<double> loss, accuracy;
+    for (const StepMetrics& m : c.steps) {
+      steps["step"].push_back(m.step);
+      loss.push_back(m.loss);
+      accuracy.push_back(100.0 * m.accuracy);
+      steps["lr"].push_back(m.lr);
+      steps["speed"].push_back(m.images_per_second);
+      steps["epoch_step"][std::to_string(m.epoch)] = m.step;  // the epoch's last logged step
+    }
+    steps["loss"] = loss;
+    steps["accuracy"] = accuracy;
+    steps["loss_smoothed"] = smoothed(loss);
+    steps["accuracy_smoothed"] = smoothed(accuracy);
+    j["steps"] = steps;
+  }
   for (const EpochMetrics& m : c.metrics) {
     j["epochs"].push_back(m.epoch);
     j["train_loss"].push_back(m.train_loss);

@@ -38,19 +38,18 @@ std::vector<FeatureMaps> feature_maps(Net& net, const float* image) {
   return out;
 }
 
-bool has_conv_layer(Net& net) {
+bool has_conv_layer(const Net& net) {
   for (std::size_t i = 0; i < net.layer_count(); ++i)
     if (net.layer(i).kind() == "conv") return true;
   return false;
 }
 
-Canvas filter_grid(Net& net, int cell) {
+Canvas filter_grid(const Net& net, int cell) {
   for (std::size_t i = 0; i < net.layer_count(); ++i) {
-    Layer& layer = net.layer(i);
-    if (layer.kind() != "conv") continue;
+    if (net.layer(i).kind() != "conv") continue;
     const Tensor* weight = nullptr;
-    for (const Param& p : layer.params())
-      if (p.name == "weight") weight = p.value;
+    for (const Param& p : net.params())
+      if (p.name == net.layer_name(i) + ".weight") weight = p.value;
     CNN_CHECK(weight != nullptr && weight->shape().rank() == 4, "{} has no (F, C, kh, kw) weight", net.layer_name(i));
     const int filters = weight->shape()[0], channels = weight->shape()[1];
     const int kh = weight->shape()[2], kw = weight->shape()[3];

@@ -28,8 +28,8 @@ std::vector<FeatureMaps> feature_maps(Net& net, const float* image);
 // side by side (an RGB network's filters are shown as colour when there are 3 channels), blue
 // negative, red positive, white zero, on one scale per figure so that weights compare. Empty
 // optional when the network has no conv layer.
-bool has_conv_layer(Net& net);
-Canvas filter_grid(Net& net, int cell = 12);
+bool has_conv_layer(const Net& net);
+Canvas filter_grid(const Net& net, int cell = 12);
 
 // One layer's maps as a grid of small images, each scaled to its own range (viridis), at least
 // `min_side` pixels on a side; titled with the layer.

@@ -72,6 +72,31 @@ void add_curve_figures(ReportContent& c) {
                        share(line_chart({"Learning rate", "epoch", "learning rate", {lr}, false})), false});
 }
 
+// The per-step curves as PNGs for figures/ (the page draws them with Chart.js): the loss as
+// logged and smoothed as TensorBoard smooths it, the learning rate, the speed.
+void add_step_figures(ReportContent& c) {
+  if (c.steps.empty()) return;
+  Series raw{"logged", {}, {}, palette::kSky, false}, smooth_line{"smoothed", {}, {}, palette::kBlue, false};
+  Series lr{"learning rate", {}, {}, palette::kGreen, false}, speed{"images/s", {}, {}, palette::kPurple, false};
+  std::vector<double> losses;
+  for (const StepMetrics& m : c.steps) losses.push_back(m.loss);
+  const std::vector<double> smooth = smoothed(losses);
+  for (std::size_t i = 0; i < c.steps.size(); ++i) {
+    const StepMetrics& m = c.steps[i];
+    for (Series* s : {&raw, &smooth_line, &lr, &speed}) s->x.push_back(static_cast<double>(m.step));
+    raw.y.push_back(m.loss);
+    smooth_line.y.push_back(smooth[i]);
+    lr.y.push_back(m.lr);
+    speed.y.push_back(m.images_per_second);
+  }
+  c.figures.push_back({"loss-per-step", "Loss per step", "Training loss about 50 times an epoch (the mean of the batches since the point before), and smoothed.",
+                       share(line_chart({"Loss per step", "optimizer step", "cross-entropy", {raw, smooth_line}, true})), false});
+  c.figures.push_back({"learning-rate-per-step", "Learning rate per step", "The learning rate of each logged step.",
+                       share(line_chart({"Learning rate per step", "optimizer step", "learning rate", {lr}, false})), false});
+  c.figures.push_back({"images-per-second", "Training speed", "Images per second, the epoch's rate so far.",
+                       share(line_chart({"Training speed", "optimizer step", "images/s", {speed}, false})), false});
+}
+
 // With augmentation on: test images beside what the run's augmentation makes of them (the same
 // draws as the first images of epoch 1), so a reader sees what the network trained on.
 void add_augmentation_figure(ReportContent& c, const Dataset& test, const LoadedModel& model) {
@@ -216,7 +241,10 @@ ReportContent gather_report(const ReportRequest& request) {
 
   const std::string metrics = metrics_path(request.run_dir);
   if (fs::exists(metrics, error)) c.metrics = read_run_metrics(metrics);
+  const std::string steps = steps_path(request.run_dir);
+  if (fs::exists(steps, error)) c.steps = read_run_steps(steps);
   add_curve_figures(c);
+  add_step_figures(c);
   if (has_conv_layer(*model.net))
     c.figures.push_back({"filters", "First conv layer's filters",
                          "Each kernel as the network learnt it: red positive, blue negative, white zero, one scale for all.",

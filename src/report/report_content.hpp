@@ -49,6 +49,7 @@ struct ReportContent {
   NetSummary network;  // layers, shapes, parameters, MACs (net/net_summary.hpp, as `cnn summary`)
   int threads = 0;          // 0: unknown
   std::vector<EpochMetrics> metrics;
+  std::vector<StepMetrics> steps;  // steps.csv; empty for runs of older versions
   std::vector<std::string> class_names;  // the model's (io/data_description.hpp)
   std::string data_format;               // idx, cifar10, folder
 

@@ -26,10 +26,11 @@ std::string without_trailing_slashes(std::string dir) {
 std::string checkpoint_path(const std::string& run_dir) { return run_dir + "/model.bin"; }
 std::string best_path(const std::string& run_dir) { return run_dir + "/best.bin"; }
 std::string metrics_path(const std::string& run_dir) { return run_dir + "/metrics.csv"; }
+std::string steps_path(const std::string& run_dir) { return run_dir + "/steps.csv"; }
 
 bool holds_run(const std::string& dir) {
   std::error_code ec;
-  for (const std::string& file : {checkpoint_path(dir), best_path(dir), metrics_path(dir)})
+  for (const std::string& file : {checkpoint_path(dir), best_path(dir), metrics_path(dir), steps_path(dir)})
     if (fs::exists(file, ec)) return true;
   return false;
 }
@@ -43,7 +44,7 @@ std::string claim_run_folder(const std::string& wanted_dir, bool overwrite) {
   if (overwrite) {
     ensure_writable_folder(wanted);
     std::error_code ec;
-    for (const std::string& file : {checkpoint_path(wanted), best_path(wanted), metrics_path(wanted)}) {
+    for (const std::string& file : {checkpoint_path(wanted), best_path(wanted), metrics_path(wanted), steps_path(wanted)}) {
       fs::remove(file, ec);
       CNN_CHECK_CODE(!ec, ExitCode::kIo, "{}: cannot remove the old run's file: {}", file, ec.message());
     }

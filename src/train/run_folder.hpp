@@ -3,6 +3,7 @@
 //   <run>/model.bin     the latest checkpoint (everything needed to resume)
 //   <run>/best.bin      the weights with the best validation accuracy
 //   <run>/metrics.csv   one line per epoch
+//   <run>/steps.csv     about 50 lines per epoch: the per-step curves (cli/step_log.hpp)
 //
 // A folder "holds a run" when any of these files is in it. A new run never writes into such a
 // folder: it takes the first free numbered sibling (runs/lenet5-2, runs/lenet5-3, ...), unless
@@ -17,6 +18,7 @@ namespace cnn {
 std::string checkpoint_path(const std::string& run_dir);  // run_dir/model.bin
 std::string best_path(const std::string& run_dir);        // run_dir/best.bin
 std::string metrics_path(const std::string& run_dir);     // run_dir/metrics.csv
+std::string steps_path(const std::string& run_dir);       // run_dir/steps.csv
 
 bool holds_run(const std::string& dir);
 

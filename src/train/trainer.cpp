@@ -227,11 +227,17 @@ void TrainingRun::run_epoch(int epoch, TrainingObserver& observer, const std::at
   std::iota(order_.begin(), order_.end(), 0u);
   for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[shuffle_rng_.uniform_int(i)]);
   for (std::int64_t b = progress_.batch; b < batches_; ++b) {
+    const double loss_before = progress_.loss_sum;
+    const auto correct_before = progress_.correct;
+    const auto seen_before = progress_.seen;
     train_step(epoch, b, stop);
+    const double step_seen = static_cast<double>(progress_.seen - seen_before);
     observer.on_step({epoch + 1, settings_.epochs, b + 1, batches_,
                       progress_.loss_sum / static_cast<double>(progress_.seen),
                       static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen), images_this_epoch_,
-                      seconds_since(epoch_start_), progress_.global_step, lr_});
+                      seconds_since(epoch_start_), progress_.global_step, lr_, (progress_.loss_sum - loss_before) / step_seen,
+                      static_cast<double>(progress_.correct - correct_before) / step_seen,
+                      static_cast<std::int64_t>(progress_.seen - seen_before)});
     if (stop_agreed(stop) && b + 1 < batches_) checkpoint_and_stop(epoch, b);
   }
 }

@@ -31,6 +31,8 @@ struct StepReport {
   double seconds = 0.0;               // wall time of this epoch so far in this process
   std::int64_t global_step = 0;       // optimizer steps done in the whole run, this one included
   float lr = 0.0f;                    // the learning rate this step used
+  double step_loss = 0.0, step_accuracy = 0.0;  // this step's batch alone
+  std::int64_t step_images = 0;                 // in this step's batch (all processes)
 };
 
 struct EpochReport {
