@@ -2,14 +2,26 @@
 
 #include <algorithm>
 
+#include "report/charts.hpp"
+#include "report/network_views.hpp"
+
 namespace cnn {
 
-TensorBoardLog::TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text)
-    : inner_(inner), events_(run_dir), config_text_(config_text) {}
+TensorBoardLog::TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text,
+                               std::vector<std::string> class_names)
+    : inner_(inner), events_(run_dir), config_text_(config_text), class_names_(std::move(class_names)) {}
 
 void TensorBoardLog::on_start(const Net& net, int train_images, int validation_images, int first_epoch) {
   inner_.on_start(net, train_images, validation_images, first_epoch);
+  net_ = &net;
   events_.text("config", 0, config_text_);
+  if (first_epoch == 0) write_filters(0);
+}
+
+void TensorBoardLog::write_filters(std::int64_t epoch) {
+  if (net_ == nullptr || !has_conv_layer(*net_)) return;
+  const Canvas filters = filter_grid(*net_);
+  events_.image("images/filters", epoch, filters.encode_png(), filters.height(), filters.width(), 3);
 }
 
 void TensorBoardLog::on_step(const StepReport& r) {
@@ -30,6 +42,16 @@ void TensorBoardLog::on_epoch(const EpochReport& r) {
   if (r.validation_accuracy) events_.scalar("epoch/validation_accuracy", r.epoch, static_cast<float>(*r.validation_accuracy));
   events_.scalar("epoch/learning_rate", r.epoch, r.lr);
   events_.scalar("epoch/seconds", r.epoch, static_cast<float>(r.seconds));
+  if (!r.validation_confusion.empty()) {
+    std::vector<std::string> names = class_names_;
+    if (names.size() != r.validation_confusion.size()) {
+      names.clear();
+      for (std::size_t c = 0; c < r.validation_confusion.size(); ++c) names.push_back(std::to_string(c));
+    }
+    const Canvas confusion = confusion_heatmap(r.validation_confusion, names);
+    events_.image("images/confusion_matrix", r.epoch, confusion.encode_png(), confusion.height(), confusion.width(), 3);
+  }
+  write_filters(r.epoch);
 }
 
 void TensorBoardLog::on_early_stop(int epoch, int patience, int best_epoch, double best) {

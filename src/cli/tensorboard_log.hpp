@@ -8,11 +8,15 @@
 //   step/images_per_second       the epoch's rate so far
 //   epoch/train_loss, epoch/train_accuracy, epoch/validation_loss, epoch/validation_accuracy,
 //   epoch/learning_rate, epoch/seconds    metrics.csv's row, by epoch
+//   images/confusion_matrix      the validation images' confusion matrix, by epoch (as the report
+//                                draws it: rows true, columns predicted)
+//   images/filters               the first conv layer's filters, by epoch (epoch 0: as initialised)
 // Accuracies are fractions, as in metrics.csv.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "io/tfevents.hpp"
 #include "train/trainer.hpp"
@@ -22,7 +26,9 @@ namespace cnn {
 class TensorBoardLog : public TrainingObserver {
  public:
   // kIo when the event file cannot be created.
-  TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text);
+  // `class_names` label the confusion matrix (empty: the class numbers).
+  TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text,
+                 std::vector<std::string> class_names);
   void on_start(const Net& net, int train_images, int validation_images, int first_epoch) override;
   void on_step(const StepReport& report) override;
   void on_epoch(const EpochReport& report) override;
@@ -30,9 +36,13 @@ class TensorBoardLog : public TrainingObserver {
   const std::string& path() const { return events_.path(); }
 
  private:
+  void write_filters(std::int64_t epoch);
+
   TrainingObserver& inner_;
   EventFileWriter events_;
   std::string config_text_;
+  std::vector<std::string> class_names_;
+  const Net* net_ = nullptr;  // from on_start: the network being trained
 };
 
 }  // namespace cnn

@@ -200,7 +200,7 @@ int run_train(const TrainOptions& options, Communicator& comm) {
     // TensorBoard's event files (cli/tensorboard_log.hpp), written by rank 0.
     std::unique_ptr<TensorBoardLog> tensorboard;
     if (comm.rank() == 0 && (options.tensorboard || config.train.tensorboard)) {
-      tensorboard = std::make_unique<TensorBoardLog>(reported, config.output, config.text);
+      tensorboard = std::make_unique<TensorBoardLog>(reported, config.output, config.text, data.class_names);
       spdlog::info("TensorBoard: {} (tensorboard --logdir {})", tensorboard->path(), config.output);
     }
     try {

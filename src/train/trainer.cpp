@@ -371,6 +371,7 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
                                            data_description_.normalization);
     report.validation_loss = val.loss;
     report.validation_accuracy = val.accuracy();
+    report.validation_confusion = val.confusion;
     if (val.accuracy() > progress_.best_validation) {
       progress_.best_validation = val.accuracy();
       progress_.best_epoch = epoch + 1;

@@ -39,6 +39,7 @@ struct EpochReport {
   int epoch = 0, epochs = 0;  // 1-based
   double train_loss = 0.0, train_accuracy = 0.0;
   std::optional<double> validation_loss, validation_accuracy;
+  std::vector<std::vector<std::int64_t>> validation_confusion;  // [true][predicted]; empty without validation
   double seconds = 0.0;
   float lr = 0.0f;
   bool best = false;

@@ -9,6 +9,9 @@ not from cnn's writer:
   - step/loss, step/accuracy, step/learning_rate and step/images_per_second come about 50 times an
     epoch at increasing optimizer steps, the last of each epoch equal to that epoch's train loss;
   - the config text comes back byte for byte (TensorBoard's text plugin form);
+  - images/confusion_matrix (every epoch) and images/filters (at the start and every epoch) are
+    Summary.Image PNGs whose chunks' CRCs hold, whose size is the Summary's and whose pixels
+    decompress to it;
   - train.tensorboard: true in the config does the same as the flag, and a run without either
     writes no event file.
 Usage: check_events.py --cnn PATH/TO/cnn
@@ -21,6 +24,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -123,9 +127,40 @@ def read_events(path):
                 if plugin[1] != b"text" or (1, 7) not in tensor:
                     fail(f"{tag}: a tensor that is not the text plugin's string")
                 values.append((step, tag, "text", b"".join(x for k, x in tensor if k == 8).decode()))
+            elif 4 in v:
+                image = {k: x for k, _, x in fields(v[4])}
+                values.append((step, tag, "image", (image.get(1), image.get(2), image.get(3), image.get(4))))
             else:
                 fail(f"{tag}: a value of no kind this reader knows")
     return version, values
+
+
+def check_png(tag, step, height, width, channels, png):
+    """A Summary.Image's PNG, read here from the PNG specification: signature, every chunk's CRC
+    (zlib's CRC-32), IHDR's size equal to the Summary's, the pixels decompressed to the size
+    that says, and more than one colour in them."""
+    if png is None or png[:8] != b"\x89PNG\r\n\x1a\n":
+        fail(f"{tag} at {step}: not a PNG")
+    at, idat, ihdr = 8, b"", None
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        (crc,) = struct.unpack(">I", png[at + 8 + length:at + 12 + length])
+        if zlib.crc32(kind + data) != crc:
+            fail(f"{tag} at {step}: the CRC of PNG chunk {kind} does not hold")
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", data)
+        elif kind == b"IDAT":
+            idat += data
+        at += 12 + length
+    if ihdr is None or (ihdr[1], ihdr[0]) != (height, width) or ihdr[2] != 8 or {2: 3, 0: 1}.get(ihdr[3]) != channels:
+        fail(f"{tag} at {step}: IHDR {ihdr} does not match the Summary's {height}x{width}x{channels}")
+    pixels = zlib.decompress(idat)
+    row = 1 + width * channels
+    if len(pixels) != height * row:
+        fail(f"{tag} at {step}: {len(pixels)} bytes of pixels for {height} rows of {row}")
+    if len({pixels[r * row + 1:(r + 1) * row] for r in range(height)}) < 2:
+        fail(f"{tag} at {step}: every row the same: an empty picture")
 
 
 def close(value, text):
@@ -183,11 +218,19 @@ def main():
         lrs = [scalars[("step/learning_rate", s)] for s in steps]
         if not all(a >= b for a, b in zip(lrs, lrs[1:])) or lrs[0] == lrs[-1]:
             fail("step/learning_rate does not follow lenet5.cfg's cosine decay step by step")
+        # The images: the validation confusion matrix after every epoch, the filters at the start too.
+        images = {}
+        for step, tag, kind, v in values:
+            if kind == "image":
+                check_png(tag, step, *v)
+                images.setdefault(tag, []).append(step)
+        if images.get("images/confusion_matrix") != [1, 2, 3] or images.get("images/filters") != [0, 1, 2, 3]:
+            fail(f"images at the wrong epochs: {images}")
         texts = [v for _, tag, kind, v in values if kind == "text" and tag == "config"]
         if texts != [config_text]:
             fail("the config text did not come back byte for byte")
         print(f"check_events: {len(values)} values, all CRCs hold; {checked} metrics.csv values, {len(steps)} steps per tag, "
-              f"the config text")
+              f"the config text, {sum(len(s) for s in images.values())} PNG images (confusion matrix, filters)")
         # The config key does the same; without either, no event file.
         with open(config_path, "w") as f:
             f.write(config_text.replace("  seed: 1", "  seed: 1\n  tensorboard: true"))
