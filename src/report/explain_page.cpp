@@ -30,6 +30,7 @@ p.meta, figcaption { color: #5a5a5a; font-size: 13px; }
 figure { margin: 10px 0; break-inside: avoid; }
 figure img { max-width: 100%; image-rendering: pixelated; border: 1px solid #d0d0d0; }
 .top { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
+.top figure { max-width: 420px; }
 )CSS";
 
 // A file-name-safe form of an image's name: letters, digits, '-', '_' and '.'.
@@ -121,8 +122,10 @@ std::string ExplainPage::write() const {
   html += kStyle;
   html += "</style></head><body>\n<h1>What the network sees</h1>\n";
   html += "<p class=\"meta\">model " + html_escape(model_path_) +
-          ". Each image goes through the layers top to bottom: every conv layer filters the maps before it, every "
-          "pool layer shrinks them.</p>\n";
+          ". For each image: the class probabilities; where the network found the evidence for the class it explains "
+          "(Grad-CAM: the last conv layer's maps weighed by how much the class's score depends on each; saliency: how much "
+          "each pixel moves that score); then the layers top to bottom: every conv layer filters the maps before it, "
+          "every pool layer shrinks them.</p>\n";
   html += body_ + "</body></html>\n";
   const std::string path = (fs::path(dir_) / "index.html").string();
   write_file_atomically(path, html);

@@ -55,6 +55,18 @@ for (const file of pages) {
     else if (c.points === 0) problems.push(`${c.id}: the chart has no data points`);
     else if (c.painted < 500) problems.push(`${c.id}: the chart canvas is blank`);
   }
+  // A report has the epochs' three charts and the steps' four; an explain page, Grad-CAM and
+  // saliency for each image it explains.
+  if (basename(file) === 'report.html') {
+    for (const id of ['chart-loss', 'chart-accuracy', 'chart-lr', 'chart-step-loss', 'chart-step-accuracy', 'chart-step-lr', 'chart-step-speed'])
+      if (!charts.some((c) => c.id === id)) problems.push(`no ${id} chart`);
+  } else {
+    const sections = await page.$$eval('section', (all) => all.length);
+    for (const kind of ['Grad-CAM', 'saliency']) {
+      const shown = images.filter((image) => image.name === kind).length;
+      if (shown !== sections) problems.push(`${shown} ${kind} images for ${sections} explained images`);
+    }
+  }
   // A page in a folder named "live" is a report taken while its run trained: it says so and
   // reloads itself. Every other page must not reload (a finished run's report stays put).
   const live = await page.evaluate(() => ({
