@@ -123,7 +123,8 @@ std::string ExplainPage::write() const {
   html += "</style></head><body>\n<h1>What the network sees</h1>\n";
   html += "<p class=\"meta\">model " + html_escape(model_path_) +
           ". For each image: the class probabilities; where the network found the evidence for the class it explains "
-          "(Grad-CAM: one layer's maps, the last conv layer's unless --cam-layer names another, weighed by how much the class's score depends on each; saliency: how much "
+          "(Grad-CAM: one layer's maps, the last conv layer's unless --cam-layer names another, weighed by how much the "
+          "class's score depends on each; saliency: how much "
           "each pixel moves that score); then the layers top to bottom: every conv layer filters the maps before it, "
           "every pool layer shrinks them.</p>\n";
   html += body_ + "</body></html>\n";
