@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "e2e_workspace.hpp"
@@ -413,4 +414,51 @@ TEST_CASE("a CIFAR-10 run's report names the CIFAR classes", "[report][e2e][cifa
   CHECK(html.find("of 10000 test images classified correctly") != std::string::npos);
   CHECK(html.find("<th>truck</th>") != std::string::npos);
   CHECK(html.find("fig-feature-maps-0-conv1") != std::string::npos);
+}
+
+TEST_CASE("steps.csv logs about 50 rows an epoch, and a resumed run continues it as if it had not stopped", "[report][e2e]") {
+  ReportWorkspace w;
+  // Straight through: 3 epochs.
+  REQUIRE(w.cnn("train --config '" + w.config + "' --threads 1 --no-report --out '" + w.file("whole") + "'").exit_code == 0);
+  // The same run stopped after 2 epochs and resumed to 3.
+  REQUIRE(w.cnn("train --config '" + w.config + "' --threads 1 --no-report --epochs 2 --out '" + w.file("parts") + "'").exit_code == 0);
+  REQUIRE(w.resume(w.file("parts/model.bin"), "--epochs 3 --no-report").exit_code == 0);
+  // Every field but the speed, which differs from run to run.
+  const auto without_speed = [](const std::string& path) {
+    std::vector<std::string> rows;
+    std::istringstream in(read_text(path));
+    for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
+    return rows;
+  };
+  const std::vector<std::string> whole = without_speed(w.file("whole/steps.csv"));
+  CHECK(without_speed(w.file("parts/steps.csv")) == whole);
+  // 500 training images in batches of 32: 16 steps an epoch, fewer than 50, so each is a row of
+  // its own, and the rows weighted by their batch make the epoch's training loss and accuracy.
+  const std::vector<StepMetrics> steps = read_run_steps(w.file("whole/steps.csv"));
+  const std::vector<EpochMetrics> epochs = read_run_metrics(w.file("whole/metrics.csv"));
+  REQUIRE(epochs.size() == 3);
+  REQUIRE(steps.size() == 48);
+  for (int e = 0; e < 3; ++e) {
+    double loss = 0, accuracy = 0;
+    for (int b = 0; b < 16; ++b) {
+      const StepMetrics& row = steps[static_cast<std::size_t>(e * 16 + b)];
+      CHECK(row.step == e * 16 + b + 1);
+      CHECK(row.epoch == e + 1);
+      const double images = b < 15 ? 32 : 20;
+      loss += row.loss * images / 500;
+      accuracy += row.accuracy * images / 500;
+    }
+    // metrics.csv prints 6 decimals; steps.csv 6 significant digits.
+    CHECK(loss == Approx(epochs[static_cast<std::size_t>(e)].train_loss).epsilon(1e-5).margin(1e-6));
+    CHECK(accuracy == Approx(epochs[static_cast<std::size_t>(e)].train_accuracy).epsilon(1e-5).margin(1e-6));
+  }
+  CHECK(steps.back().lr == Approx(epochs.back().lr));
+  // A steps.csv that cannot be read costs the report its per-step charts, not the report.
+  write_text(w.file("whole/steps.csv"), "step,epoch,loss,accuracy,lr,images_per_second\n1,1,0.5\n");
+  const RunResult report = w.cnn("report '" + w.file("whole") + "' --threads 1");
+  CHECK(report.exit_code == 0);
+  CHECK(report.err.find("the per-step curves are left out: " + w.file("whole/steps.csv") + ":2: expected 6 fields") != std::string::npos);
+  const std::string page = read_text(w.file("whole/report.html"));
+  CHECK(page.find("id=\"chart-loss\"") != std::string::npos);
+  CHECK(page.find("id=\"chart-step-loss\"") == std::string::npos);
 }

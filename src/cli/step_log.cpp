@@ -40,9 +40,11 @@ void StepLog::open(std::int64_t first_step) {
     std::string line;
     if (std::getline(in, line) && line == kHeader) {
       while (std::getline(in, line)) {
+        // Whole rows only: a row cut short by a failed write is dropped with the later ones.
         char* end = nullptr;
         const long long step = std::strtoll(line.c_str(), &end, 10);
-        if (end != line.c_str() && *end == ',' && step < first_step) kept += line + "\n";
+        if (end != line.c_str() && *end == ',' && step < first_step && std::count(line.begin(), line.end(), ',') == 5)
+          kept += line + "\n";
       }
     }
   }

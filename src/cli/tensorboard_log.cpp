@@ -8,14 +8,14 @@
 namespace cnn {
 
 TensorBoardLog::TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text,
-                               std::vector<std::string> class_names)
-    : inner_(inner), events_(run_dir), config_text_(config_text), class_names_(std::move(class_names)) {}
+                               std::vector<std::string> class_names, bool resumed)
+    : inner_(inner), events_(run_dir), config_text_(config_text), class_names_(std::move(class_names)), resumed_(resumed) {}
 
 void TensorBoardLog::on_start(const Net& net, int train_images, int validation_images, int first_epoch) {
   inner_.on_start(net, train_images, validation_images, first_epoch);
   net_ = &net;
   events_.text("config", 0, config_text_);
-  if (first_epoch == 0) write_filters(0);
+  if (!resumed_ && first_epoch == 0) write_filters(0);
 }
 
 void TensorBoardLog::write_filters(std::int64_t epoch) {

@@ -26,9 +26,10 @@ namespace cnn {
 class TensorBoardLog : public TrainingObserver {
  public:
   // kIo when the event file cannot be created.
-  // `class_names` label the confusion matrix (empty: the class numbers).
+  // `class_names` label the confusion matrix (empty: the class numbers). A `resumed` run writes no
+  // filters at epoch 0 (its weights are no longer the initial ones).
   TensorBoardLog(TrainingObserver& inner, const std::string& run_dir, const std::string& config_text,
-                 std::vector<std::string> class_names);
+                 std::vector<std::string> class_names, bool resumed);
   void on_start(const Net& net, int train_images, int validation_images, int first_epoch) override;
   void on_step(const StepReport& report) override;
   void on_epoch(const EpochReport& report) override;
@@ -42,6 +43,7 @@ class TensorBoardLog : public TrainingObserver {
   EventFileWriter events_;
   std::string config_text_;
   std::vector<std::string> class_names_;
+  bool resumed_ = false;
   const Net* net_ = nullptr;  // from on_start: the network being trained
 };
 

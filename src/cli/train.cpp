@@ -200,7 +200,8 @@ int run_train(const TrainOptions& options, Communicator& comm) {
     // TensorBoard's event files (cli/tensorboard_log.hpp), written by rank 0.
     std::unique_ptr<TensorBoardLog> tensorboard;
     if (comm.rank() == 0 && (options.tensorboard || config.train.tensorboard)) {
-      tensorboard = std::make_unique<TensorBoardLog>(reported, config.output, config.text, data.class_names);
+      tensorboard = std::make_unique<TensorBoardLog>(reported, config.output, config.text, data.class_names,
+                                                     !options.resume_path.empty());
       spdlog::info("TensorBoard: {} (tensorboard --logdir {})", tensorboard->path(), config.output);
     }
     try {

@@ -242,7 +242,14 @@ ReportContent gather_report(const ReportRequest& request) {
   const std::string metrics = metrics_path(request.run_dir);
   if (fs::exists(metrics, error)) c.metrics = read_run_metrics(metrics);
   const std::string steps = steps_path(request.run_dir);
-  if (fs::exists(steps, error)) c.steps = read_run_steps(steps);
+  // The per-step curves are a side file: one that cannot be read costs its charts, not the report.
+  if (fs::exists(steps, error)) {
+    try {
+      c.steps = read_run_steps(steps);
+    } catch (const Error& e) {
+      spdlog::warn("the per-step curves are left out: {}", e.what());
+    }
+  }
   add_curve_figures(c);
   add_step_figures(c);
   if (has_conv_layer(*model.net))
