@@ -31,6 +31,8 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
   cmd->add_option("--batch-size", o.batch_size, "Images per forward pass")->check(CLI::Range(1, 65536));
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--predictions", o.predictions, "Also list the predicted class of every image (JSON: key 'predictions')");
+  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror")
+      ->check(CLI::IsMember({"none", "flip"}));
   return cmd;
 }
 
@@ -86,9 +88,10 @@ void print_text(const EvalResult& r, const std::string& weights, const std::vect
 }
 
 void print_json(const EvalResult& r, const std::string& weights, const std::vector<std::string>& names, bool with_predictions,
-                double seconds) {
+                double seconds, TestTimeAugmentation tta) {
   nlohmann::json j;
   j["model"] = weights;
+  j["tta"] = tta_name(tta);
   j["classes"] = names;
   j["count"] = r.count;
   j["correct"] = r.correct;
@@ -120,18 +123,20 @@ int run_eval(const EvalOptions& o, Communicator& comm) {
   } catch (const Error& e) {
     CNN_FAIL(ExitCode::kData, "{}", e.what());
   }
-  spdlog::info("evaluating {} on {} images", o.weights_path, test.size());
+  const TestTimeAugmentation tta = parse_tta(o.tta);
+  spdlog::info("evaluating {} on {} images{}", o.weights_path, test.size(),
+               tta == TestTimeAugmentation::kFlip ? " and their mirrors (--tta flip: the two logits averaged)" : "");
   ReplicaSet replicas(*model.net, model.spec, threads);
   const auto start = std::chrono::steady_clock::now();
   // Under mpirun each rank evaluates its share; every rank loaded the model and data itself.
   const EvalResult result = evaluate_across(comm, replicas, test.images, test.labels, 0, test.size(), o.batch_size,
-                                            model.data.normalization);
+                                            model.data.normalization, tta);
   if (comm.rank() != 0) return 0;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("evaluated {} images in {:.3f} s ({:.0f} images/s, batch {}, {} threads)", test.size(), seconds,
                test.size() / seconds, o.batch_size, replicas.size());
   if (o.format == "json") {
-    print_json(result, o.weights_path, model.data.class_names, o.predictions, seconds);
+    print_json(result, o.weights_path, model.data.class_names, o.predictions, seconds, tta);
   } else {
     print_text(result, o.weights_path, model.data.class_names);
     if (o.predictions) {

@@ -18,6 +18,7 @@ struct EvalOptions {
   int batch_size = 1000;
   std::optional<int> threads;
   bool predictions = false;  // list every image's predicted class
+  std::string tta = "none";  // test-time augmentation (runtime/test_time_augmentation.hpp)
 };
 
 CLI::App* add_eval_command(CLI::App& parent, EvalOptions& options);

@@ -18,6 +18,7 @@
 #include "runtime/model_loader.hpp"
 #include "runtime/network_input.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
+#include "runtime/test_time_augmentation.hpp"
 
 namespace cnn {
 
@@ -40,6 +41,8 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
                   "batch norm, activation or residual add)");
   cmd->add_option("--cam-class", o.cam_class,
                   "With --explain: the class to explain, by name or index (default: the class each image is predicted as)");
+  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror")
+      ->check(CLI::IsMember({"none", "flip"}));
   cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
       ->check(CLI::Range(1, 1024));
   return cmd;
@@ -129,7 +132,8 @@ int run_predict(const PredictOptions& o) {
   }
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
-  Tensor probs;
+  Tensor probs, tta_sum;
+  const TestTimeAugmentation tta = parse_tta(o.tta);
   for (std::size_t i = 0; i < o.images.size(); ++i) {
     const std::string& path = o.images[i];
     // The network's input, prepared as the model's training data was (io/data_description.hpp).
@@ -137,7 +141,7 @@ int run_predict(const PredictOptions& o) {
     if (o.show) show_ascii(path, brightness(view));
     if (!o.save_prepared.empty()) save_prepared(prepared_path(o.save_prepared, path, i), view);
     image_to_input(view, data.normalization, x);
-    softmax_rows(model.net->forward(x, Mode::kInfer), probs);
+    softmax_rows(tta_logits(*model.net, x, tta, tta_sum), probs);
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });

@@ -20,6 +20,7 @@ struct PredictOptions {
   std::string cam_layer;       // --explain's Grad-CAM layer by name (default: runtime/class_evidence.hpp's choice)
   std::string cam_class;       // --explain's class to explain, by name or index (default: each image's prediction)
   std::optional<int> threads;
+  std::string tta = "none";  // test-time augmentation (runtime/test_time_augmentation.hpp)
 };
 
 CLI::App* add_predict_command(CLI::App& parent, PredictOptions& options);

@@ -18,6 +18,9 @@ CLI::App* add_report_command(CLI::App& parent, ReportOptions& o) {
   cmd->add_option("run_dir", o.run_dir, "Run folder written by cnn train (holds model.bin and metrics.csv)")->required();
   cmd->add_option("--data", o.data_dir, "Folder of the test set (default: the data folder the run recorded)");
   cmd->add_option("--threads", o.threads, "Threads for the test evaluation (default: all cores)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--tta", o.tta, "Test-time augmentation of the test evaluation: flip averages the logits of each image and "
+                  "its left-right mirror")
+      ->check(CLI::IsMember({"none", "flip"}));
   cmd->add_option("--cam-layer", o.cam_layer,
                   "The layer whose maps Grad-CAM weighs for the mistakes, by name (default: the last conv layer, after its "
                   "batch norm, activation or residual add)");
@@ -42,6 +45,7 @@ int run_report(const ReportOptions& o) {
   request.run_dir = o.run_dir;
   request.data_dir = o.data_dir;
   request.cam_layer = o.cam_layer;
+  request.tta = parse_tta(o.tta);
   request.threads = o.threads ? *o.threads : default_thread_count();
   const ReportOutcome outcome = timed_report(request);
   fmt::print("report: {}\n", outcome.html_path);

@@ -11,6 +11,7 @@ struct ReportOptions {
   std::string run_dir;
   std::optional<std::string> data_dir;  // test set folder; default: the run's recorded data folder
   std::optional<int> threads;
+  std::string tta = "none";  // the test evaluation's test-time augmentation
   std::string cam_layer;  // Grad-CAM's layer for the mistakes (default: runtime/class_evidence.hpp's choice)
 };
 

@@ -193,7 +193,8 @@ std::string run_section(const ReportContent& c) {
     row("final training loss", fmt::format("{:.5f}", c.metrics.back().train_loss));
   }
   if (c.test)
-    row("test accuracy", fmt::format("{} ({} of {} images; {})", percent(c.test->accuracy()), c.test->correct, c.test->count, c.test_source));
+    row("test accuracy", fmt::format("{} ({} of {} images; {}{})", percent(c.test->accuracy()), c.test->correct, c.test->count,
+                                     c.test_source, c.tta == "flip" ? "; with flip test-time augmentation" : ""));
   else
     row("test accuracy", "not evaluated: " + c.test_missing);
   return s + "</table></section>\n";

@@ -148,7 +148,8 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
   check_images_fit(test.images, model.spec.input);
   c.test_source = dir;
   ReplicaSet replicas(*model.net, model.spec, std::max(1, request.threads));
-  c.test = evaluate(replicas, test.images, test.labels, 0, test.size(), kEvalBatch, model.data.normalization, true);
+  c.test = evaluate(replicas, test.images, test.labels, 0, test.size(), kEvalBatch, model.data.normalization, true, request.tta);
+  c.tta = tta_name(request.tta);
   const EvalResult& r = *c.test;
 
   // The most confident mistakes: wrong predictions sorted by the probability the model gave them.

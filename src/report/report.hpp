@@ -11,6 +11,7 @@
 #include <string>
 
 #include "report/report_content.hpp"
+#include "runtime/test_time_augmentation.hpp"
 
 namespace cnn {
 
@@ -29,6 +30,7 @@ struct ReportRequest {
   int threads = 1;
   bool write_figures = true;            // RUN_DIR/figures/*.png
   std::string cam_layer;                // Grad-CAM's layer for the mistakes by name; empty: the default
+  TestTimeAugmentation tta = TestTimeAugmentation::kNone;  // for the test evaluation
 };
 
 struct ReportOutcome {

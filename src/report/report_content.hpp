@@ -57,6 +57,7 @@ struct ReportContent {
   std::string test_source;   // folder or file names; empty: none
   std::string test_missing;  // why there is no test evaluation, for the reader
   std::optional<EvalResult> test;
+  std::string tta = "none";       // the test evaluation's test-time augmentation
   std::vector<Mistake> mistakes;  // most confident first
   std::string cam_layer;          // the layer the mistakes' Grad-CAM read; empty: none
 

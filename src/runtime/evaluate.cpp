@@ -33,7 +33,8 @@ double EvalResult::recall(int cls) const {
 }
 
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size, const Normalization& normalization, bool keep_probabilities) {
+                    int count, int batch_size, const Normalization& normalization, bool keep_probabilities,
+                    TestTimeAugmentation tta) {
   const Shape& out = replicas.net(0).output_shape();
   CNN_CHECK(out.rank() == 1, "evaluate needs a network with one output per class, not {}", out.str());
   const int classes = out[0];
@@ -46,7 +47,7 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
   struct Member {
-    Tensor x;
+    Tensor x, tta_sum;
     std::vector<Label> labels;
     SoftmaxCrossEntropy loss;
   };
@@ -62,7 +63,7 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
         const int images_here = std::min(kEvalChunk, end - chunk);
         fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels,
                    normalization);
-        const Tensor& logits = net.forward(me.x, Mode::kInfer);
+        const Tensor& logits = tta_logits(net, me.x, tta, me.tta_sum);
         me.loss.forward(logits, me.labels.data());
         for (int s = 0; s < images_here; ++s) {
           const auto image = static_cast<std::size_t>(start + chunk + s);
@@ -92,10 +93,10 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
 
 EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
                            const std::vector<Label>& labels, int first, int count, int batch_size,
-                           const Normalization& normalization) {
-  if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size, normalization);
+                           const Normalization& normalization, TestTimeAugmentation tta) {
+  if (comm.size() == 1) return evaluate(replicas, images, labels, first, count, batch_size, normalization, false, tta);
   const auto [begin, end] = slice_of(count, comm.size(), comm.rank());
-  const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size, normalization);
+  const EvalResult mine = evaluate(replicas, images, labels, first + begin, end - begin, batch_size, normalization, false, tta);
   // One buffer: a spare slot, the correct count, the confusion matrix, then two per image (this
   // rank's predictions and losses in its slice, zero elsewhere). Counts below 2^53 add exactly in
   // double, and a slot that one rank fills and the others leave at zero adds exactly too, so the

@@ -9,6 +9,7 @@
 #include "io/data_description.hpp"
 #include "io/image_set.hpp"
 #include "net/replica_set.hpp"
+#include "runtime/test_time_augmentation.hpp"
 
 namespace cnn {
 
@@ -33,14 +34,16 @@ struct EvalResult {
 // (the report's most confident mistakes need them).
 // The network's output size is the class count; every label must lie below it (check_labels).
 // `normalization` is the model's (io/data_description.hpp), applied as in training.
+// `tta`: each image's logits averaged over its views first (runtime/test_time_augmentation.hpp).
 EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vector<Label>& labels, int first,
-                    int count, int batch_size, const Normalization& normalization = {}, bool keep_probabilities = false);
+                    int count, int batch_size, const Normalization& normalization = {}, bool keep_probabilities = false,
+                    TestTimeAugmentation tta = TestTimeAugmentation::kNone);
 
 // The same over several ranks: each evaluates its slice (slice_of, in rank order) of the images,
 // then the counts, the loss and the predictions are added over the ranks; every rank gets the
 // whole result.
 EvalResult evaluate_across(Communicator& comm, ReplicaSet& replicas, const ImageSet& images,
                            const std::vector<Label>& labels, int first, int count, int batch_size,
-                           const Normalization& normalization = {});
+                           const Normalization& normalization = {}, TestTimeAugmentation tta = TestTimeAugmentation::kNone);
 
 }  // namespace cnn
