@@ -2,6 +2,7 @@
 // against the logits of each image and its mirror averaged by hand, and the command line.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -25,7 +26,15 @@ TEST_CASE("mirror_columns reverses every row of every channel and image", "[tta]
     for (std::size_t c = 0; c < 3; ++c) CHECK(x[row * 3 + c] == static_cast<float>(row * 3 + 2 - c));
   mirror_columns(x);
   for (std::size_t i = 0; i < x.size(); ++i) CHECK(x[i] == static_cast<float>(i));
+  // Moved down-right by one pixel with reflection: PyTorch's F.pad(x, (1, 1, 1, 1), "reflect")[..., 0:3, 0:3].
+  Tensor square(Shape{1, 1, 3, 3}), moved;
+  for (std::size_t i = 0; i < 9; ++i) square[i] = static_cast<float>(i);
+  translate_reflect(square, 1, 1, moved);
+  CHECK(std::vector<float>(moved.data(), moved.data() + 9) == std::vector<float>{4, 3, 4, 1, 0, 1, 4, 3, 4});
+  translate_reflect(square, -1, -1, moved);  // [..., 2:5, 2:5]
+  CHECK(std::vector<float>(moved.data(), moved.data() + 9) == std::vector<float>{4, 5, 4, 7, 8, 7, 4, 5, 4});
   CHECK(parse_tta("flip") == TestTimeAugmentation::kFlip);
+  CHECK(parse_tta("flip-translate") == TestTimeAugmentation::kFlipTranslate);
   CHECK_THROWS_WITH(parse_tta("spin"), Catch::Contains("--tta spin: not a test-time augmentation"));
 }
 
@@ -72,6 +81,33 @@ TEST_CASE("evaluate with flip TTA averages each image's logits with its mirror's
     if (std::fabs(flip.losses[i] - plain.losses[i]) > 1e-4) ++differ;
   }
   CHECK(differ > 0);  // the mirror made a difference: the check above compared something
+
+  // flip-translate: a quarter each for the image and its mirror, an eighth each for the pair
+  // moved up-left and the pair moved down-right.
+  const EvalResult six = evaluate(replicas, images, labels, 0, 7, 3, normalization, true, TestTimeAugmentation::kFlipTranslate);
+  for (std::uint32_t i = 0; i < 7; ++i) {
+    Tensor x;
+    fill_batch(images, labels, &i, 1, spec.input, x, nullptr, normalization);
+    std::vector<double> mean(4, 0.0);
+    const auto add_pair = [&](Tensor view, double weight) {
+      for (int side = 0; side < 2; ++side) {
+        const Tensor& logits = model.net->forward(view, Mode::kInfer);
+        for (std::size_t c = 0; c < 4; ++c) mean[c] += weight * logits[c];
+        mirror_columns(view);
+      }
+    };
+    add_pair(x, 0.25);
+    Tensor moved;
+    translate_reflect(x, -1, -1, moved);
+    add_pair(moved, 0.125);
+    translate_reflect(x, 1, 1, moved);
+    add_pair(moved, 0.125);
+    const std::size_t best = static_cast<std::size_t>(std::max_element(mean.begin(), mean.end()) - mean.begin());
+    CHECK(six.predictions[i] == static_cast<Label>(best));
+    double z = 0;
+    for (double m : mean) z += std::exp(m - mean[best]);
+    CHECK(six.probabilities[i * 4 + best] == Approx(1.0 / z).epsilon(1e-5));
+  }
 }
 
 TEST_CASE("eval, predict and report take --tta flip, and a mirrored image predicts the same under it", "[tta][e2e]") {
@@ -82,6 +118,9 @@ TEST_CASE("eval, predict and report take --tta flip, and a mirrored image predic
   CHECK(eval.out.find("\"tta\":\"flip\"") != std::string::npos);
   CHECK(eval.err.find("and their mirrors (--tta flip") != std::string::npos);
   CHECK(w.eval(model, "--tta spin").exit_code == 2);
+  const RunResult six = w.eval(model, "--tta flip-translate --format json --threads 1");
+  REQUIRE(six.exit_code == 0);
+  CHECK(six.out.find("\"tta\":\"flip-translate\"") != std::string::npos);
   // An image and its mirror are the same two views: the same probabilities under flip TTA.
   std::vector<std::uint16_t> pixels(28 * 28, 0), mirrored(28 * 28, 0);
   for (int y = 4; y < 24; ++y)

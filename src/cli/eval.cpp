@@ -31,8 +31,9 @@ CLI::App* add_eval_command(CLI::App& parent, EvalOptions& o) {
   cmd->add_option("--batch-size", o.batch_size, "Images per forward pass")->check(CLI::Range(1, 65536));
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_flag("--predictions", o.predictions, "Also list the predicted class of every image (JSON: key 'predictions')");
-  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror")
-      ->check(CLI::IsMember({"none", "flip"}));
+  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror; flip-translate "
+                  "adds the pair moved a pixel up-left and down-right (six views)")
+      ->check(CLI::IsMember({"none", "flip", "flip-translate"}));
   return cmd;
 }
 
@@ -125,7 +126,9 @@ int run_eval(const EvalOptions& o, Communicator& comm) {
   }
   const TestTimeAugmentation tta = parse_tta(o.tta);
   spdlog::info("evaluating {} on {} images{}", o.weights_path, test.size(),
-               tta == TestTimeAugmentation::kFlip ? " and their mirrors (--tta flip: the two logits averaged)" : "");
+               tta == TestTimeAugmentation::kFlip            ? " and their mirrors (--tta flip: the two logits averaged)"
+               : tta == TestTimeAugmentation::kFlipTranslate ? " in six views each (--tta flip-translate: mirrored and moved a pixel)"
+                                                             : "");
   ReplicaSet replicas(*model.net, model.spec, threads);
   const auto start = std::chrono::steady_clock::now();
   // Under mpirun each rank evaluates its share; every rank loaded the model and data itself.

@@ -41,8 +41,9 @@ CLI::App* add_predict_command(CLI::App& parent, PredictOptions& o) {
                   "batch norm, activation or residual add)");
   cmd->add_option("--cam-class", o.cam_class,
                   "With --explain: the class to explain, by name or index (default: the class each image is predicted as)");
-  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror")
-      ->check(CLI::IsMember({"none", "flip"}));
+  cmd->add_option("--tta", o.tta, "Test-time augmentation: flip averages the logits of each image and its left-right mirror; flip-translate "
+                  "adds the pair moved a pixel up-left and down-right (six views)")
+      ->check(CLI::IsMember({"none", "flip", "flip-translate"}));
   cmd->add_option("--threads", o.threads, "Threads for the matrix products (default: 1; images go one at a time)")
       ->check(CLI::Range(1, 1024));
   return cmd;

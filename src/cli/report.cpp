@@ -19,8 +19,8 @@ CLI::App* add_report_command(CLI::App& parent, ReportOptions& o) {
   cmd->add_option("--data", o.data_dir, "Folder of the test set (default: the data folder the run recorded)");
   cmd->add_option("--threads", o.threads, "Threads for the test evaluation (default: all cores)")->check(CLI::Range(1, 1024));
   cmd->add_option("--tta", o.tta, "Test-time augmentation of the test evaluation: flip averages the logits of each image and "
-                  "its left-right mirror")
-      ->check(CLI::IsMember({"none", "flip"}));
+                  "its left-right mirror; flip-translate adds the pair moved a pixel up-left and down-right")
+      ->check(CLI::IsMember({"none", "flip", "flip-translate"}));
   cmd->add_option("--cam-layer", o.cam_layer,
                   "The layer whose maps Grad-CAM weighs for the mistakes, by name (default: the last conv layer, after its "
                   "batch norm, activation or residual add)");

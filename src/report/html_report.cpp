@@ -194,7 +194,7 @@ std::string run_section(const ReportContent& c) {
   }
   if (c.test)
     row("test accuracy", fmt::format("{} ({} of {} images; {}{})", percent(c.test->accuracy()), c.test->correct, c.test->count,
-                                     c.test_source, c.tta == "flip" ? "; with flip test-time augmentation" : ""));
+                                     c.test_source, c.tta != "none" ? "; with " + c.tta + " test-time augmentation" : std::string()));
   else
     row("test accuracy", "not evaluated: " + c.test_missing);
   return s + "</table></section>\n";
