@@ -184,7 +184,8 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
   CHECK(html.size() < 4u * 1024 * 1024);
   for (const char* needle : {"id=\"chart-loss\"", "id=\"chart-accuracy\"", "id=\"chart-lr\"", "id=\"fig-confusion-matrix\"",
                              "id=\"fig-filters\"", "fig-feature-maps-0-conv1", "fig-feature-maps-0-pool2", "fig-feature-maps-0-input",
-                             "Most confident mistakes", "Row-normalised", "<th>precision</th>", "Chart.js v3.9"}) {
+                             "Most confident mistakes", "Row-normalised", "<th>precision</th>", "Chart.js v3.9",
+                             "id=\"fig-class-accuracy\""}) {
     INFO(needle);
     CHECK(html.find(needle) != std::string::npos);
   }
@@ -194,7 +195,8 @@ TEST_CASE("train leaves report.html with every figure, and cnn report rewrites i
   CHECK(train.err.find("live report: rewritten after each of 3 epochs") != std::string::npos);
   // Three epochs of numbers reach the page's data.
   CHECK(html.find("\"epochs\":[1,2,3]") != std::string::npos);
-  for (const char* figure : {"loss", "accuracy", "learning-rate", "confusion-matrix", "filters", "feature-maps-0-conv1"})
+  for (const char* figure : {"loss", "accuracy", "learning-rate", "confusion-matrix", "class-accuracy", "filters", "feature-maps-0-conv1",
+                             "loss-per-step", "learning-rate-per-step", "images-per-second"})
     CHECK(std::filesystem::file_size(w.run + "/figures/" + figure + ".png") > 100);
 
   // `cnn report` writes it again, and says where.

@@ -199,6 +199,32 @@ Canvas confusion_heatmap(const std::vector<std::vector<std::int64_t>>& confusion
   return canvas;
 }
 
+Canvas class_accuracy_bars(const std::vector<double>& accuracies, double overall, const std::vector<std::string>& class_names,
+                           int width) {
+  const int classes = static_cast<int>(accuracies.size());
+  int label_w = 0;
+  for (const std::string& name : class_names) label_w = std::max(label_w, Canvas::text_width(name));
+  label_w = std::min(label_w, 140);
+  const int row = 18, left = label_w + 16, bar_max = width - left - 70, top_margin = 22;
+  Canvas canvas(width, classes * row + top_margin + 8);
+  const auto weakest = static_cast<int>(std::min_element(accuracies.begin(), accuracies.end()) - accuracies.begin());
+  const auto x_of = [&](double share) { return left + static_cast<int>(std::lround(std::clamp(share, 0.0, 1.0) * bar_max)); };
+  for (int c = 0; c < classes; ++c) {
+    const double a = accuracies[static_cast<std::size_t>(c)];
+    const int y = top_margin + c * row;
+    const std::string& name = class_names[static_cast<std::size_t>(c)];
+    canvas.text(left - 8 - Canvas::text_width(name), y + 3, name, palette::kBlack);
+    canvas.fill_rect(left, y, std::max(1, x_of(a) - left), row - 4, c == weakest ? palette::kVermillion : palette::kBlue);
+    canvas.text(x_of(a) + 6, y + 3, fmt::format("{:.1f}%", 100.0 * a), palette::kBlack);
+  }
+  // The overall accuracy: a dashed line across the bars, labelled above them.
+  for (int y = top_margin - 4; y < top_margin + classes * row; y += 6) canvas.fill_rect(x_of(overall), y, 1, 3, palette::kBlack);
+  const std::string label = fmt::format("all: {:.1f}%", 100.0 * overall);
+  canvas.text(std::max(0, std::min(x_of(overall) - Canvas::text_width(label) / 2, width - Canvas::text_width(label))), 4, label,
+              palette::kBlack);
+  return canvas;
+}
+
 Canvas probability_bars(const std::vector<float>& probabilities, const std::vector<std::string>& class_names, int width) {
   const int classes = static_cast<int>(probabilities.size());
   int label_w = 0;

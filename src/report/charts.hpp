@@ -32,6 +32,11 @@ Canvas line_chart(const LineChartSpec& spec);
 // each labelled with its count; class names on both axes.
 Canvas confusion_heatmap(const std::vector<std::vector<std::int64_t>>& confusion, const std::vector<std::string>& class_names);
 
+// Per-class accuracy (recall: the share of each class's images classified as it), a horizontal
+// bar per class in percent, the weakest class highlighted and the overall accuracy as a dashed line.
+Canvas class_accuracy_bars(const std::vector<double>& accuracies, double overall, const std::vector<std::string>& class_names,
+                           int width = 520);
+
 // Horizontal bars, one per class, longest for the most probable; the top class highlighted.
 Canvas probability_bars(const std::vector<float>& probabilities, const std::vector<std::string>& class_names, int width = 420);
 

@@ -250,7 +250,9 @@ std::string test_section(const ReportContent& c, bool linked) {
     }
     s += "</tr>\n";
   }
-  s += "</table>\n<h3>Per class</h3><table><tr><th class=\"text\">class</th><th>precision</th><th>recall</th><th>images</th></tr>\n";
+  s += "</table>\n<h3>Per class</h3>";
+  if (const Figure* f = find_figure(c, "class-accuracy")) s += figure_html(*f, linked);
+  s += "<table><tr><th class=\"text\">class</th><th>precision</th><th>recall</th><th>images</th></tr>\n";
   for (int k = 0; k < r.classes(); ++k)
     s += fmt::format("<tr><td class=\"text\">{}</td><td>{:.4f}</td><td>{:.4f}</td><td>{}</td></tr>\n",
                      html_escape(c.class_names[static_cast<std::size_t>(k)]), r.precision(k), r.recall(k), r.support(k));
@@ -315,7 +317,7 @@ std::string network_section(const ReportContent& c, bool linked) {
 std::string other_figures(const ReportContent& c, bool linked) {
   std::string s;
   for (const Figure& f : c.figures) {
-    if (!f.in_page || f.id == "filters" || f.id == "confusion-matrix" || f.id.rfind("feature-maps-", 0) == 0) continue;
+    if (!f.in_page || f.id == "filters" || f.id == "confusion-matrix" || f.id == "class-accuracy" || f.id.rfind("feature-maps-", 0) == 0) continue;
     s += figure_html(f, linked);
   }
   return s.empty() ? s : "<section id=\"more\"><h2>More figures</h2>\n" + s + "</section>\n";

@@ -195,6 +195,13 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
                        "Rows: true class; columns: predicted class. Each cell shows its count; its colour, the share of its row.",
                        share(confusion_heatmap(r.confusion, c.class_names))});
 
+  std::vector<double> recalls;
+  for (int k = 0; k < r.classes(); ++k) recalls.push_back(r.recall(k));
+  c.figures.push_back({"class-accuracy", "Accuracy per class",
+                       "The share of each class's test images classified as it (recall); the weakest class in red, the "
+                       "overall accuracy dashed.",
+                       share(class_accuracy_bars(recalls, r.accuracy(), c.class_names))});
+
   add_augmentation_figure(c, test, model);
 
   // Feature maps of two test images: the first one and the first of another class.
