@@ -275,3 +275,45 @@ TEST_CASE("the draws cover their ranges", "[augment]") {
   CHECK(flips < 1100);
   for (int k : crops) CHECK(k > 300);  // 400 expected for each of the 5 shifts
 }
+
+TEST_CASE("cutout sets a square of its side to the fill value, clipped at the border, and leaves the other draws alone",
+          "[augment]") {
+  const int h = 10, w = 9;
+  AugmentConfig config;
+  config.cutout = 4;
+  config.rotation = 10.0f;
+  AugmentConfig without = config;
+  without.cutout = 0;
+  // The same draws for every other transform with and without cutout (its draws come last).
+  Rng a(5), b(5);
+  const AugmentDraw with_cutout = Augmenter(config, 2, h, w).draw(a);
+  const AugmentDraw plain = Augmenter(without, 2, h, w).draw(b);
+  CHECK(with_cutout.angle == plain.angle);
+  CHECK(with_cutout.scale == plain.scale);
+  CHECK(plain.cutout_x == 0);
+
+  // Cutout alone: the identity warp, then the square [y - 2, y + 2) x [x - 2, x + 2) in the image.
+  config.rotation = 0.0f;
+  Augmenter augmenter(config, 2, h, w, {0.25f, 0.75f});
+  int clipped = 0;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    std::vector<float> image = random_image(2, h, w, seed + 100);
+    const std::vector<float> original = image;
+    Rng rng(seed);
+    const AugmentDraw d = augmenter.apply_one(image.data(), rng);
+    REQUIRE(d.cutout_y >= 0);
+    REQUIRE(d.cutout_y < h);
+    REQUIRE(d.cutout_x >= 0);
+    REQUIRE(d.cutout_x < w);
+    if (d.cutout_y < 2 || d.cutout_y + 2 > h || d.cutout_x < 2 || d.cutout_x + 2 > w) ++clipped;
+    for (int c = 0; c < 2; ++c)
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+          const std::size_t i = static_cast<std::size_t>((c * h + y) * w + x);
+          const bool inside = y >= d.cutout_y - 2 && y < d.cutout_y + 2 && x >= d.cutout_x - 2 && x < d.cutout_x + 2;
+          INFO("seed " << seed << " c " << c << " y " << y << " x " << x);
+          CHECK(image[i] == (inside ? (c == 0 ? 0.25f : 0.75f) : original[i]));
+        }
+  }
+  CHECK(clipped > 0);  // some squares were cut by the border
+}

@@ -19,7 +19,8 @@ using namespace cnn::test;
 namespace {
 
 // Every transform but the flip.
-const char* kAugment = "{rotation: 15, scale: [0.9, 1.1], shear: 5, translate: 2, elastic: {alpha: 30, sigma: 4}, crop: 1}";
+const char* kAugment =
+    "{rotation: 15, scale: [0.9, 1.1], shear: 5, translate: 2, elastic: {alpha: 30, sigma: 4}, crop: 1, cutout: 8}";
 
 // 320 training images (and 100 for validation): 10 steps of 32.
 const TinyData kData{420, 50};
@@ -70,6 +71,7 @@ TEST_CASE("an interrupted augmented run resumed with --resume ends byte-identica
   CHECK(recorded.train.augment.elastic_alpha == 30.0f);
   CHECK(recorded.train.augment.elastic_sigma == 4.0f);
   CHECK(recorded.train.augment.crop == 1);
+  CHECK(recorded.train.augment.cutout == 8);
   CHECK(!recorded.train.augment.flip);
 }
 

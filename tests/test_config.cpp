@@ -128,7 +128,7 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   CHECK(!parse_config(kMinimal, "min.cfg").train.augment.enabled());  // off unless asked
   const RunConfig c = parse_config(kMinimal + "train:\n  augment:\n    rotation: 12\n    scale: [0.9, 1.1]\n"
                                               "    shear: 3\n    translate: 2.5\n    elastic: {alpha: 34, sigma: 4}\n"
-                                              "    flip: true\n    crop: 4\n",
+                                              "    flip: true\n    crop: 4\n    cutout: 16\n",
                                    "aug.cfg");
   const AugmentConfig& a = c.train.augment;
   CHECK(a.enabled());
@@ -141,6 +141,8 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   CHECK(a.elastic_sigma == 4.0f);
   CHECK(a.flip);
   CHECK(a.crop == 4);
+  CHECK(a.cutout == 16);
+  CHECK(parse_config(kMinimal + "train:\n  augment: {cutout: 8}\n", "c.cfg").train.augment.enabled());
   CHECK(!parse_config(kMinimal + "train:\n  augment: {flip: false}\n", "f.cfg").train.augment.enabled());
 
   const std::string t = kMinimal + "train:\n  augment:\n";  // the augment keys are on line 10
@@ -158,5 +160,7 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   expect_config_error(t + "    flip: yes\n", "test.cfg:10: train.augment.flip: expected true or false");
   expect_config_error(t + "    crop: 2.5\n", "train.augment.crop: expected an integer, got '2.5'");
   expect_config_error(t + "    crop: -1\n", "train.augment.crop: -1 is out of range");
+  expect_config_error(t + "    cutout: 2.5\n", "test.cfg:10: train.augment.cutout: expected an integer, got '2.5'");
+  expect_config_error(t + "    cutout: -4\n", "test.cfg:10: train.augment.cutout: -4 is out of range");
   expect_config_error(kMinimal + "train:\n  augment: 5\n", "test.cfg:9: train.augment: expected a mapping");
 }

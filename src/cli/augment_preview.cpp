@@ -33,7 +33,8 @@ int run_augment_preview(const AugmentPreviewOptions& o) {
   check_images_fit(data.images, config.model.input);
   const int count = std::min(o.count, data.size());
   const PreviewGrid grid =
-      augment_preview(data.images, config.model.input, config.train.augment, config.train.seed, o.epoch - 1, count, o.zoom);
+      augment_preview(data.images, config.model.input, config.train.augment, config.train.seed, o.epoch - 1, count, o.zoom,
+                      config.data.normalize == NormalizeMode::kGiven ? config.data.normalization.mean : std::vector<float>{});
   write_png_planes(o.output_path, grid.channels, grid.height, grid.width, grid.pixels);
   spdlog::info("wrote {} ({} images, {}x{} pixels)", o.output_path, count, grid.width, grid.height);
   return 0;

@@ -208,7 +208,7 @@ void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedu
 // train.augment: every transform off unless named; ranges keep a digit recognisable at the limits
 // and a zero-size image impossible (scale > 0).
 void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment) {
-  r.check_map(a, "train.augment", {"rotation", "scale", "shear", "translate", "elastic", "flip", "crop"});
+  r.check_map(a, "train.augment", {"rotation", "scale", "shear", "translate", "elastic", "flip", "crop", "cutout"});
   if (a["rotation"]) augment.rotation = static_cast<float>(r.get_number(a["rotation"], "train.augment.rotation", 0.0, 180.0));
   if (a["scale"]) {
     const YAML::Node s = a["scale"];
@@ -228,6 +228,7 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
   }
   if (a["flip"]) augment.flip = r.get_bool(a["flip"], "train.augment.flip");
   if (a["crop"]) augment.crop = static_cast<int>(r.get_int(a["crop"], "train.augment.crop", 0, 1000));
+  if (a["cutout"]) augment.cutout = static_cast<int>(r.get_int(a["cutout"], "train.augment.cutout", 0, 4096));
 }
 
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
@@ -427,6 +428,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
                     {"flip", a.flip},
                     {"crop", a.crop}};
     if (a.elastic()) augment["elastic"] = {{"alpha", readable(a.elastic_alpha)}, {"sigma", readable(a.elastic_sigma)}};
+    if (a.cutout > 0) augment["cutout"] = a.cutout;  // absent when off, as before cutout existed
     train["augment"] = augment;
   }
   return {{"data", data_settings_to_json(config.data)},

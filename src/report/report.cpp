@@ -104,7 +104,8 @@ void add_augmentation_figure(ReportContent& c, const Dataset& test, const Loaded
   const RunConfig settings = parse_settings(c.settings, c.model_path);
   if (!settings.train.augment.enabled()) return;
   const int count = std::min(24, test.size());
-  const PreviewGrid grid = augment_preview(test.images, model.spec.input, settings.train.augment, settings.train.seed, 1, count, 3);
+  const PreviewGrid grid = augment_preview(test.images, model.spec.input, settings.train.augment, settings.train.seed, 1, count, 3,
+                                          model.data.normalization.mean);
   Canvas canvas(grid.width, grid.height);
   const std::size_t plane = static_cast<std::size_t>(grid.height) * grid.width;
   for (int y = 0; y < grid.height; ++y)

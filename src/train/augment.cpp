@@ -54,9 +54,12 @@ AffineMap affine_map(const AugmentDraw& draw, int height, int width) {
   return m;
 }
 
-Augmenter::Augmenter(const AugmentConfig& config, int channels, int height, int width)
-    : config_(config), channels_(channels), height_(height), width_(width) {
+Augmenter::Augmenter(const AugmentConfig& config, int channels, int height, int width, std::vector<float> cutout_fill)
+    : config_(config), channels_(channels), height_(height), width_(width), cutout_fill_(std::move(cutout_fill)) {
   CNN_CHECK(channels > 0 && height > 0 && width > 0, "Augmenter: empty image shape {}x{}x{}", channels, height, width);
+  if (cutout_fill_.empty()) cutout_fill_.assign(static_cast<std::size_t>(channels), 0.0f);
+  CNN_CHECK(cutout_fill_.size() == static_cast<std::size_t>(channels), "Augmenter: {} cutout fill values for {} channels",
+            cutout_fill_.size(), channels);
   const std::size_t field = static_cast<std::size_t>(height) * field_stride(width);
   if (config.elastic()) {
     // alpha folded into the row pass: G_h carries it, so no separate scaling pass.
@@ -104,6 +107,11 @@ AugmentDraw Augmenter::draw(Rng& rng) {
     smooth_field(g_rows_.data(), g_cols_.data(), height_, width_, dx_.data(), scratch_.data());
     smooth_field(g_rows_.data(), g_cols_.data(), height_, width_, dy_.data(), scratch_.data());
   }
+  // Last, so that the draws above are what they were before cutout existed.
+  if (config_.cutout > 0) {
+    d.cutout_y = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(height_)));
+    d.cutout_x = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(width_)));
+  }
   return d;
 }
 
@@ -117,6 +125,15 @@ AugmentDraw Augmenter::apply_one(float* image, Rng& rng) {
     float* p = image + static_cast<std::size_t>(c) * plane;
     frame_plane(p, height_, width_, framed_.data());
     sample_plane(map_, framed_.data(), p);
+  }
+  if (config_.cutout > 0) {
+    const int half = config_.cutout / 2;
+    const int y0 = std::max(0, d.cutout_y - half), y1 = std::min(height_, d.cutout_y + half);
+    const int x0 = std::max(0, d.cutout_x - half), x1 = std::min(width_, d.cutout_x + half);
+    for (int c = 0; c < channels_; ++c)
+      for (int y = y0; y < y1; ++y)
+        std::fill(image + static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(y) * width_ + x0,
+                  image + static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(y) * width_ + x1, cutout_fill_[c]);
   }
   return d;
 }

@@ -11,6 +11,11 @@
 // The elastic field is uniform noise in (-1, 1) per pixel and axis, smoothed by a Gaussian of
 // `sigma` pixels (zero boundary) and multiplied by `alpha`.
 //
+// Cutout (DeVries and Taylor 2017), after the warp: a square of side `cutout` centred on a pixel
+// drawn uniformly from the image, rows [y - cutout/2, y + cutout/2) and the same columns clipped
+// to the image, set to each channel's fill value: the normalisation's mean, so that the square is
+// 0 in the network's input, as in the paper's code (which masks normalised images).
+//
 // Determinism: each image draws its parameters from its own Rng, seeded from the run's seed, the
 // epoch and the image's position in that epoch's order. The draws therefore depend neither on the
 // thread that assembles the image nor on the batch size, and a resumed run replays them exactly.
@@ -33,10 +38,11 @@ struct AugmentConfig {
   float elastic_sigma = 0.0f;                // pixels; > 0 when elastic_alpha > 0
   bool flip = false;                         // mirror left-right half of the images
   int crop = 0;                              // zero padding: a whole-pixel shift in [-crop, crop] per axis
+  int cutout = 0;                            // the side of the square cut out; 0: none
 
   bool enabled() const {
     return rotation > 0.0f || scale_min != 1.0f || scale_max != 1.0f || shear > 0.0f || translate > 0.0f ||
-           elastic_alpha > 0.0f || flip || crop > 0;
+           elastic_alpha > 0.0f || flip || crop > 0 || cutout > 0;
   }
   bool elastic() const { return elastic_alpha > 0.0f; }
 };
@@ -49,6 +55,7 @@ struct AugmentDraw {
   float tx = 0.0f, ty = 0.0f;
   int crop_x = 0, crop_y = 0;
   bool flip = false;
+  int cutout_x = 0, cutout_y = 0;  // the cutout square's centre
 };
 
 // The sampling map's affine part for these choices on (height, width) planes.
@@ -61,7 +68,8 @@ std::uint64_t augment_seed(std::uint64_t run_seed, int epoch, std::int64_t posit
 // nothing after the first image.
 class Augmenter {
  public:
-  Augmenter(const AugmentConfig& config, int channels, int height, int width);
+  // `cutout_fill`: per channel, the value of the cut-out square's pixels (empty: 0).
+  Augmenter(const AugmentConfig& config, int channels, int height, int width, std::vector<float> cutout_fill = {});
 
   // images: (count, C, H, W); image s is the one at position first + s of the epoch's order.
   void apply(float* images, int count, std::uint64_t run_seed, int epoch, std::int64_t first);
@@ -79,6 +87,7 @@ class Augmenter {
  private:
   AugmentConfig config_;
   int channels_, height_, width_;
+  std::vector<float> cutout_fill_;  // (C)
   std::vector<float> g_rows_;    // (H, H): alpha * the Gaussian smoothing matrix of the rows
   std::vector<float> g_cols_;    // (W, field_stride(W)): the columns' one
   std::vector<float> dx_, dy_;   // (H, field_stride(W)): elastic displacement, output pixels

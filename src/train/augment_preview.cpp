@@ -21,7 +21,7 @@ std::uint8_t to_byte(float v) { return static_cast<std::uint8_t>(std::clamp(v, 0
 }  // namespace
 
 PreviewGrid augment_preview(const ImageSet& images, const Shape& input, const AugmentConfig& augment, std::uint64_t seed,
-                            int epoch, int count, int zoom) {
+                            int epoch, int count, int zoom, const std::vector<float>& cutout_fill) {
   CNN_CHECK(count > 0 && count <= images.count && zoom > 0, "augment_preview: {} of {} images, zoom {}", count, images.count,
             zoom);
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
@@ -30,7 +30,7 @@ PreviewGrid augment_preview(const ImageSet& images, const Shape& input, const Au
   const std::vector<Label> no_labels(static_cast<std::size_t>(images.count), 0);
   fill_batch(images, no_labels, indices.data(), count, input, original, nullptr);
   augmented = original;
-  Augmenter(augment, input[0], input[1], input[2]).apply(augmented.data(), count, seed, epoch, 0);
+  Augmenter(augment, input[0], input[1], input[2], cutout_fill).apply(augmented.data(), count, seed, epoch, 0);
 
   const int channels = input[0], h = input[1] * zoom, w = input[2] * zoom;
   const int columns = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(count))));

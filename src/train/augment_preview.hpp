@@ -20,8 +20,9 @@ struct PreviewGrid {
 };
 
 // The first `count` images (count <= images.count) as the model input `input` (C, H, W) sees them
-// (runtime/network_input.hpp), augmented with `augment`.
+// (runtime/network_input.hpp), augmented with `augment`; cutout fills with `cutout_fill` (per
+// channel; empty: black), as training fills with the normalisation's mean.
 PreviewGrid augment_preview(const ImageSet& images, const Shape& input, const AugmentConfig& augment, std::uint64_t seed,
-                            int epoch, int count, int zoom);
+                            int epoch, int count, int zoom, const std::vector<float>& cutout_fill = {});
 
 }  // namespace cnn

@@ -213,7 +213,9 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
   for (int m = 0; m < replicas_->size(); ++m) replicas_->net(m).set_input_gradient(false);
   if (settings_.augment.enabled()) {
     const Shape& in = config_.model.input;
-    for (Member& me : members_) me.augmenter = std::make_unique<Augmenter>(settings_.augment, in[0], in[1], in[2]);
+    // Cutout fills with the normalisation's mean: 0 in the network's input (train/augment.hpp).
+    for (Member& me : members_)
+      me.augmenter = std::make_unique<Augmenter>(settings_.augment, in[0], in[1], in[2], data_description_.normalization.mean);
   }
   order_.resize(static_cast<std::size_t>(n_train_));
 }
