@@ -164,3 +164,15 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   expect_config_error(t + "    cutout: -4\n", "test.cfg:10: train.augment.cutout: -4 is out of range");
   expect_config_error(kMinimal + "train:\n  augment: 5\n", "test.cfg:9: train.augment: expected a mapping");
 }
+
+TEST_CASE("train.tta: the validation's test-time augmentation, recorded in settings only when on", "[config][tta]") {
+  CHECK(parse_config(kMinimal, "m.cfg").train.validation_tta == TestTimeAugmentation::kNone);
+  const RunConfig flip = parse_config(kMinimal + "train:\n  tta: flip\n", "t.cfg");
+  CHECK(flip.train.validation_tta == TestTimeAugmentation::kFlip);
+  CHECK(parse_settings(settings_to_json(flip), "s").train.validation_tta == TestTimeAugmentation::kFlip);
+  CHECK_FALSE(settings_to_json(parse_config(kMinimal, "m.cfg"))["train"].contains("tta"));
+  CHECK(parse_config(kMinimal + "train:\n  tta: flip-translate\n", "t.cfg").train.validation_tta ==
+        TestTimeAugmentation::kFlipTranslate);
+  expect_config_error(kMinimal + "train:\n  tta: spin\n", "test.cfg:9: train.tta: 'spin' is not none, flip or flip-translate");
+  expect_config_error(kMinimal + "train:\n  tta: [flip]\n", "test.cfg:9: train.tta");
+}

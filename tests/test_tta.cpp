@@ -11,7 +11,9 @@
 #include "e2e_workspace.hpp"
 #include "png_writer.hpp"
 #include "random_model.hpp"
+#include "report/run_metrics.hpp"
 #include "runtime/evaluate.hpp"
+#include "runtime/model_loader.hpp"
 #include "runtime/network_input.hpp"
 #include "runtime/test_time_augmentation.hpp"
 
@@ -141,4 +143,29 @@ TEST_CASE("eval, predict and report take --tta flip, and a mirrored image predic
   const RunResult report = w.cnn("report '" + w.file("run") + "' --threads 1 --tta flip");
   REQUIRE(report.exit_code == 0);
   CHECK(read_text(w.file("run/report.html")).find("with flip test-time augmentation") != std::string::npos);
+}
+
+TEST_CASE("train.tta evaluates the validation images with TTA and leaves the training as it was", "[tta][e2e]") {
+  E2eWorkspace w("tta-train");
+  TinyConfig config = w.tiny_config().with_epochs(2).with_optimizer("{type: sgd, lr: 0.05}");
+  const std::string plain_text = config.with_output(w.file("plain")).yaml();
+  std::string flip_text = config.with_output(w.file("flip")).yaml();
+  flip_text.replace(flip_text.find("train:\n"), 7, "train:\n  tta: flip\n");
+  write_text(w.file("plain.cfg"), plain_text);
+  write_text(w.file("flip.cfg"), flip_text);
+  REQUIRE(w.cnn("-q train --config '" + w.file("plain.cfg") + "' --threads 1 --no-report").exit_code == 0);
+  REQUIRE(w.cnn("-q train --config '" + w.file("flip.cfg") + "' --threads 1 --no-report").exit_code == 0);
+  // The same weights: TTA changes what validation measures, not what training does.
+  CHECK(model_tensors(w.file("plain/model.bin")) == model_tensors(w.file("flip/model.bin")));
+  // The validation loss of each epoch differs, the training loss does not.
+  const std::vector<EpochMetrics> plain = read_run_metrics(w.file("plain/metrics.csv"));
+  const std::vector<EpochMetrics> flip = read_run_metrics(w.file("flip/metrics.csv"));
+  REQUIRE(plain.size() == 2);
+  REQUIRE(flip.size() == 2);
+  for (std::size_t e = 0; e < 2; ++e) {
+    CHECK(plain[e].train_loss == flip[e].train_loss);
+    CHECK(*plain[e].validation_loss != *flip[e].validation_loss);
+  }
+  // Recorded, so that a resumed run validates the same way.
+  CHECK(parse_settings(load_model(w.file("flip/model.bin")).settings, "s").train.validation_tta == TestTimeAugmentation::kFlip);
 }

@@ -234,7 +234,7 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   r.check_map(t, "train",
               {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "label_smoothing", "clip_grad_norm",
-               "early_stopping", "decay_biases", "tensorboard", "seed", "threads", "augment"});
+               "early_stopping", "decay_biases", "tensorboard", "seed", "threads", "augment", "tta"});
   if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
   if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
   if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
@@ -254,6 +254,12 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   if (t["seed"]) train.seed = static_cast<std::uint64_t>(r.get_int(t["seed"], "train.seed", 0, std::numeric_limits<std::int64_t>::max()));
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
   if (t["augment"]) parse_augment(r, t["augment"], train.augment);
+  if (t["tta"]) {
+    const std::string name = r.get_string(t["tta"], "train.tta");
+    if (name != "none" && name != "flip" && name != "flip-translate")
+      r.fail(t["tta"], "train.tta", "'" + name + "' is not none, flip or flip-translate");
+    train.validation_tta = parse_tta(name);
+  }
 }
 
 bool get_bool(const Reader& r, const YAML::Node& node, const std::string& key) {
@@ -419,6 +425,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
   if (t.early_stopping_patience > 0) train["early_stopping"] = {{"patience", t.early_stopping_patience}};
   if (!t.decay_biases) train["decay_biases"] = false;
   if (t.tensorboard) train["tensorboard"] = true;  // absent when off, as before
+  if (t.validation_tta != TestTimeAugmentation::kNone) train["tta"] = tta_name(t.validation_tta);  // likewise
   if (t.augment.enabled()) {  // absent when off, so that runs without augmentation record what they always did
     const AugmentConfig& a = t.augment;
     json augment = {{"rotation", readable(a.rotation)},

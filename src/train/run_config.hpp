@@ -8,6 +8,7 @@
 
 #include "io/data_description.hpp"
 #include "net/model_spec.hpp"
+#include "runtime/test_time_augmentation.hpp"
 #include "train/augment.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
@@ -51,6 +52,9 @@ struct TrainSettings {
   std::uint64_t seed = 1;
   int threads = 0;  // 0: all cores
   AugmentConfig augment;  // off unless the config asks (training images only)
+  // The validation evaluation's test-time augmentation (runtime/test_time_augmentation.hpp): the
+  // validation accuracy, best.bin and early stopping go by it; training itself is unchanged.
+  TestTimeAugmentation validation_tta = TestTimeAugmentation::kNone;
 };
 
 struct RunConfig {

@@ -370,7 +370,7 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
   report.lr = lr_;
   if (n_val_ > 0) {
     const EvalResult val = evaluate_across(comm_, *replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
-                                           data_description_.normalization);
+                                           data_description_.normalization, settings_.validation_tta);
     report.validation_loss = val.loss;
     report.validation_accuracy = val.accuracy();
     report.validation_confusion = val.confusion;
