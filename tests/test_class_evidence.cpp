@@ -46,6 +46,18 @@ double weighted_logits(Net& net, const Tensor& x, const Tensor& r) {
   return f;
 }
 
+// (f(v + eps) - f(v - eps)) / 2 eps, with v put back as it was.
+template <class F>
+double central_difference(float& v, F f, double eps = 1e-3) {
+  const float saved = v;
+  v = saved + static_cast<float>(eps);
+  const double up = f();
+  v = saved - static_cast<float>(eps);
+  const double down = f();
+  v = saved;
+  return (up - down) / (2 * eps);
+}
+
 // Every layer kind whose training forward differs from inference's, between smooth layers.
 const char* kInferenceKinds = R"(    - conv: {filters: 3, kernel: 3, padding: same, activation: tanh}
     - batch_norm
@@ -72,16 +84,10 @@ TEST_CASE("after an inference forward, backward is the gradient of the inference
   net->forward_for_gradients(x);
   const Tensor dx = net->backward(r);  // a copy: the numeric forwards below reuse the buffers
   REQUIRE(dx.shape() == x.shape());
-  const double eps = 1e-3;
+  const auto f = [&] { return weighted_logits(*net, x, r); };
   int mismatches = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
-    const float saved = x[i];
-    x[i] = saved + static_cast<float>(eps);
-    const double up = weighted_logits(*net, x, r);
-    x[i] = saved - static_cast<float>(eps);
-    const double down = weighted_logits(*net, x, r);
-    x[i] = saved;
-    const double numeric = (up - down) / (2 * eps);
+    const double numeric = central_difference(x[i], f);
     if (!test::gradient_close(dx[i], numeric)) {
       ++mismatches;
       UNSCOPED_INFO("x[" << i << "]: backward " << dx[i] << ", central difference " << numeric);
@@ -92,15 +98,8 @@ TEST_CASE("after an inference forward, backward is the gradient of the inference
   // statistics included. (The backward above added them once, onto zeros.)
   for (const Param& p : net->params()) {
     for (std::size_t i = 0; i < std::min<std::size_t>(p.value->size(), 3); ++i) {
-      float& v = (*p.value)[i];
-      const float saved = v;
-      v = saved + static_cast<float>(eps);
-      const double up = weighted_logits(*net, x, r);
-      v = saved - static_cast<float>(eps);
-      const double down = weighted_logits(*net, x, r);
-      v = saved;
       INFO(p.name << "[" << i << "]");
-      CHECK(test::gradient_close((*p.grad)[i], (up - down) / (2 * eps)));
+      CHECK(test::gradient_close((*p.grad)[i], central_difference((*p.value)[i], f)));
     }
   }
   // The inference forward it differentiated is inference's: the same logits as Mode::kInfer.
@@ -136,16 +135,9 @@ TEST_CASE("the tapped gradient of a layer's output is the gradient of the networ
   net->backward(r);
   const Tensor tapped = net->tapped_gradient();
   REQUIRE(tapped.shape() == a.shape());
-  const double eps = 1e-3;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const float saved = a[i];
-    a[i] = saved + static_cast<float>(eps);
-    const double up = weighted_logits(*rest, a, r);
-    a[i] = saved - static_cast<float>(eps);
-    const double down = weighted_logits(*rest, a, r);
-    a[i] = saved;
     INFO("dL/dA[" << i << "]");
-    CHECK(test::gradient_close(tapped[i], (up - down) / (2 * eps)));
+    CHECK(test::gradient_close(tapped[i], central_difference(a[i], [&] { return weighted_logits(*rest, a, r); })));
   }
 }
 

@@ -133,7 +133,8 @@ int run_predict(const PredictOptions& o) {
   }
   nlohmann::json results = nlohmann::json::array();
   Tensor x(input.with_batch(1));
-  Tensor probs, tta_sum;
+  Tensor probs;
+  TtaScratch tta_scratch;
   const TestTimeAugmentation tta = parse_tta(o.tta);
   for (std::size_t i = 0; i < o.images.size(); ++i) {
     const std::string& path = o.images[i];
@@ -142,7 +143,7 @@ int run_predict(const PredictOptions& o) {
     if (o.show) show_ascii(path, brightness(view));
     if (!o.save_prepared.empty()) save_prepared(prepared_path(o.save_prepared, path, i), view);
     image_to_input(view, data.normalization, x);
-    softmax_rows(tta_logits(*model.net, x, tta, tta_sum), probs);
+    softmax_rows(tta_logits(*model.net, x, tta, tta_scratch), probs);
     std::vector<int> order(static_cast<std::size_t>(classes));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return probs[static_cast<std::size_t>(a)] > probs[static_cast<std::size_t>(b)]; });

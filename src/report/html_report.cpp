@@ -213,8 +213,10 @@ std::string curves_section(const ReportContent& c) {
                      "so far.</p>\n",
                      c.steps.size(), kTensorBoardSmoothing);
     s += "<div class=\"charts\">";
-    for (const char* id : {"step-loss", "step-accuracy", "step-lr", "step-speed"})
-      s += fmt::format("<div class=\"chart\"><canvas id=\"chart-{}\" role=\"img\" aria-label=\"{} per step\"></canvas></div>", id, id + 5);
+    const std::pair<const char*, const char*> charts[] = {
+        {"step-loss", "loss per step"}, {"step-accuracy", "accuracy per step"}, {"step-lr", "learning rate per step"}, {"step-speed", "images per second"}};
+    for (const auto& [id, label] : charts)
+      s += fmt::format("<div class=\"chart\"><canvas id=\"chart-{}\" role=\"img\" aria-label=\"{}\"></canvas></div>", id, label);
     s += "</div>\n";
   }
   s += "<details><summary>The numbers</summary><table><tr><th>epoch</th><th>training loss</th><th>training accuracy</th>"

@@ -164,16 +164,10 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
   if (static_cast<int>(wrong.size()) > kMistakesShown) wrong.resize(kMistakesShown);
   const Shape input = model.spec.input;
   const int scale = std::max(1, 84 / std::max(input[1], input[2]));
-  // Grad-CAM's layer: the one asked for (a wrong name is an error), else the default where the
-  // network has one (a network without a conv layer gets no maps).
-  int cam_layer = -1;
-  if (!request.cam_layer.empty() || !grad_cam_candidates(*model.net).empty()) {
-    try {
-      cam_layer = grad_cam_layer(*model.net, request.cam_layer);
-    } catch (const Error&) {
-      if (!request.cam_layer.empty()) throw;
-    }
-  }
+  // Grad-CAM's layer: the one asked for (a wrong name is an error), else the default, the last
+  // conv layer's (a network without one gets no maps).
+  const bool maps = !request.cam_layer.empty() || has_conv_layer(*model.net);
+  const int cam_layer = maps ? grad_cam_layer(*model.net, request.cam_layer) : -1;
   if (cam_layer >= 0) c.cam_layer = model.net->layer_name(static_cast<std::size_t>(cam_layer));
   for (const int i : wrong) {
     Mistake m;

@@ -68,59 +68,65 @@ std::optional<double> optional_number(const std::string& field, const std::strin
 
 }  // namespace
 
-std::vector<EpochMetrics> parse_run_metrics(const std::string& text, const std::string& name) {
+namespace {
+
+// The frame both logs share: the header line, then one row per non-empty line with `fields`
+// comma-separated fields, each row parsed by `parse` (which names the file and line on a bad
+// field) and keyed by `key_of`; a key that comes again keeps its last row. Rows in key order.
+template <class Row, class Parse, class KeyOf>
+std::vector<Row> parse_log(const std::string& text, const std::string& name, const char* header, const char* kind,
+                           std::size_t fields, Parse parse, KeyOf key_of) {
   std::istringstream in(text);
   std::string line;
-  CNN_CHECK_CODE(std::getline(in, line), ExitCode::kData, "{}: empty metrics file", name);
+  CNN_CHECK_CODE(std::getline(in, line), ExitCode::kData, "{}: empty {} file", name, kind);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  CNN_CHECK_CODE(line == kHeader, ExitCode::kData, "{}:1: expected the header '{}'", name, kHeader);
-  std::map<int, EpochMetrics> by_epoch;
+  CNN_CHECK_CODE(line == header, ExitCode::kData, "{}:1: expected the header '{}'", name, header);
+  std::map<std::int64_t, Row> by_key;
   for (int number_of_line = 2; std::getline(in, line); ++number_of_line) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     const std::vector<std::string> f = split_fields(line);
-    CNN_CHECK_CODE(f.size() == 7, ExitCode::kData, "{}:{}: expected 7 fields, found {}", name, number_of_line, f.size());
-    EpochMetrics m;
-    m.epoch = static_cast<int>(count(f[0], name, number_of_line, "epoch", 1e6));
-    m.train_loss = number(f[1], name, number_of_line, "train_loss");
-    m.train_accuracy = number(f[2], name, number_of_line, "train_accuracy");
-    m.validation_loss = optional_number(f[3], name, number_of_line, "validation_loss");
-    m.validation_accuracy = optional_number(f[4], name, number_of_line, "validation_accuracy");
-    m.lr = number(f[5], name, number_of_line, "lr");
-    m.seconds = number(f[6], name, number_of_line, "seconds");
-    by_epoch[m.epoch] = m;
+    CNN_CHECK_CODE(f.size() == fields, ExitCode::kData, "{}:{}: expected {} fields, found {}", name, number_of_line, fields,
+                   f.size());
+    const Row row = parse(f, number_of_line);
+    by_key[key_of(row)] = row;
   }
-  std::vector<EpochMetrics> rows;
-  for (const auto& [epoch, m] : by_epoch) rows.push_back(m);
+  std::vector<Row> rows;
+  for (const auto& [key, row] : by_key) rows.push_back(row);
   return rows;
+}
+
+}  // namespace
+
+std::vector<EpochMetrics> parse_run_metrics(const std::string& text, const std::string& name) {
+  const auto parse = [&](const std::vector<std::string>& f, int line) {
+    EpochMetrics m;
+    m.epoch = static_cast<int>(count(f[0], name, line, "epoch", 1e6));
+    m.train_loss = number(f[1], name, line, "train_loss");
+    m.train_accuracy = number(f[2], name, line, "train_accuracy");
+    m.validation_loss = optional_number(f[3], name, line, "validation_loss");
+    m.validation_accuracy = optional_number(f[4], name, line, "validation_accuracy");
+    m.lr = number(f[5], name, line, "lr");
+    m.seconds = number(f[6], name, line, "seconds");
+    return m;
+  };
+  return parse_log<EpochMetrics>(text, name, kHeader, "metrics", 7, parse, [](const EpochMetrics& m) { return m.epoch; });
 }
 
 std::vector<EpochMetrics> read_run_metrics(const std::string& path) { return parse_run_metrics(read_log(path), path); }
 
 std::vector<StepMetrics> parse_run_steps(const std::string& text, const std::string& name) {
-  std::istringstream in(text);
-  std::string line;
-  CNN_CHECK_CODE(std::getline(in, line), ExitCode::kData, "{}: empty steps file", name);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  CNN_CHECK_CODE(line == kStepsHeader, ExitCode::kData, "{}:1: expected the header '{}'", name, kStepsHeader);
-  std::map<std::int64_t, StepMetrics> by_step;
-  for (int number_of_line = 2; std::getline(in, line); ++number_of_line) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const std::vector<std::string> f = split_fields(line);
-    CNN_CHECK_CODE(f.size() == 6, ExitCode::kData, "{}:{}: expected 6 fields, found {}", name, number_of_line, f.size());
+  const auto parse = [&](const std::vector<std::string>& f, int line) {
     StepMetrics m;
-    m.step = count(f[0], name, number_of_line, "step", 1e15);
-    m.epoch = static_cast<int>(count(f[1], name, number_of_line, "epoch", 1e6));
-    m.loss = number(f[2], name, number_of_line, "loss");
-    m.accuracy = number(f[3], name, number_of_line, "accuracy");
-    m.lr = number(f[4], name, number_of_line, "lr");
-    m.images_per_second = number(f[5], name, number_of_line, "images_per_second");
-    by_step[m.step] = m;
-  }
-  std::vector<StepMetrics> rows;
-  for (const auto& [step, m] : by_step) rows.push_back(m);
-  return rows;
+    m.step = count(f[0], name, line, "step", 1e15);
+    m.epoch = static_cast<int>(count(f[1], name, line, "epoch", 1e6));
+    m.loss = number(f[2], name, line, "loss");
+    m.accuracy = number(f[3], name, line, "accuracy");
+    m.lr = number(f[4], name, line, "lr");
+    m.images_per_second = number(f[5], name, line, "images_per_second");
+    return m;
+  };
+  return parse_log<StepMetrics>(text, name, kStepsHeader, "steps", 6, parse, [](const StepMetrics& m) { return m.step; });
 }
 
 std::vector<StepMetrics> read_run_steps(const std::string& path) { return parse_run_steps(read_log(path), path); }

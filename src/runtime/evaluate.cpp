@@ -47,7 +47,8 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
   std::vector<std::uint32_t> indices(static_cast<std::size_t>(count));
   std::iota(indices.begin(), indices.end(), static_cast<std::uint32_t>(first));
   struct Member {
-    Tensor x, tta_sum;
+    Tensor x;
+    TtaScratch tta_scratch;
     std::vector<Label> labels;
     SoftmaxCrossEntropy loss;
   };
@@ -63,7 +64,7 @@ EvalResult evaluate(ReplicaSet& replicas, const ImageSet& images, const std::vec
         const int images_here = std::min(kEvalChunk, end - chunk);
         fill_batch(images, labels, indices.data() + start + chunk, images_here, net.input_shape(), me.x, &me.labels,
                    normalization);
-        const Tensor& logits = tta_logits(net, me.x, tta, me.tta_sum);
+        const Tensor& logits = tta_logits(net, me.x, tta, me.tta_scratch);
         me.loss.forward(logits, me.labels.data());
         for (int s = 0; s < images_here; ++s) {
           const auto image = static_cast<std::size_t>(start + chunk + s);

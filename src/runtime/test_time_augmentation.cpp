@@ -64,20 +64,19 @@ void add_mirror_pair(Net& net, Tensor& x, float weight, Tensor& sum, bool first)
 
 }  // namespace
 
-const Tensor& tta_logits(Net& net, Tensor& x, TestTimeAugmentation tta, Tensor& sum) {
+const Tensor& tta_logits(Net& net, Tensor& x, TestTimeAugmentation tta, TtaScratch& scratch) {
   if (tta == TestTimeAugmentation::kNone) return net.forward(x, Mode::kInfer);
   if (tta == TestTimeAugmentation::kFlip) {
-    add_mirror_pair(net, x, 0.5f, sum, true);
-    return sum;
+    add_mirror_pair(net, x, 0.5f, scratch.sum, true);
+    return scratch.sum;
   }
   // Half the pair as it is, a quarter each the pair moved up-left and the pair moved down-right.
-  add_mirror_pair(net, x, 0.25f, sum, true);
-  Tensor moved;
-  translate_reflect(x, -1, -1, moved);
-  add_mirror_pair(net, moved, 0.125f, sum, false);
-  translate_reflect(x, 1, 1, moved);
-  add_mirror_pair(net, moved, 0.125f, sum, false);
-  return sum;
+  add_mirror_pair(net, x, 0.25f, scratch.sum, true);
+  translate_reflect(x, -1, -1, scratch.moved);
+  add_mirror_pair(net, scratch.moved, 0.125f, scratch.sum, false);
+  translate_reflect(x, 1, 1, scratch.moved);
+  add_mirror_pair(net, scratch.moved, 0.125f, scratch.sum, false);
+  return scratch.sum;
 }
 
 }  // namespace cnn

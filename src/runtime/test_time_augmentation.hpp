@@ -28,8 +28,14 @@ void mirror_columns(Tensor& x);
 // reading across the border by reflection (PyTorch's F.pad mode "reflect": row -1 is row 1).
 void translate_reflect(const Tensor& x, int dy, int dx, Tensor& out);
 
+// The buffers of tta_logits, kept by the caller so that a loop over batches allocates once.
+struct TtaScratch {
+  Tensor sum;    // the views' weighted logits
+  Tensor moved;  // a translated view
+};
+
 // The inference logits of x (N, C, H, W) under `tta`: net.forward(x) for kNone, else the mean of
-// the views' logits, in `sum` (sized here). x is mirrored and mirrored back: it is unchanged.
-const Tensor& tta_logits(Net& net, Tensor& x, TestTimeAugmentation tta, Tensor& sum);
+// the views' logits, in scratch.sum. x is mirrored and mirrored back: it is unchanged.
+const Tensor& tta_logits(Net& net, Tensor& x, TestTimeAugmentation tta, TtaScratch& scratch);
 
 }  // namespace cnn
