@@ -33,11 +33,13 @@ ctest --test-dir build --output-on-failure -j "$JOBS"
 # Again with OpenBLAS's kernel variables the other way round: unset where this machine presets
 # them, preset (OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512, as some hosts do for older OpenBLAS
 # builds; Haswell's kernels need AVX2) where it does not. The tests make their own environment
-# (tests/test_environment.hpp), so they must pass both ways on every machine.
+# (tests/test_environment.hpp), so they must pass both ways on every machine. The tests of other
+# programs (scripts/tool_tests.sh) ran above; their share of cnn is in the unit tests.
+source scripts/tool_tests.sh
 if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ctest --test-dir build --output-on-failure -j "$JOBS"
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ctest --test-dir build --output-on-failure -j "$JOBS" -E "$TOOL_TESTS"
 elif grep -qw avx2 /proc/cpuinfo; then
-  OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 ctest --test-dir build --output-on-failure -j "$JOBS"
+  OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 ctest --test-dir build --output-on-failure -j "$JOBS" -E "$TOOL_TESTS"
 fi
 
 # The other vector width (AVX2 / AVX-512 kernels): scripts/test_widths.sh.

@@ -12,9 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1
 JOBS="$(nproc)"
-# The tools that test other programs (ONNX clients, the browser, the data script, mpirun across two
-# hosts) and the layering check do not depend on the width; the main build runs them.
-SKIP='onnx_clients|c_export|browser_pages|fetch_mnist_script|layering|mpi_two_hosts'
+# The tests of other programs do not depend on the width; the main build runs them.
+source scripts/tool_tests.sh
 
 has_avx512() {
   local flags
@@ -29,7 +28,7 @@ test_build() {  # DIR CMAKE_ARGS...
   shift
   BUILD_DIR="$dir" CNN_CMAKE_ARGS="-DCNN_WERROR=ON $*" bash scripts/setup.sh
   "$dir/cnn" --version -v | sed -n '/^kernels built for/p'
-  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" -E "$SKIP"
+  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" -E "$TOOL_TESTS"
 }
 
 if has_avx512; then
