@@ -29,19 +29,21 @@ static void conv2d(const float *x, int c, int h, int w, const float *weight, con
         const float *wo = weight + o * cg * kh * kw;
         const float *xg = x + (o / fg) * cg * h * w;
         for (i = 0; i < oh; ++i) {
+            /* The taps that fall inside x, found once per row and column so that the sums below
+               test nothing: rows r0 + a dh for a0 <= a < a1, columns s0 + b dw for b0 <= b < b1. */
+            const int r0 = i * sh - pt;
+            const int a0 = r0 < 0 ? (dh - 1 - r0) / dh : 0;
+            const int a1 = r0 + (kh - 1) * dh < h ? kh : r0 >= h ? 0 : (h - 1 - r0) / dh + 1;
             for (j = 0; j < ow; ++j) {
+                const int s0 = j * sw - pl;
+                const int b0 = s0 < 0 ? (dw - 1 - s0) / dw : 0;
+                const int b1 = s0 + (kw - 1) * dw < w ? kw : s0 >= w ? 0 : (w - 1 - s0) / dw + 1;
                 float sum = bias ? bias[o] : 0.0f;
                 for (ci = 0; ci < cg; ++ci) {
                     const float *xc = xg + ci * h * w;
                     const float *wc = wo + ci * kh * kw;
-                    for (a = 0; a < kh; ++a) {
-                        const int r = i * sh - pt + a * dh;
-                        if (r < 0 || r >= h) continue;
-                        for (b = 0; b < kw; ++b) {
-                            const int s = j * sw - pl + b * dw;
-                            if (s >= 0 && s < w) sum += xc[r * w + s] * wc[a * kw + b];
-                        }
-                    }
+                    for (a = a0; a < a1; ++a)
+                        for (b = b0; b < b1; ++b) sum += xc[(r0 + a * dh) * w + s0 + b * dw] * wc[a * kw + b];
                 }
                 y[(o * oh + i) * ow + j] = sum;
             }
