@@ -317,3 +317,80 @@ TEST_CASE("cutout sets a square of its side to the fill value, clipped at the bo
   }
   CHECK(clipped > 0);  // some squares were cut by the border
 }
+
+TEST_CASE("random erasing: torchvision's rectangle shapes and probability, the fill inside, the rest untouched",
+          "[augment]") {
+  const int h = 12, w = 16;
+  AugmentConfig config;
+  config.erase_p = 0.5f;
+  config.erase_scale_min = 0.05f;
+  config.erase_scale_max = 0.3f;
+  config.erase_ratio_min = 0.4f;
+  config.erase_ratio_max = 2.5f;
+  config.rotation = 10.0f;
+  AugmentConfig without = config;
+  without.erase_p = 0.0f;
+  // The other transforms draw what they drew without erasing (its draws come last).
+  Rng a(7), b(7);
+  const AugmentDraw with_erasing = Augmenter(config, 2, h, w).draw(a);
+  const AugmentDraw plain = Augmenter(without, 2, h, w).draw(b);
+  CHECK(with_erasing.angle == plain.angle);
+  CHECK(plain.erase_h == 0);
+
+  config.rotation = 0.0f;  // the identity warp, so that every pixel outside the rectangle is the original
+  Augmenter augmenter(config, 2, h, w, {0.25f, 0.75f});
+  const int draws = 2000;
+  int erased = 0, tall = 0, wide = 0;
+  for (int seed = 0; seed < draws; ++seed) {
+    std::vector<float> image = random_image(2, h, w, static_cast<std::uint64_t>(seed) + 100);
+    const std::vector<float> original = image;
+    Rng rng(static_cast<std::uint64_t>(seed));
+    const AugmentDraw d = augmenter.apply_one(image.data(), rng);
+    INFO("seed " << seed << ": " << d.erase_h << " x " << d.erase_w << " at " << d.erase_y << ", " << d.erase_x);
+    if (d.erase_h > 0) {
+      ++erased;
+      REQUIRE(d.erase_h < h);
+      REQUIRE(d.erase_w < w);
+      REQUIRE(d.erase_y >= 0);
+      REQUIRE(d.erase_x >= 0);
+      REQUIRE(d.erase_y + d.erase_h <= h);
+      REQUIRE(d.erase_x + d.erase_w <= w);
+      // Within the area and aspect bounds, give or take the rounding of each side to whole pixels.
+      const double area = static_cast<double>(d.erase_h) * d.erase_w / (h * w);
+      const double lo = (std::sqrt(0.05 * h * w * 0.4) - 0.5) * (std::sqrt(0.05 * h * w / 2.5) - 0.5) / (h * w);
+      CHECK(area >= lo);
+      CHECK(area <= (std::sqrt(0.3 * h * w * 2.5) + 0.5) * (std::sqrt(0.3 * h * w / 0.4) + 0.5) / (h * w));
+      const double ratio = static_cast<double>(d.erase_h) / d.erase_w;
+      CHECK(ratio >= 0.4 * 0.5);
+      CHECK(ratio <= 2.5 * 2.0);
+      tall += d.erase_h > d.erase_w;
+      wide += d.erase_w > d.erase_h;
+    }
+    for (int c = 0; c < 2; ++c)
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+          const std::size_t i = static_cast<std::size_t>((c * h + y) * w + x);
+          const bool inside = y >= d.erase_y && y < d.erase_y + d.erase_h && x >= d.erase_x && x < d.erase_x + d.erase_w;
+          if (image[i] != (inside ? (c == 0 ? 0.25f : 0.75f) : original[i])) FAIL("pixel c " << c << " y " << y << " x " << x);
+        }
+  }
+  // p = 0.5 of 2,000 images: 1,000 expected (a few fail all ten shapes), sd 22.
+  CHECK(erased > 880);
+  CHECK(erased < 1080);
+  CHECK(tall > 100);  // the log-uniform ratio gives both orientations
+  CHECK(wide > 100);
+
+  // A rectangle that never fits (an area fraction of at least 0.95 of a square at ratio 1 rounds to
+  // the whole side) leaves the image as it is after the ten attempts.
+  AugmentConfig never;
+  never.erase_p = 1.0f;
+  never.erase_scale_min = 0.95f;
+  never.erase_scale_max = 1.0f;
+  never.erase_ratio_min = never.erase_ratio_max = 1.0f;
+  Augmenter whole(never, 1, 8, 8);
+  std::vector<float> image = random_image(1, 8, 8, 3);
+  const std::vector<float> original = image;
+  Rng rng(3);
+  CHECK(whole.apply_one(image.data(), rng).erase_h == 0);
+  CHECK(image == original);
+}

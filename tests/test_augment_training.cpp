@@ -20,7 +20,8 @@ namespace {
 
 // Every transform but the flip.
 const char* kAugment =
-    "{rotation: 15, scale: [0.9, 1.1], shear: 5, translate: 2, elastic: {alpha: 30, sigma: 4}, crop: 1, cutout: 8}";
+    "{rotation: 15, scale: [0.9, 1.1], shear: 5, translate: 2, elastic: {alpha: 30, sigma: 4}, crop: 1, cutout: 8,"
+    " erasing: {p: 0.5, scale: [0.05, 0.2], ratio: [0.5, 2]}}";
 
 // 320 training images (and 100 for validation): 10 steps of 32.
 const TinyData kData{420, 50};
@@ -72,6 +73,11 @@ TEST_CASE("an interrupted augmented run resumed with --resume ends byte-identica
   CHECK(recorded.train.augment.elastic_sigma == 4.0f);
   CHECK(recorded.train.augment.crop == 1);
   CHECK(recorded.train.augment.cutout == 8);
+  CHECK(recorded.train.augment.erase_p == 0.5f);
+  CHECK(recorded.train.augment.erase_scale_min == 0.05f);
+  CHECK(recorded.train.augment.erase_scale_max == 0.2f);
+  CHECK(recorded.train.augment.erase_ratio_min == 0.5f);
+  CHECK(recorded.train.augment.erase_ratio_max == 2.0f);
   CHECK(!recorded.train.augment.flip);
 }
 

@@ -143,6 +143,15 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   CHECK(a.crop == 4);
   CHECK(a.cutout == 16);
   CHECK(parse_config(kMinimal + "train:\n  augment: {cutout: 8}\n", "c.cfg").train.augment.enabled());
+  const AugmentConfig erasing =
+      parse_config(kMinimal + "train:\n  augment: {erasing: {p: 0.25, ratio: [0.5, 2]}}\n", "e.cfg").train.augment;
+  CHECK(erasing.enabled());
+  CHECK(erasing.erase_p == 0.25f);
+  CHECK(erasing.erase_scale_min == 0.02f);  // torchvision's defaults where not given
+  CHECK(erasing.erase_scale_max == 0.33f);
+  CHECK(erasing.erase_ratio_min == 0.5f);
+  CHECK(erasing.erase_ratio_max == 2.0f);
+  CHECK(!parse_config(kMinimal + "train:\n  augment: {erasing: {p: 0}}\n", "z.cfg").train.augment.enabled());
   CHECK(!parse_config(kMinimal + "train:\n  augment: {flip: false}\n", "f.cfg").train.augment.enabled());
 
   const std::string t = kMinimal + "train:\n  augment:\n";  // the augment keys are on line 10
@@ -162,6 +171,15 @@ TEST_CASE("train.augment: values, defaults and errors naming the key and line", 
   expect_config_error(t + "    crop: -1\n", "train.augment.crop: -1 is out of range");
   expect_config_error(t + "    cutout: 2.5\n", "test.cfg:10: train.augment.cutout: expected an integer, got '2.5'");
   expect_config_error(t + "    cutout: -4\n", "test.cfg:10: train.augment.cutout: -4 is out of range");
+  expect_config_error(t + "    erasing: {scale: [0.02, 0.33]}\n", "test.cfg:10: train.augment.erasing.p: missing required key");
+  expect_config_error(t + "    erasing: {p: 1.5}\n", "test.cfg:10: train.augment.erasing.p: 1.5 is out of range [0, 1]");
+  expect_config_error(t + "    erasing: {p: 0.5, scale: [0.3, 0.1]}\n", "test.cfg:10: train.augment.erasing.scale: min 0.3 is above max 0.1");
+  expect_config_error(t + "    erasing: {p: 0.5, scale: [0, 0.3]}\n", "train.augment.erasing.scale: 0 is out of range");
+  expect_config_error(t + "    erasing: {p: 0.5, scale: [0.1, 1.5]}\n", "train.augment.erasing.scale: 1.5 is out of range");
+  expect_config_error(t + "    erasing: {p: 0.5, ratio: 2}\n", "test.cfg:10: train.augment.erasing.ratio: expected a [min, max] pair");
+  expect_config_error(t + "    erasing: {p: 0.5, ratio: [0, 2]}\n", "train.augment.erasing.ratio: 0 is out of range");
+  expect_config_error(t + "    erasing: {p: 0.5, value: 0}\n", "test.cfg:10: train.augment.erasing.value: unknown key");
+  expect_config_error(t + "    erasing: 0.5\n", "test.cfg:10: train.augment.erasing: expected a mapping");
   expect_config_error(kMinimal + "train:\n  augment: 5\n", "test.cfg:9: train.augment: expected a mapping");
 }
 

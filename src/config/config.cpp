@@ -205,19 +205,21 @@ void parse_schedule(const Reader& r, const YAML::Node& s, ScheduleConfig& schedu
         static_cast<float>(r.get_number(s["final_div_factor"], "train.schedule.final_div_factor", 1.0, 1e9));
 }
 
+// A [min, max] pair of numbers in [lo, hi], min <= max; `example` goes into the error message.
+void read_range(const Reader& r, const YAML::Node& s, const std::string& key, const char* example, double lo, double hi,
+                float& min, float& max) {
+  if (!s.IsSequence() || s.size() != 2) r.fail(s, key, fmt::format("expected a [min, max] pair such as {}", example));
+  min = static_cast<float>(r.get_number(s[0], key, lo, hi));
+  max = static_cast<float>(r.get_number(s[1], key, lo, hi));
+  if (min > max) r.fail(s, key, fmt::format("min {} is above max {}", min, max));
+}
+
 // train.augment: every transform off unless named; ranges keep a digit recognisable at the limits
 // and a zero-size image impossible (scale > 0).
 void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment) {
-  r.check_map(a, "train.augment", {"rotation", "scale", "shear", "translate", "elastic", "flip", "crop", "cutout"});
+  r.check_map(a, "train.augment", {"rotation", "scale", "shear", "translate", "elastic", "flip", "crop", "cutout", "erasing"});
   if (a["rotation"]) augment.rotation = static_cast<float>(r.get_number(a["rotation"], "train.augment.rotation", 0.0, 180.0));
-  if (a["scale"]) {
-    const YAML::Node s = a["scale"];
-    if (!s.IsSequence() || s.size() != 2) r.fail(s, "train.augment.scale", "expected a [min, max] pair such as [0.9, 1.1]");
-    augment.scale_min = static_cast<float>(r.get_number(s[0], "train.augment.scale", 0.1, 10.0));
-    augment.scale_max = static_cast<float>(r.get_number(s[1], "train.augment.scale", 0.1, 10.0));
-    if (augment.scale_min > augment.scale_max)
-      r.fail(s, "train.augment.scale", fmt::format("min {} is above max {}", augment.scale_min, augment.scale_max));
-  }
+  if (a["scale"]) read_range(r, a["scale"], "train.augment.scale", "[0.9, 1.1]", 0.1, 10.0, augment.scale_min, augment.scale_max);
   if (a["shear"]) augment.shear = static_cast<float>(r.get_number(a["shear"], "train.augment.shear", 0.0, 60.0));
   if (a["translate"]) augment.translate = static_cast<float>(r.get_number(a["translate"], "train.augment.translate", 0.0, 1000.0));
   if (a["elastic"]) {
@@ -229,6 +231,17 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
   if (a["flip"]) augment.flip = r.get_bool(a["flip"], "train.augment.flip");
   if (a["crop"]) augment.crop = static_cast<int>(r.get_int(a["crop"], "train.augment.crop", 0, 1000));
   if (a["cutout"]) augment.cutout = static_cast<int>(r.get_int(a["cutout"], "train.augment.cutout", 0, 4096));
+  if (a["erasing"]) {
+    const YAML::Node e = a["erasing"];
+    r.check_map(e, "train.augment.erasing", {"p", "scale", "ratio"}, {"p"});
+    augment.erase_p = static_cast<float>(r.get_number(e["p"], "train.augment.erasing.p", 0.0, 1.0));
+    if (e["scale"])
+      read_range(r, e["scale"], "train.augment.erasing.scale", "[0.02, 0.33]", 1e-4, 1.0, augment.erase_scale_min,
+                 augment.erase_scale_max);
+    if (e["ratio"])
+      read_range(r, e["ratio"], "train.augment.erasing.ratio", "[0.3, 3.3]", 0.01, 100.0, augment.erase_ratio_min,
+                 augment.erase_ratio_max);
+  }
 }
 
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
@@ -436,6 +449,10 @@ nlohmann::json settings_to_json(const RunConfig& config) {
                     {"crop", a.crop}};
     if (a.elastic()) augment["elastic"] = {{"alpha", readable(a.elastic_alpha)}, {"sigma", readable(a.elastic_sigma)}};
     if (a.cutout > 0) augment["cutout"] = a.cutout;  // absent when off, as before cutout existed
+    if (a.erasing())  // likewise
+      augment["erasing"] = {{"p", readable(a.erase_p)},
+                            {"scale", {readable(a.erase_scale_min), readable(a.erase_scale_max)}},
+                            {"ratio", {readable(a.erase_ratio_min), readable(a.erase_ratio_max)}}};
     train["augment"] = augment;
   }
   return {{"data", data_settings_to_json(config.data)},

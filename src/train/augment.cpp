@@ -112,7 +112,33 @@ AugmentDraw Augmenter::draw(Rng& rng) {
     d.cutout_y = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(height_)));
     d.cutout_x = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(width_)));
   }
+  // Random erasing after that, as torchvision's RandomErasing draws it.
+  if (config_.erasing() && rng.uniform() < config_.erase_p) {
+    const float area = static_cast<float>(height_) * static_cast<float>(width_);
+    const float log_ratio_min = std::log(config_.erase_ratio_min), log_ratio_max = std::log(config_.erase_ratio_max);
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const float target = area * rng.uniform(config_.erase_scale_min, config_.erase_scale_max);
+      const float ratio = std::exp(rng.uniform(log_ratio_min, log_ratio_max));
+      const int h = static_cast<int>(std::lround(std::sqrt(target * ratio)));
+      const int w = static_cast<int>(std::lround(std::sqrt(target / ratio)));
+      if (h >= height_ || w >= width_) continue;
+      d.erase_h = h;
+      d.erase_w = w;
+      d.erase_y = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(height_ - h + 1)));
+      d.erase_x = static_cast<int>(rng.uniform_int(static_cast<std::uint64_t>(width_ - w + 1)));
+      break;
+    }
+  }
   return d;
+}
+
+void Augmenter::fill_rectangle(float* image, int y0, int y1, int x0, int x1) const {
+  const std::size_t plane = static_cast<std::size_t>(height_) * width_;
+  for (int c = 0; c < channels_; ++c)
+    for (int y = y0; y < y1; ++y) {
+      float* row = image + static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(y) * width_;
+      std::fill(row + x0, row + x1, cutout_fill_[c]);
+    }
 }
 
 AugmentDraw Augmenter::apply_one(float* image, Rng& rng) {
@@ -130,11 +156,9 @@ AugmentDraw Augmenter::apply_one(float* image, Rng& rng) {
     const int half = config_.cutout / 2;
     const int y0 = std::max(0, d.cutout_y - half), y1 = std::min(height_, d.cutout_y + half);
     const int x0 = std::max(0, d.cutout_x - half), x1 = std::min(width_, d.cutout_x + half);
-    for (int c = 0; c < channels_; ++c)
-      for (int y = y0; y < y1; ++y)
-        std::fill(image + static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(y) * width_ + x0,
-                  image + static_cast<std::size_t>(c) * plane + static_cast<std::size_t>(y) * width_ + x1, cutout_fill_[c]);
+    fill_rectangle(image, y0, y1, x0, x1);
   }
+  if (d.erase_h > 0 && d.erase_w > 0) fill_rectangle(image, d.erase_y, d.erase_y + d.erase_h, d.erase_x, d.erase_x + d.erase_w);
   return d;
 }
 

@@ -16,6 +16,13 @@
 // to the image, set to each channel's fill value: the normalisation's mean, so that the square is
 // 0 in the network's input, as in the paper's code (which masks normalised images).
 //
+// Random erasing (Zhong et al. 2017), last, with torchvision's RandomErasing semantics: with
+// probability `erase_p` a rectangle of area fraction uniform in [erase_scale_min, erase_scale_max]
+// and aspect ratio (height / width) log-uniform in [erase_ratio_min, erase_ratio_max], h and w
+// rounded to whole pixels; a shape that does not fit inside the image (h >= H or w >= W) is drawn
+// again, up to 10 times, after which the image is left as it is; the corner is uniform over the
+// places where the rectangle fits. Its pixels get the same fill as cutout's.
+//
 // Determinism: each image draws its parameters from its own Rng, seeded from the run's seed, the
 // epoch and the image's position in that epoch's order. The draws therefore depend neither on the
 // thread that assembles the image nor on the batch size, and a resumed run replays them exactly.
@@ -39,12 +46,16 @@ struct AugmentConfig {
   bool flip = false;                         // mirror left-right half of the images
   int crop = 0;                              // zero padding: a whole-pixel shift in [-crop, crop] per axis
   int cutout = 0;                            // the side of the square cut out; 0: none
+  float erase_p = 0.0f;                      // random erasing's probability; 0: none
+  float erase_scale_min = 0.02f, erase_scale_max = 0.33f;  // its area fraction (torchvision's defaults)
+  float erase_ratio_min = 0.3f, erase_ratio_max = 3.3f;    // its aspect ratio, height / width
 
   bool enabled() const {
     return rotation > 0.0f || scale_min != 1.0f || scale_max != 1.0f || shear > 0.0f || translate > 0.0f ||
-           elastic_alpha > 0.0f || flip || crop > 0 || cutout > 0;
+           elastic_alpha > 0.0f || flip || crop > 0 || cutout > 0 || erasing();
   }
   bool elastic() const { return elastic_alpha > 0.0f; }
+  bool erasing() const { return erase_p > 0.0f; }
 };
 
 // One image's random choices.
@@ -56,6 +67,8 @@ struct AugmentDraw {
   int crop_x = 0, crop_y = 0;
   bool flip = false;
   int cutout_x = 0, cutout_y = 0;  // the cutout square's centre
+  int erase_x = 0, erase_y = 0;    // the erased rectangle's top-left corner
+  int erase_w = 0, erase_h = 0;    // and its size; 0 x 0 when nothing is erased
 };
 
 // The sampling map's affine part for these choices on (height, width) planes.
@@ -68,7 +81,7 @@ std::uint64_t augment_seed(std::uint64_t run_seed, int epoch, std::int64_t posit
 // nothing after the first image.
 class Augmenter {
  public:
-  // `cutout_fill`: per channel, the value of the cut-out square's pixels (empty: 0).
+  // `cutout_fill`: per channel, the value of the cut-out and erased pixels (empty: 0).
   Augmenter(const AugmentConfig& config, int channels, int height, int width, std::vector<float> cutout_fill = {});
 
   // images: (count, C, H, W); image s is the one at position first + s of the epoch's order.
@@ -88,6 +101,9 @@ class Augmenter {
   AugmentConfig config_;
   int channels_, height_, width_;
   std::vector<float> cutout_fill_;  // (C)
+
+  // Sets rows [y0, y1) and columns [x0, x1) of every channel of `image` to the fill.
+  void fill_rectangle(float* image, int y0, int y1, int x0, int x1) const;
   std::vector<float> g_rows_;    // (H, H): alpha * the Gaussian smoothing matrix of the rows
   std::vector<float> g_cols_;    // (W, field_stride(W)): the columns' one
   std::vector<float> dx_, dy_;   // (H, field_stride(W)): elastic displacement, output pixels
