@@ -12,6 +12,11 @@ fixture) on a batch of 8 with labels; the fixture holds every parameter under cn
     in the group without decay (cnn's decay_biases: false);
   - from the start again, plain cross-entropy's gradient clipped by clip_grad_norm_(max_norm=0.5),
     its norm before clipping, and every parameter after one SGD step (lr 0.1);
+  - from the start again, four momentum SGD steps (lr 0.1, momentum 0.9) of plain cross-entropy
+    with an exponential moving average of the weights and batch norm's running statistics after
+    each: AveragedModel(use_buffers=True) with avg_fn 0.8 a + 0.2 x, and the ramped decay of
+    Ultralytics' ModelEMA (0.8 (1 - exp(-t / 2)) at update t, from a copy of the start): both
+    averages after the four steps (weight_averages);
   - the learning rate of every step of a linear warm-up in front of cosine annealing
     (SequentialLR of LinearLR and CosineAnnealingLR) and of OneCycleLR (learning_rate_schedules).
 
@@ -67,6 +72,46 @@ def learning_rate_schedules():
     return {"lr": 0.1, "epochs": 8, "steps_per_epoch": 3,
             "warmup_cosine": {"warmup_epochs": 2, "warmup_start_factor": 0.01, "min_lr": 0.001, "rates": warm_cosine},
             "one_cycle": {"pct_start": 0.3, "div_factor": 25.0, "final_div_factor": 1e4, "rates": one_cycle}}
+
+
+def weight_averages(model, names, restart, x, target):
+    """Four momentum steps with the two moving averages of the weights beside them (see the
+    docstring at the top); the averages' tensors by cnn's names, batch norm's running statistics
+    included."""
+    import copy
+    import math
+
+    from torch.optim.swa_utils import AveragedModel
+
+    decay, tau = 0.8, 2.0
+    restart()
+    norm = model[2]
+    with torch.no_grad():
+        norm.running_mean.zero_()
+        norm.running_var.fill_(1.0)
+    averaged = AveragedModel(model, avg_fn=lambda a, x, n: decay * a + (1.0 - decay) * x, use_buffers=True)
+    ramped = copy.deepcopy(model)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for t in range(1, 5):
+        optimizer.zero_grad()
+        torch.nn.CrossEntropyLoss()(model(x.reshape(8, 1, 2, 3)), target).backward()
+        optimizer.step()
+        averaged.update_parameters(model)
+        d = decay * (1.0 - math.exp(-t / tau))
+        with torch.no_grad():
+            for a, v in zip(ramped.state_dict().values(), model.state_dict().values()):
+                if a.dtype.is_floating_point:
+                    a.mul_(d).add_((1.0 - d) * v)
+
+    def by_name(net):
+        state = net.state_dict()
+        keys = {"dense1.weight": "1.weight", "dense1.bias": "1.bias", "batch_norm1.weight": "2.weight",
+                "batch_norm1.bias": "2.bias", "batch_norm1.running_mean": "2.running_mean",
+                "batch_norm1.running_var": "2.running_var", "dense2.weight": "4.weight", "dense2.bias": "4.bias"}
+        return {name: flat(state[key]) for name, key in keys.items()}
+
+    return {"decay": decay, "tau": tau, "lr": 0.1, "momentum": 0.9, "steps": 4,
+            "averaged_model": by_name(averaged.module), "ramped": by_name(ramped), "live": by_name(model)}
 
 
 def main():
@@ -128,11 +173,13 @@ def main():
             p -= 0.1 * p.grad
     after_clip = {name: flat(p) for name, p in names.items()}
 
+    averages = weight_averages(model, names, restart, x, target)
     schedules = learning_rate_schedules()
     fixture = {"schedules": schedules, "config": CONFIG, "x_shape": [8, 1, 2, 3], "x": flat(x), "labels": labels, "label_smoothing": 0.1,
                "params": start, "loss": float(loss), "grads": grads,
                "adamw": {"lr": 0.01, "weight_decay": 0.1, "steps": 3}, "after_adamw": after, "after_adamw_no_bias_decay": after_no_bias_decay,
                "clip": {"max_norm": 0.5, "lr": 0.1, "norm_before": norm}, "after_clip_sgd": after_clip,
+               "weight_averages": averages,
                "made_with": f"torch {torch.__version__}"}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures",
                         "recipe_knobs.json")

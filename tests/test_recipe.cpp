@@ -4,17 +4,21 @@
 // settings, and a resumed run with all three.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "config/config.hpp"
 #include "e2e_workspace.hpp"
 #include "expect_error.hpp"
+#include "io/model_file.hpp"
 #include "net/builder.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
 #include "train/gradient_clipping.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
+#include "train/weight_average.hpp"
 
 using namespace cnn;
 using namespace cnn::test;
@@ -125,6 +129,52 @@ TEST_CASE("gradient clipping by global norm matches PyTorch's clip_grad_norm_", 
   Optimizer(sgd, net->params()).step(f["clip"]["lr"].get<float>());
   for (const Param& p : net->params()) check_close(*p.value, f["after_clip_sgd"][p.name], 1e-5, p.name + " after clipping");
   CHECK(clip_factor(0.1, 0.5f) == 1.0f);  // a short gradient is left alone
+}
+
+TEST_CASE("the weights' moving average matches PyTorch's AveragedModel, and the ramped decay ModelEMA's", "[recipe][fixture][ema]") {
+  const json f = recipe_fixture();
+  const json& w = f["weight_averages"];
+  const Tensor x = fixture_batch(f);
+  const std::vector<Label> labels = fixture_labels(f);
+  auto net = fixture_net(f);  // running mean 0 and variance 1, as PyTorch's at the start
+  for (const Param& s : net->state()) s.value->fill(s.fill == ParamFill::kOnes ? 1.0f : 0.0f);
+  OptimizerConfig momentum;
+  momentum.type = OptimizerType::kMomentum;
+  momentum.momentum = w["momentum"].get<float>();
+  Optimizer optimizer(momentum, net->params());
+  WeightAverage constant({w["decay"].get<float>(), 0.0f}, *net);
+  WeightAverage ramped({w["decay"].get<float>(), w["tau"].get<float>()}, *net);
+  SoftmaxCrossEntropy loss;
+  for (int step = 0; step < w["steps"].get<int>(); ++step) {
+    net->zero_grad();
+    loss.forward(net->forward(x, Mode::kTrain), labels.data());
+    net->backward(loss.backward());
+    optimizer.step(w["lr"].get<float>());
+    constant.begin_update();
+    constant.update(0, 1);
+    ramped.begin_update();  // in three parts, as three threads split it: the same numbers as one
+    for (int part = 0; part < 3; ++part) ramped.update(part, 3);
+  }
+  std::vector<Param> named = net->params();
+  named.insert(named.end(), net->state().begin(), net->state().end());
+  REQUIRE(named.size() == w["live"].size());
+  for (std::size_t i = 0; i < named.size(); ++i) {
+    check_close(*named[i].value, w["live"][named[i].name], 1e-5, named[i].name + " trained");
+    check_close(constant.tensors()[i], w["averaged_model"][named[i].name], 1e-5, named[i].name + " AveragedModel");
+    check_close(ramped.tensors()[i], w["ramped"][named[i].name], 1e-5, named[i].name + " ModelEMA");
+  }
+  // The averages lag the trained weights: the fixture's steps moved them apart.
+  double apart = 0.0;
+  for (std::size_t i = 0; i < named.size(); ++i)
+    for (std::size_t j = 0; j < named[i].value->size(); ++j)
+      apart = std::max(apart, static_cast<double>(std::abs(constant.tensors()[i][j] - (*named[i].value)[j])));
+  CHECK(apart > 1e-3);
+  // Exchanged with the network twice, both are back where they were.
+  const Tensor before = constant.tensors()[0];
+  constant.exchange_with_net();
+  CHECK(std::equal(before.data(), before.data() + before.size(), named[0].value->data()));
+  constant.exchange_with_net();
+  CHECK(std::equal(before.data(), before.data() + before.size(), constant.tensors()[0].data()));
 }
 
 TEST_CASE("warm-up in front of cosine, and one-cycle, give PyTorch's learning rate at every step", "[recipe][schedule]") {
@@ -276,4 +326,83 @@ TEST_CASE("early stopping ends a run whose validation accuracy stopped rising, a
   std::string bad = yaml;
   bad.replace(bad.find("patience: 2"), 11, "patience: 0");
   expect_error([&] { parse_config(bad, "t.cfg"); }, ExitCode::kUsage, "train.early_stopping.patience: 0 is out of range");
+}
+
+TEST_CASE("train.ema: validation and the model files use the weights' moving average, and a run with it resumes bit for bit",
+          "[recipe][cli][ema]") {
+  E2eWorkspace ws("ema");
+  std::string yaml = ws.tiny_config().with_optimizer("{type: momentum, lr: 0.0005}").with_epochs(4).yaml();
+  yaml.insert(yaml.find("train:\n") + 7, "  ema: {decay: 0.95, tau: 20}\n");
+  write_text(ws.file("ema.cfg"), yaml);
+  const RunResult whole = ws.cnn("train -c ema.cfg --threads 2 --out whole");
+  expect_success(whole);
+  CHECK(whole.err.find("validation, model.bin and best.bin use the weights' moving average (decay 0.95") != std::string::npos);
+  // Stopped (SIGINT) once the first epoch is in metrics.csv, then continued with --resume alone.
+  const RunResult stopped = ws.interrupt("train -q -c ema.cfg --threads 2 --out part", ws.file("part/metrics.csv"));
+  INFO(stopped.err);
+  REQUIRE(stopped.exit_code == 130);
+  expect_success(ws.resume(ws.file("part/model.bin"), "-q"));
+  CHECK(metric_rows(ws.file("whole/metrics.csv")) == metric_rows(ws.file("part/metrics.csv")));
+  require_close_models(ws.file("whole/model.bin"), ws.file("part/model.bin"), 0.0, 0.0);  // the live/ tensors too
+
+  // model.bin holds the average as its weights and the optimizer's beside them; best.bin the average alone.
+  const auto model = model_tensors(ws.file("whole/model.bin"));
+  const auto best = model_tensors(ws.file("whole/best.bin"));
+  REQUIRE(model.count("live/conv1.weight") == 1);
+  CHECK(model.at("live/conv1.weight") != model.at("conv1.weight"));
+  CHECK(best.count("live/conv1.weight") == 0);
+
+  // The last epoch's validation loss is the average's: cnn eval of model.bin on the validation
+  // images (the last 100 training images) gives it again.
+  const TinyData data;
+  const SyntheticSet train = make_synthetic(data.train, data.train_seed);
+  const int first = data.train - 100, pixels = 28 * 28;
+  const std::vector<std::uint8_t> images(train.pixels.begin() + first * pixels, train.pixels.end());
+  const std::vector<std::uint8_t> labels(train.labels.begin() + first, train.labels.end());
+  write_bytes(ws.file("val-images"), idx_images_bytes(images, 100, 28, 28));
+  write_bytes(ws.file("val-labels"), idx_labels_bytes(labels));
+  const RunResult eval = ws.cnn("eval --weights whole/model.bin --images val-images --labels val-labels --format json");
+  expect_success(eval);
+  const json evaluated = json::parse(eval.out);
+  const std::vector<std::string> rows = metric_rows(ws.file("whole/metrics.csv"));
+  REQUIRE(rows.size() == 5);
+  // epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,lr
+  std::vector<std::string> fields;
+  std::stringstream last(rows.back());
+  for (std::string field; std::getline(last, field, ',');) fields.push_back(field);
+  REQUIRE(fields.size() == 6);
+  CHECK(evaluated["loss"].get<double>() == Approx(std::stod(fields[3])).epsilon(1e-5));
+  CHECK(evaluated["accuracy"].get<double>() == Approx(std::stod(fields[4])).margin(1e-6));
+
+  // A checkpoint that says it has an average but lost a live/ tensor is refused by name.
+  {
+    const ModelFileContents saved = load_model_file(ws.file("part/model.bin"));
+    std::vector<std::pair<std::string, const Tensor*>> kept;
+    for (const auto& [name, tensor] : saved.tensors)
+      if (name != "live/conv1.bias") kept.emplace_back(name, &tensor);
+    save_model_file(ws.file("lost.bin"), saved.header, kept);
+    expect_failure(ws.resume(ws.file("lost.bin"), "--epochs 5"), 4, "'live/conv1.bias' are missing");
+  }
+
+  const RunConfig parsed = parse_config(yaml, "e.cfg");
+  CHECK(parsed.train.average.decay == 0.95f);
+  CHECK(parsed.train.average.tau == 20.0f);
+  const RunConfig back = parse_settings(settings_to_json(parsed), "s");
+  CHECK(back.train.average.decay == 0.95f);
+  CHECK(back.train.average.tau == 20.0f);
+  CHECK(settings_to_json(parse_config(ws.tiny_config().yaml(), "p.cfg")).dump().find("\"ema\"") == std::string::npos);
+  // Bad values are refused with the file and line.
+  const std::string line = std::to_string(1 + std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(yaml.find("  ema:")), '\n'));
+  std::string bad = yaml;
+  bad.replace(bad.find("decay: 0.95"), 11, "decay: 1.00");
+  expect_error([&] { parse_config(bad, "f.cfg"); }, ExitCode::kUsage, "f.cfg:" + line + ": train.ema.decay");
+  bad = yaml;
+  bad.replace(bad.find("{decay: 0.95, tau: 20}"), 22, "{tau: 20}");
+  expect_error([&] { parse_config(bad, "g.cfg"); }, ExitCode::kUsage, "g.cfg:" + line + ": train.ema");
+  bad = yaml;
+  bad.replace(bad.find("tau: 20"), 7, "tau: -1");
+  expect_error([&] { parse_config(bad, "h.cfg"); }, ExitCode::kUsage, "h.cfg:" + line + ": train.ema.tau");
+  bad = yaml;
+  bad.replace(bad.find("tau: 20"), 7, "every: 5");
+  expect_error([&] { parse_config(bad, "i.cfg"); }, ExitCode::kUsage, "i.cfg:" + line);
 }

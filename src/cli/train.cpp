@@ -179,6 +179,10 @@ int run_train(const TrainOptions& options, Communicator& comm) {
   if (comm.size() > 1)
     spdlog::info("{} ranks x {} threads: each step's batch of {} is split over the ranks", comm.size(),
                  config.train.threads, config.train.batch_size);
+  if (config.train.average.enabled() && comm.rank() == 0)
+    spdlog::info("train.ema: validation, model.bin and best.bin use the weights' moving average (decay {}{})",
+                 config.train.average.decay,
+                 config.train.average.tau > 0.0f ? fmt::format(", ramped up over tau = {} steps", config.train.average.tau) : "");
   // Every rank reads the data itself: on every machine, or in a shared folder (docs/distributed.md).
   spdlog::info("loading training data ({}) from {}", kDataFormatNames.name(config.data.format), config.data.dir);
   {

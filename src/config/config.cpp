@@ -247,7 +247,7 @@ void parse_augment(const Reader& r, const YAML::Node& a, AugmentConfig& augment)
 void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
   r.check_map(t, "train",
               {"epochs", "batch_size", "optimizer", "schedule", "weight_decay", "label_smoothing", "clip_grad_norm",
-               "early_stopping", "decay_biases", "tensorboard", "seed", "threads", "augment", "tta"});
+               "early_stopping", "decay_biases", "ema", "tensorboard", "seed", "threads", "augment", "tta"});
   if (t["epochs"]) train.epochs = static_cast<int>(r.get_int(t["epochs"], "train.epochs", 1, 100000));
   if (t["batch_size"]) train.batch_size = static_cast<int>(r.get_int(t["batch_size"], "train.batch_size", 1, 65536));
   if (t["optimizer"]) parse_optimizer(r, t["optimizer"], train.optimizer);
@@ -263,6 +263,12 @@ void parse_train(const Reader& r, const YAML::Node& t, TrainSettings& train) {
     const YAML::Node e = t["early_stopping"];
     r.check_map(e, "train.early_stopping", {"patience"}, {"patience"});
     train.early_stopping_patience = static_cast<int>(r.get_int(e["patience"], "train.early_stopping.patience", 1, 100000));
+  }
+  if (t["ema"]) {
+    const YAML::Node e = t["ema"];
+    r.check_map(e, "train.ema", {"decay", "tau"}, {"decay"});
+    train.average.decay = static_cast<float>(r.get_number(e["decay"], "train.ema.decay", 1e-6, 0.999999));
+    if (e["tau"]) train.average.tau = static_cast<float>(r.get_number(e["tau"], "train.ema.tau", 0.0, 1e9));
   }
   if (t["seed"]) train.seed = static_cast<std::uint64_t>(r.get_int(t["seed"], "train.seed", 0, std::numeric_limits<std::int64_t>::max()));
   if (t["threads"]) train.threads = static_cast<int>(r.get_int(t["threads"], "train.threads", 1, 1024));
@@ -437,6 +443,7 @@ nlohmann::json settings_to_json(const RunConfig& config) {
   if (t.clip_grad_norm > 0.0f) train["clip_grad_norm"] = readable(t.clip_grad_norm);
   if (t.early_stopping_patience > 0) train["early_stopping"] = {{"patience", t.early_stopping_patience}};
   if (!t.decay_biases) train["decay_biases"] = false;
+  if (t.average.enabled()) train["ema"] = {{"decay", readable(t.average.decay)}, {"tau", readable(t.average.tau)}};  // absent when off
   if (t.tensorboard) train["tensorboard"] = true;  // absent when off, as before
   if (t.validation_tta != TestTimeAugmentation::kNone) train["tta"] = tta_name(t.validation_tta);  // likewise
   if (t.augment.enabled()) {  // absent when off, so that runs without augmentation record what they always did

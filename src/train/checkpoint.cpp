@@ -1,6 +1,7 @@
 // Checkpoints written and their training state read back; see checkpoint.hpp.
 #include "train/checkpoint.hpp"
 
+#include <cmath>
 #include <limits>
 #include <type_traits>
 
@@ -10,6 +11,9 @@ namespace cnn {
 namespace {
 
 using nlohmann::json;
+
+// The network's own weights in a checkpoint whose main tensors are the weight average.
+const std::string kLivePrefix = "live/";
 
 std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
@@ -46,7 +50,7 @@ T field(const json& j, const char* key, const std::string& path) {
 
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
                      Optimizer* optimizer, const TrainingProgress* progress, const nlohmann::json& settings,
-                     const DataDescription* data) {
+                     const DataDescription* data, const WeightAverage* average) {
   json header = {{"format", "cnn-model"},
                  {"created_by", std::string("cnn ") + CNN_VERSION},
                  {"architecture", to_json(spec)},
@@ -54,9 +58,14 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::
   if (!settings.is_null()) header["settings"] = settings;
   if (data) header["data"] = data_description_to_json(*data);
   std::vector<std::pair<std::string, const Tensor*>> tensors;
-  for (const Param& p : net.params()) tensors.emplace_back(p.name, p.value);
-  for (const Param& s : net.state()) tensors.emplace_back(s.name, s.value);
-  if (optimizer && progress) {
+  std::vector<Param> named = net.params();
+  named.insert(named.end(), net.state().begin(), net.state().end());
+  const bool checkpoint = optimizer && progress;
+  for (std::size_t i = 0; i < named.size(); ++i)
+    tensors.emplace_back(named[i].name, average ? &average->tensors()[i] : named[i].value);
+  if (average && checkpoint)
+    for (const Param& p : named) tensors.emplace_back(kLivePrefix + p.name, p.value);
+  if (checkpoint) {
     json rng = json::array();
     for (std::uint64_t word : progress->epoch_rng) rng.push_back(hex64(word));
     header["training"] = {{"epoch", progress->epoch},
@@ -70,6 +79,7 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::
                           {"best_epoch", progress->best_epoch},
                           {"optimizer", optimizer_type_name(optimizer->config().type)},
                           {"optimizer_steps", optimizer->steps()}};
+    if (average) header["training"]["average_updates"] = average->updates();
     for (const auto& [name, tensor] : optimizer->state()) tensors.emplace_back(name, tensor);
   }
   save_model_file(path, header, tensors);
@@ -95,6 +105,35 @@ TrainingProgress read_training_progress(const LoadedModel& model, const std::str
   CNN_CHECK_CODE(rng.is_array() && rng.size() == 4, ExitCode::kModel, "{}: malformed RNG state", path);
   for (std::size_t i = 0; i < 4; ++i) p.epoch_rng[i] = parse_hex64(rng[i], path);
   return p;
+}
+
+bool restore_average(const LoadedModel& model, Net& net, WeightAverage* average, const std::string& path) {
+  const json& t = model.contents.header["training"];
+  const bool saved = t.is_object() && t.contains("average_updates");
+  std::vector<Param> named = net.params();
+  named.insert(named.end(), net.state().begin(), net.state().end());
+  if (saved) {
+    // The live tensors first, all of them checked, before anything changes.
+    std::vector<const Tensor*> live;
+    for (const Param& p : named) {
+      const Tensor* t_live = model.contents.find(kLivePrefix + p.name);
+      CNN_CHECK_CODE(t_live != nullptr && t_live->shape() == p.value->shape(), ExitCode::kModel,
+                     "{}: the weight average's training weights '{}{}' are missing or have the wrong shape", path,
+                     kLivePrefix, p.name);
+      for (std::size_t i = 0; i < t_live->size(); ++i)
+        CNN_CHECK_CODE(std::isfinite((*t_live)[i]), ExitCode::kModel, "{}: tensor '{}{}' holds a non-finite value at index {}",
+                       path, kLivePrefix, p.name, i);
+      live.push_back(t_live);
+    }
+    const auto updates = field<std::int64_t>(t, "average_updates", path);
+    CNN_CHECK_CODE(updates >= 0, ExitCode::kModel, "{}: negative weight average update count", path);
+    if (average) {
+      for (std::size_t i = 0; i < named.size(); ++i) average->tensors()[i] = *named[i].value;
+      average->set_updates(updates);
+    }
+    for (std::size_t i = 0; i < named.size(); ++i) *named[i].value = *live[i];
+  }
+  return saved;
 }
 
 TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path) {

@@ -11,6 +11,7 @@
 #include "net/net.hpp"
 #include "runtime/model_loader.hpp"
 #include "train/optimizer.hpp"
+#include "train/weight_average.hpp"
 
 namespace cnn {
 
@@ -29,13 +30,21 @@ struct TrainingProgress {
 
 // `settings` (null: none) is the run's effective settings; files written before they existed
 // have none. `data` (null: none, which loads as MNIST-style digits) describes the model's data.
+// With `average` (train.ema) the file's weights are the average's; a checkpoint (optimizer and
+// progress given) keeps the network's own beside them, named "live/<name>", to resume from.
 void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::string& config_text, const Net& net,
                      Optimizer* optimizer, const TrainingProgress* progress,
-                     const nlohmann::json& settings = nlohmann::json(), const DataDescription* data = nullptr);
+                     const nlohmann::json& settings = nlohmann::json(), const DataDescription* data = nullptr,
+                     const WeightAverage* average = nullptr);
 
 // Restores optimizer state and progress from a checkpoint; kModel error when it has none or
 // when its optimizer differs from `optimizer`'s.
 TrainingProgress restore_training(const LoadedModel& model, Optimizer& optimizer, const std::string& path);
+// Resuming with a weight average: `net` holds the file's weights, which are the average when the
+// checkpoint kept one. Then the average takes them (with its update count) and `net` the
+// optimizer's own ("live/" tensors); a file without one leaves both as they are. Returns
+// whether the file had an average. (A resume keeps the recorded settings, train.ema with them.)
+bool restore_average(const LoadedModel& model, Net& net, WeightAverage* average, const std::string& path);
 // The progress alone (kModel error when the file has no training state).
 TrainingProgress read_training_progress(const LoadedModel& model, const std::string& path);
 

@@ -12,6 +12,7 @@
 #include "train/augment.hpp"
 #include "train/optimizer.hpp"
 #include "train/schedule.hpp"
+#include "train/weight_average.hpp"
 
 namespace cnn {
 
@@ -47,6 +48,9 @@ struct TrainSettings {
   // Whether weight decay applies to biases too (the default, as before); batch norm's gamma and
   // beta are never decayed.
   bool decay_biases = true;
+  // An exponential moving average of the weights (train/weight_average.hpp): validated, and saved
+  // as model.bin's and best.bin's weights, in place of the optimizer's; off unless asked for.
+  AverageConfig average;
   // TensorBoard event files in the run folder (cli/tensorboard_log.hpp); `cnn train --tensorboard` too.
   bool tensorboard = false;
   std::uint64_t seed = 1;

@@ -23,6 +23,7 @@
 #include "runtime/evaluate.hpp"
 #include "net/initializer.hpp"
 #include "train/schedule.hpp"
+#include "train/weight_average.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn {
@@ -111,6 +112,7 @@ class TrainingRun {
  private:
   void train_step(int epoch, std::int64_t b, const std::atomic<bool>& stop);
   void combine_across_ranks(double& batch_loss, int& batch_correct, const std::atomic<bool>& stop);
+  EvalResult validate();
   void save(bool best) const;
   [[noreturn]] void checkpoint_and_stop(int epoch, std::int64_t b);
 
@@ -127,6 +129,7 @@ class TrainingRun {
   std::int64_t batches_ = 0, total_steps_ = 0;
   std::unique_ptr<Net> net_;
   std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<WeightAverage> average_;  // train.ema; null when off
   std::unique_ptr<ReplicaSet> replicas_;
   std::vector<Member> members_;
   TrainingProgress progress_;
@@ -196,6 +199,10 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
     shuffle_rng_.set_state(progress_.epoch_rng);
     check_last_batch_fits_ranks(comm_.size(), n_train_, settings_.batch_size);
   }
+  // The average starts from the weights the run starts with; a checkpoint's own replaces it (and
+  // a checkpoint with an average gives the network the optimizer's weights back).
+  if (settings_.average.enabled()) average_ = std::make_unique<WeightAverage>(settings_.average, *net_);
+  if (request.resume) restore_average(*request.resume, *net_, average_.get(), request.resume_path);
   first_epoch_ = progress_.epoch;
   metrics_started_ = request.resume != nullptr;
 
@@ -299,6 +306,7 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
   // the team by element ranges (elementwise work: the numbers do not depend on the split).
   lr_ = learning_rate(settings_.schedule, settings_.optimizer.lr, {epoch, progress_.global_step, total_steps_, batches_});
   optimizer_->begin_step();
+  if (average_) average_->begin_update();
   // With clipping, the global norm needs the whole batch's gradient first: summed in a pass of
   // its own, then scaled in the update's (train/gradient_clipping.hpp).
   const bool clip = settings_.clip_grad_norm > 0.0f;
@@ -312,6 +320,7 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
     if (!clip && comm_.size() == 1) replicas_->reduce_gradients(m, replicas_->size());
     if (clip) scale_gradients(net_->params(), clip_by, m, replicas_->size());
     optimizer_->update(lr_, m, replicas_->size());
+    if (average_) average_->update(m, replicas_->size());  // reads only this part's updated elements
     replicas_->sync_weights(m, replicas_->size());
   });
   progress_.batch = b + 1;
@@ -335,13 +344,27 @@ void TrainingRun::combine_across_ranks(double& batch_loss, int& batch_correct, c
   stop_agreed_ = counts[2] > 0.0;
 }
 
+EvalResult TrainingRun::validate() {
+  EvalResult val;
+  {
+    // With train.ema the average is what is validated (and saved): in the network for the
+    // evaluation, on every replica, then the optimizer's weights back.
+    AverageInNet averaged(average_.get());
+    if (average_) replicas_->sync_weights();
+    val = evaluate_across(comm_, *replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
+                          data_description_.normalization, settings_.validation_tta);
+  }
+  if (average_) replicas_->sync_weights();
+  return val;
+}
+
 void TrainingRun::save(bool best) const {
   if (comm_.rank() != 0) return;  // one writer of the run folder; every rank holds the same state
   save_checkpoint(checkpoint_path(config_.output), config_.model, config_.text, *net_, optimizer_.get(), &progress_,
-                  request_.settings, &data_description_);
+                  request_.settings, &data_description_, average_.get());
   if (best)
     save_checkpoint(best_path(config_.output), config_.model, config_.text, *net_, nullptr, nullptr, request_.settings,
-                    &data_description_);
+                    &data_description_, average_.get());
 }
 
 void TrainingRun::checkpoint_and_stop(int epoch, std::int64_t b) {
@@ -369,8 +392,7 @@ void TrainingRun::end_epoch(int epoch, TrainingObserver& observer) {
       progress_.seen > 0 ? static_cast<double>(progress_.correct) / static_cast<double>(progress_.seen) : 0.0;
   report.lr = lr_;
   if (n_val_ > 0) {
-    const EvalResult val = evaluate_across(comm_, *replicas_, data_.images, data_.labels, n_train_, n_val_, kEvalBatch,
-                                           data_description_.normalization, settings_.validation_tta);
+    const EvalResult val = validate();
     report.validation_loss = val.loss;
     report.validation_accuracy = val.accuracy();
     report.validation_confusion = val.confusion;
