@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
 #include "core/rng.hpp"
+#include "net/builder.hpp"
 #include "e2e_workspace.hpp"
 #include "png_writer.hpp"
 #include "random_model.hpp"
@@ -38,6 +40,34 @@ TEST_CASE("mirror_columns reverses every row of every channel and image", "[tta]
   CHECK(parse_tta("flip") == TestTimeAugmentation::kFlip);
   CHECK(parse_tta("flip-translate") == TestTimeAugmentation::kFlipTranslate);
   CHECK_THROWS_WITH(parse_tta("spin"), Catch::Contains("--tta spin: not a test-time augmentation"));
+}
+
+TEST_CASE("flip and flip-translate give PyTorch's logits of airbench94's views", "[tta][fixture]") {
+  // tests/fixtures/tta_views.json, from scripts/make_tta_fixture.py.
+  std::ifstream in(std::string(CNN_SOURCE_DIR) + "/tests/fixtures/tta_views.json");
+  REQUIRE(in.good());
+  const nlohmann::json f = nlohmann::json::parse(in);
+  auto net = build_net(parse_config(f["config"].get<std::string>(), "tta_views.cfg").model);
+  REQUIRE(net->params().size() == f["params"].size());
+  for (const Param& p : net->params()) {
+    const nlohmann::json& values = f["params"].at(p.name);
+    REQUIRE(values.size() == p.value->size());
+    for (std::size_t i = 0; i < values.size(); ++i) (*p.value)[i] = values[i].get<float>();
+  }
+  Tensor x{Shape(f["x_shape"].get<std::vector<int>>())};
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = f["x"][i].get<float>();
+  const Tensor original = x;
+  TtaScratch scratch;
+  for (const auto tta : {TestTimeAugmentation::kNone, TestTimeAugmentation::kFlip, TestTimeAugmentation::kFlipTranslate}) {
+    const nlohmann::json& want = f[tta_name(tta)];
+    const Tensor& got = tta_logits(*net, x, tta, scratch);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO(tta_name(tta) << " logit " << i << ": cnn " << got[i] << ", PyTorch " << want[i].get<double>());
+      CHECK(std::abs(got[i] - want[i].get<double>()) <= 1e-5 * (1.0 + std::abs(want[i].get<double>())));
+    }
+    CHECK(std::equal(x.data(), x.data() + x.size(), original.data()));  // the input is given back unchanged
+  }
 }
 
 TEST_CASE("evaluate with flip TTA averages each image's logits with its mirror's", "[tta]") {
