@@ -39,6 +39,8 @@ std::string Conv2d::describe() const {
   if (config_.groups != 1) s += fmt::format(" groups {}", config_.groups);
   if (!config_.bias) s += " no bias";
   if (config_.activation != Activation::kNone) s += std::string(" ") + activation_name(config_.activation);
+  if (config_.whitening_init) s += " whitening";
+  if (!config_.trainable) s += " frozen";
   return s;
 }
 
@@ -196,6 +198,7 @@ std::vector<Param> Conv2d::params() {
   const int fan_out = config_.filters * config_.kernel_h * config_.kernel_w;
   std::vector<Param> params{{"weight", &weight_, &dweight_, fan_in, fan_out, ParamFill::kInitializer}};
   if (config_.bias) params.push_back({"bias", &bias_, &dbias_, fan_in, fan_out, ParamFill::kZeros});
+  for (Param& p : params) p.trainable = config_.trainable;
   return params;
 }
 

@@ -26,6 +26,11 @@ struct Conv2dConfig {
   // PyTorch's dilation: kernel taps dilation apart, spanning (k - 1) dilation + 1 pixels.
   int dilation_h = 1, dilation_w = 1;
   bool bias = true;  // false: no bias parameter at all
+  // init: whitening: training starts this layer's filters from the training images' patches
+  // (train/whitening.hpp) instead of the model's initializer; it must read the network's input.
+  bool whitening_init = false;
+  // trainable: false: the optimizer leaves the weight and bias as they start (frozen).
+  bool trainable = true;
 };
 
 // The ways to compute a convolution's products (layers/conv_methods/). Setup picks one from the

@@ -2,11 +2,13 @@
 //
 //   config file   conv: {filters: 6, kernel: 5, stride: 1, padding: same, activation: relu}
 //                 kernel and stride: n or [h, w]; padding: valid (default), same, n or [h, w];
-//                 groups: g (default 1), dilation: n or [h, w] (default 1), bias: false (default true)
+//                 groups: g (default 1), dilation: n or [h, w] (default 1), bias: false (default true),
+//                 init: whitening (default: the model's initializer), trainable: false (default true)
 //   model file    {"filters": 6, "kernel": [5, 5], "stride": [1, 1], "padding": "same",
 //                  "pad": [0, 0], "activation": "relu"}   (padding "explicit" takes "pad")
 //                 and, only where they differ from the default, "groups": 2, "dilation": [2, 1],
-//                 "bias": false: files of layers without them stay byte for byte what they were
+//                 "bias": false, "init": "whitening", "trainable": false: files of layers
+//                 without them stay byte for byte what they were
 // Both go through read_conv below, so they accept the same values within the same limits.
 #include <algorithm>
 #include <cstdint>
@@ -18,7 +20,8 @@ namespace cnn {
 namespace {
 
 Conv2dConfig read_conv(const LayerOptions& o) {
-  o.allow_only({"filters", "kernel", "stride", "padding", "pad", "activation", "groups", "dilation", "bias"});
+  o.allow_only({"filters", "kernel", "stride", "padding", "pad", "activation", "groups", "dilation", "bias", "init",
+                "trainable"});
   Conv2dConfig c;
   c.filters = o.integer("filters", 1, kMaxLayerSize);
   std::tie(c.kernel_h, c.kernel_w) = o.int_pair("kernel", 1, kMaxLayerSize);
@@ -57,6 +60,14 @@ Conv2dConfig read_conv(const LayerOptions& o) {
                              " pixels, more than the limit of " + std::to_string(kMaxLayerSize));
   }
   if (o.has("bias")) c.bias = o.boolean("bias");
+  if (o.has("init")) {
+    const std::string name = o.word("init");
+    if (name != "whitening") o.fail("init", "expected whitening (or no init: the model's initializer), got '" + name + "'");
+    if (c.groups != 1 || c.dilation_h != 1 || c.dilation_w != 1)
+      o.fail("init", "whitening needs a plain conv (groups 1, dilation 1)");
+    c.whitening_init = true;
+  }
+  if (o.has("trainable")) c.trainable = o.boolean("trainable");
   return c;
 }
 
@@ -71,6 +82,8 @@ nlohmann::json write_conv(const Conv2dConfig& c) {
   if (c.groups != 1) j["groups"] = c.groups;
   if (c.dilation_h != 1 || c.dilation_w != 1) j["dilation"] = {c.dilation_h, c.dilation_w};
   if (!c.bias) j["bias"] = false;
+  if (c.whitening_init) j["init"] = "whitening";
+  if (!c.trainable) j["trainable"] = false;
   return j;
 }
 

@@ -69,6 +69,7 @@ struct Param {
   int fan_out = 0;      // outputs fed by one input unit (F*kh*kw for a conv)
   ParamFill fill = ParamFill::kInitializer;
   bool weight_decay = true;  // L2 weight decay applies (not to batch norm's gamma and beta)
+  bool trainable = true;     // false: frozen (a layer's `trainable: false`); the optimizer leaves it
 };
 
 // What set_step tells a layer about the training step to come.

@@ -24,6 +24,13 @@ std::vector<Param> without_bias_decay(std::vector<Param> params) {
   return params;
 }
 
+std::vector<Param> trainable_params(const std::vector<Param>& params) {
+  std::vector<Param> out;
+  for (const Param& p : params)
+    if (p.trainable) out.push_back(p);
+  return out;
+}
+
 void Optimizer::step(float lr) {
   begin_step();
   update(lr, 0, 1);

@@ -47,6 +47,9 @@ inline const char* optimizer_type_name(OptimizerType type) { return kOptimizerNa
 // The same parameters with weight decay off for every bias (names ending in ".bias"), as timm's
 // and torchvision's recipes put biases in a group without decay; batch norm's are off already.
 std::vector<Param> without_bias_decay(std::vector<Param> params);
+// The parameters the optimizer updates: all but the frozen ones (Param::trainable false), as
+// PyTorch's optimizers see only parameters with requires_grad.
+std::vector<Param> trainable_params(const std::vector<Param>& params);
 
 class Optimizer {
  public:

@@ -24,6 +24,7 @@
 #include "net/initializer.hpp"
 #include "train/schedule.hpp"
 #include "train/weight_average.hpp"
+#include "train/whitening.hpp"
 #include "runtime/softmax_cross_entropy.hpp"
 
 namespace cnn {
@@ -112,6 +113,7 @@ class TrainingRun {
  private:
   void train_step(int epoch, std::int64_t b, const std::atomic<bool>& stop);
   void combine_across_ranks(double& batch_loss, int& batch_correct, const std::atomic<bool>& stop);
+  void whiten_layers();
   EvalResult validate();
   void save(bool best) const;
   [[noreturn]] void checkpoint_and_stop(int epoch, std::int64_t b);
@@ -128,6 +130,7 @@ class TrainingRun {
   int n_train_ = 0, n_val_ = 0;
   std::int64_t batches_ = 0, total_steps_ = 0;
   std::unique_ptr<Net> net_;
+  std::vector<Param> trained_;  // the parameters the optimizer updates (not the frozen ones)
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<WeightAverage> average_;  // train.ema; null when off
   std::unique_ptr<ReplicaSet> replicas_;
@@ -164,8 +167,8 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
                  net_->output_shape().str(), data.classes, data.classes - 1, data.classes);
   check_images_fit(data.images, config_.model.input);
   data_description_ = describe_data(config_.data, data, n_train_, config_.model.input);
-  optimizer_ = std::make_unique<Optimizer>(settings_.optimizer,
-                                           settings_.decay_biases ? net_->params() : without_bias_decay(net_->params()));
+  trained_ = trainable_params(net_->params());
+  optimizer_ = std::make_unique<Optimizer>(settings_.optimizer, settings_.decay_biases ? trained_ : without_bias_decay(trained_));
   progress_.epoch_rng = shuffle_rng_.state();
 
   if (request.resume) {
@@ -192,6 +195,7 @@ TrainingRun::TrainingRun(const TrainRequest& request, const Dataset& data)
     Rng init_rng(settings_.seed);
     initialize(net_->params(), config_.model.init, init_rng);
     for (const Param& s : net_->state()) s.value->fill(s.fill == ParamFill::kOnes ? 1.0f : 0.0f);  // e.g. running var 1
+    whiten_layers();
   }
   if (comm_.size() > 1) {
     // Every rank built or loaded the same state from the same bytes; rank 0's copy is what counts.
@@ -313,12 +317,12 @@ void TrainingRun::train_step(int epoch, std::int64_t b, const std::atomic<bool>&
   float clip_by = 1.0f;
   if (clip) {
     if (comm_.size() == 1) replicas_->run([&](int m, Net&) { replicas_->reduce_gradients(m, replicas_->size()); });
-    clip_by = clip_factor(gradient_norm(net_->params()), settings_.clip_grad_norm);
+    clip_by = clip_factor(gradient_norm(trained_), settings_.clip_grad_norm);
   }
   replicas_->run([&](int m, Net&) {
     // Several ranks: summed in combine_across_ranks.
     if (!clip && comm_.size() == 1) replicas_->reduce_gradients(m, replicas_->size());
-    if (clip) scale_gradients(net_->params(), clip_by, m, replicas_->size());
+    if (clip) scale_gradients(trained_, clip_by, m, replicas_->size());
     optimizer_->update(lr_, m, replicas_->size());
     if (average_) average_->update(m, replicas_->size());  // reads only this part's updated elements
     replicas_->sync_weights(m, replicas_->size());
@@ -342,6 +346,26 @@ void TrainingRun::combine_across_ranks(double& batch_loss, int& batch_correct, c
   batch_loss = counts[0];
   batch_correct = static_cast<int>(counts[1]);
   stop_agreed_ = counts[2] > 0.0;
+}
+
+// A fresh run's conv layers with init: whitening get their filters from the training images
+// (train/whitening.hpp) in place of the initializer's.
+void TrainingRun::whiten_layers() {
+  for (const LayerSpec& layer : config_.model.layers) {
+    if (layer.kind != "conv" || layer.options.value("init", "") != "whitening") continue;
+    CNN_CHECK_CODE(layer.inputs == std::vector<std::string>{kNetworkInputName}, ExitCode::kUsage,
+                   "{}: init: whitening reads the network's input: the layer must be the first or read 'input'", layer.name);
+    Tensor* weight = nullptr;
+    for (const Param& p : net_->params())
+      if (p.name == layer.name + ".weight") weight = p.value;
+    CNN_CHECK(weight != nullptr, "{}: no weight to whiten", layer.name);
+    const int patch = weight->shape()[1] * weight->shape()[2] * weight->shape()[3];
+    CNN_CHECK_CODE(weight->shape()[0] == patch || weight->shape()[0] == 2 * patch, ExitCode::kUsage,
+                   "{}: init: whitening needs {} filters (each direction of its {}-value patches and its negative) or {}, "
+                   "not {}",
+                   layer.name, 2 * patch, patch, patch, weight->shape()[0]);
+    whiten_first_layer(data_.images, n_train_, config_.model.input, data_description_.normalization, *weight);
+  }
 }
 
 EvalResult TrainingRun::validate() {
