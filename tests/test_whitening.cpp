@@ -13,6 +13,7 @@
 #include "expect_error.hpp"
 #include "io/idx.hpp"
 #include "net/builder.hpp"
+#include "net/net_summary.hpp"
 #include "runtime/model_loader.hpp"
 #include "train/whitening.hpp"
 
@@ -108,6 +109,9 @@ TEST_CASE("conv's init: whitening and trainable: false are options, in the archi
   auto net = build_net(whitened.model);
   for (const Param& p : net->params()) CHECK(p.trainable == (p.name.rfind("conv1.", 0) != 0));
   CHECK(net->layer(0).describe().find("whitening frozen") != std::string::npos);
+  const NetSummary summary = summarize(*net);
+  CHECK(summary.layers[0].trainable == 0);
+  CHECK(summary.layers[0].non_trainable == 24 * 3 * 2 * 2 + 24);  // the frozen weight and bias
   // A model file's architecture reads back the same.
   CHECK(to_json(model_spec_from_json(to_json(whitened.model))) == to_json(whitened.model));
   expect_error([&] { parse_config(head + ", init: zeros" + tail, "c.cfg"); }, ExitCode::kUsage, "c.cfg:4: ");

@@ -17,7 +17,7 @@ NetSummary summarize(Net& net) {
     for (int input : net.layer_inputs(i))
       l.inputs.push_back(input == kNetworkInput ? kNetworkInputName : net.layer_name(static_cast<std::size_t>(input)));
     l.output = net.layer_output_shape(i);
-    for (const Param& p : layer.params()) l.trainable += p.value->size();
+    for (const Param& p : layer.params()) (p.trainable ? l.trainable : l.non_trainable) += p.value->size();  // frozen: Keras's count
     for (const Param& p : layer.state()) l.non_trainable += p.value->size();
     l.macs = layer.macs_per_sample();
     s.trainable += l.trainable;

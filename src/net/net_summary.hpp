@@ -2,8 +2,8 @@
 // per layer its name, inputs, configuration, output shape, parameters and multiply-accumulates per image;
 // totals over the network.
 //
-//   parameters      trainable (the optimizer's) + non-trainable (state, e.g. running statistics),
-//                   as Keras counts them
+//   parameters      trainable (the optimizer's) + non-trainable (state, e.g. running statistics,
+//                   and frozen layers' parameters), as Keras counts them
 //   macs            conv and dense multiply-accumulates per image (LeNet-5: 416,520)
 //   activation      the input and every layer's output for one image, 4 bytes per float: what a
 //                   forward pass holds when no buffer is reused
