@@ -426,3 +426,22 @@ TEST_CASE("configs/resnet20.cfg is He et al.'s ResNet-20: PyTorch's parameter an
   CHECK(adds == 9);
   CHECK(projections == 2);
 }
+
+TEST_CASE("the CIFAR-10 configs: resnet20-cifar10.cfg is resnet20.cfg's network, cifar10-fast.cfg airbench's shape",
+          "[graph][config]") {
+  const RunConfig plain = load_config(std::string(CNN_SOURCE_DIR) + "/configs/resnet20.cfg");
+  const RunConfig recipe = load_config(std::string(CNN_SOURCE_DIR) + "/configs/resnet20-cifar10.cfg");
+  CHECK(to_json(recipe.model) == to_json(plain.model));
+  CHECK(recipe.train.epochs <= 50);  // the issue's bound
+  CHECK(recipe.train.average.enabled());
+  CHECK(recipe.data.validation == 5000);
+  const RunConfig fast = load_config(std::string(CNN_SOURCE_DIR) + "/configs/cifar10-fast.cfg");
+  auto net = build_net(fast.model);
+  const NetSummary s = summarize(*net);
+  CHECK(s.macs == 118147360);
+  CHECK(s.layers[0].config.find("whitening frozen") != std::string::npos);
+  CHECK(s.layers[0].trainable == 0);
+  CHECK(fast.train.validation_tta == TestTimeAugmentation::kFlipTranslate);
+  CHECK(fast.train.average.enabled());
+  CHECK(fast.data.validation == 5000);
+}
