@@ -386,6 +386,31 @@ TEST_CASE("a folder run's report names its classes and shows its colour images",
   }
   CHECK(html.find("fig-feature-maps-0-conv1") != std::string::npos);
   CHECK(std::filesystem::file_size(dir.file("run/figures/filters.png")) > 100);  // 3-channel filters in colour
+
+  // Without a test/ folder (CIFAR-10's shared copy has none) the run's 15 validation images stand
+  // in, named as such: the per-class chart, the mistakes, the final model's validation accuracy.
+  std::filesystem::remove_all(dir.file("photos/test"));
+  const RunResult again = w.cnn("report run");
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  const std::string validation = read_text(w.file("run/report.html"));
+  CHECK(html_nesting_problem(validation).empty());
+  CHECK(validation.find("<h2>Validation images (no test set)</h2>") != std::string::npos);
+  CHECK(validation.find("test accuracy</td><td class=\"text\">not evaluated") != std::string::npos);
+  CHECK(validation.find("of 15 validation images classified correctly") != std::string::npos);
+  CHECK(validation.find("id=\"fig-class-accuracy\"") != std::string::npos);
+  CHECK(validation.find("Validation image") != std::string::npos);  // the feature maps' titles
+  CHECK(validation.find("test image") == std::string::npos);
+  // The same images the run validated on: the final epoch's validation accuracy, to the digit.
+  const std::vector<std::string> rows = metric_rows(w.file("run/metrics.csv"));
+  const std::string last = rows.back();
+  std::vector<std::string> fields;
+  std::size_t from = 0;
+  for (std::size_t comma; (comma = last.find(',', from)) != std::string::npos; from = comma + 1) fields.push_back(last.substr(from, comma - from));
+  fields.push_back(last.substr(from));
+  REQUIRE(fields.size() >= 5);
+  const std::string accuracy = fmt::format("<strong>{:.2f} %</strong>", 100.0 * std::stod(fields[4]));
+  CHECK(validation.find("classified correctly: " + accuracy) != std::string::npos);
 }
 
 TEST_CASE("a CIFAR-10 run's report names the CIFAR classes", "[report][e2e][cifar]") {

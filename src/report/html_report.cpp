@@ -192,11 +192,16 @@ std::string run_section(const ReportContent& c) {
     }
     row("final training loss", fmt::format("{:.5f}", c.metrics.back().train_loss));
   }
-  if (c.test)
-    row("test accuracy", fmt::format("{} ({} of {} images; {}{})", percent(c.test->accuracy()), c.test->correct, c.test->count,
-                                     c.test_source, c.tta != "none" ? "; with " + c.tta + " test-time augmentation" : std::string()));
-  else
+  const std::string evaluated =
+      c.test ? fmt::format("{} ({} of {} images; {}{})", percent(c.test->accuracy()), c.test->correct, c.test->count, c.test_source,
+                           c.tta != "none" ? "; with " + c.tta + " test-time augmentation" : std::string())
+             : std::string();
+  if (c.test && c.split == "test") {
+    row("test accuracy", evaluated);
+  } else {
     row("test accuracy", "not evaluated: " + c.test_missing);
+    if (c.test) row("final model on the validation images", evaluated);
+  }
   return s + "</table></section>\n";
 }
 
@@ -229,12 +234,20 @@ std::string curves_section(const ReportContent& c) {
   return s + "</table></details></section>\n";
 }
 
+// "Test" or "Validation": the evaluated images' split, for headings and captions.
+std::string split_title(const ReportContent& c) { return c.split == "test" ? "Test" : "Validation"; }
+
 std::string test_section(const ReportContent& c, bool linked) {
-  std::string s = "<section id=\"test\"><h2>Test set</h2>\n";
+  const bool validation = c.split != "test";
+  std::string s = validation ? "<section id=\"test\"><h2>Validation images (no test set)</h2>\n" : "<section id=\"test\"><h2>Test set</h2>\n";
   if (!c.test) return s + "<p class=\"note\">Not evaluated: " + html_escape(c.test_missing) + "</p></section>\n";
+  if (validation)
+    s += "<p class=\"note\">No test set: " + html_escape(c.test_missing) +
+         ". The tables, the charts and the mistakes below are the final model's on the run's validation images, "
+         "the ones the run watched (and chose best.bin by): not an unbiased accuracy.</p>\n";
   const EvalResult& r = *c.test;
-  s += fmt::format("<p>{} of {} test images classified correctly: <strong>{}</strong>; mean loss {:.5f}. Source: {}.</p>\n", r.correct,
-                   r.count, percent(r.accuracy()), r.loss, html_escape(c.test_source));
+  s += fmt::format("<p>{} of {} {} images classified correctly: <strong>{}</strong>; mean loss {:.5f}. Source: {}.</p>\n", r.correct,
+                   r.count, c.split, percent(r.accuracy()), r.loss, html_escape(c.test_source));
   if (const Figure* f = find_figure(c, "confusion-matrix")) s += figure_html(*f, linked);
   // Row-normalised: what becomes of each true class, in percent; shaded like the figure.
   s += "<h3>Row-normalised (percent of each true class)</h3><table><tr><th class=\"text\">true \\ predicted</th>";
@@ -261,9 +274,9 @@ std::string test_section(const ReportContent& c, bool linked) {
   s += "</table></section>\n";
 
   s += "<section id=\"mistakes\"><h2>Most confident mistakes</h2>\n";
-  if (c.mistakes.empty()) return s + "<p>No test image was misclassified.</p></section>\n";
+  if (c.mistakes.empty()) return s + "<p>No " + c.split + " image was misclassified.</p></section>\n";
   const bool maps = !c.cam_layer.empty();
-  s += "<p class=\"note\">Test images the model got wrong, the surest first: as the network saw them, the true class, the "
+  s += "<p class=\"note\">" + split_title(c) + " images the model got wrong, the surest first: as the network saw them, the true class, the "
        "predicted class and the probability it gave each.";
   if (maps)
     s += " Beside each, where the network found the evidence for the class it predicted: Grad-CAM on layer " +
@@ -277,7 +290,7 @@ std::string test_section(const ReportContent& c, bool linked) {
   for (const Mistake& m : c.mistakes) {
     const std::string& truth = c.class_names[static_cast<std::size_t>(m.truth)];
     const std::string& predicted = c.class_names[static_cast<std::size_t>(m.predicted)];
-    std::string pictures = img(*m.image, fmt::format("test image {}", m.index));
+    std::string pictures = img(*m.image, fmt::format("{} image {}", c.split, m.index));
     if (m.grad_cam && m.saliency)
       pictures = "<div class=\"maps\">" + pictures + img(*m.grad_cam, "Grad-CAM") + img(*m.saliency, "saliency") + "</div>";
     s += fmt::format("<figure>{}<figcaption>#{}<br>true <b>{}</b> ({:.3f})<br>predicted <b>{}</b> ({:.3f})</figcaption></figure>\n",
@@ -308,7 +321,7 @@ std::string network_section(const ReportContent& c, bool linked) {
   for (const Figure& f : c.figures) {
     if (f.id.rfind("feature-maps-", 0) != 0) continue;
     if (!heading) {
-      s += "<h3>Feature maps: what each conv and pool layer makes of a test image</h3>\n";
+      s += "<h3>Feature maps: what each conv and pool layer makes of a " + c.split + " image</h3>\n";
       heading = true;
     }
     s += figure_html(f, linked);

@@ -100,6 +100,7 @@ void add_step_figures(ReportContent& c) {
 // With augmentation on: test images beside what the run's augmentation makes of them (the same
 // draws as the first images of epoch 1), so a reader sees what the network trained on.
 void add_augmentation_figure(ReportContent& c, const Dataset& test, const LoadedModel& model) {
+  const std::string images = c.split == "test" ? "Test images" : "Validation images";
   if (c.settings.is_null()) return;
   const RunConfig settings = parse_settings(c.settings, c.model_path);
   if (!settings.train.augment.enabled()) return;
@@ -117,9 +118,37 @@ void add_augmentation_figure(ReportContent& c, const Dataset& test, const Loaded
       canvas.fill_rect(x, y, 1, 1, {r, g, b});
     }
   c.figures.push_back({"augmentation", "Augmentation",
-                       "Test images (left of each pair) beside what the run's train.augment makes of them (right): the kind of "
-                       "image the network trained on.",
+                       images + " (left of each pair) beside what the run's train.augment makes of them (right): the kind "
+                                "of image the network trained on.",
                        share(std::move(canvas))});
+}
+
+// Without a test set: the run's validation images into `validation` (the last data.validation
+// images of its training set, as the run held them out), or false when the run had none or its
+// data cannot be read any more (the note in c.test_missing stays).
+bool validation_split(ReportContent& c, const LoadedModel& model, const DataLoadOptions& load, Dataset& validation) {
+  if (c.settings.is_null()) return false;
+  const RunConfig settings = parse_settings(c.settings, c.model_path);
+  const int held_out = settings.data.validation;
+  if (held_out <= 0) return false;
+  Dataset all;
+  try {
+    all = load_training_data(settings.data, model.spec.input, load).data;
+  } catch (const Error& e) {
+    spdlog::warn("the report has no images to show: the run's training data could not be read ({})", e.what());
+    return false;
+  }
+  if (held_out >= all.size()) return false;
+  const int first = all.size() - held_out;
+  validation.classes = all.classes;
+  validation.class_names = all.class_names;
+  validation.images = {held_out, all.images.channels, all.images.height, all.images.width, {}};
+  const std::size_t size = all.images.image_size();
+  validation.images.pixels.assign(all.images.pixels.begin() + static_cast<std::ptrdiff_t>(first * size), all.images.pixels.end());
+  validation.labels.assign(all.labels.begin() + first, all.labels.end());
+  c.split = "validation";
+  c.test_source = fmt::format("the run's {} validation images, the last of {} (no test set there)", held_out, settings.data.dir);
+  return true;
 }
 
 // The test set and the evaluation of the final model on it. An explicit --data that cannot be
@@ -135,19 +164,21 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
     return;
   }
   Dataset test;
+  DataLoadOptions load;
+  load.threads = std::max(1, request.threads);
   try {
-    DataLoadOptions load;
-    load.threads = std::max(1, request.threads);
     test = load_test_data(model.data, dir, model.spec.input, load).data;
   } catch (const Error& e) {
     if (request.data_dir) throw;
     c.test_missing = fmt::format("the run's test set could not be read ({}); run `cnn report {} --data DIR`", e.what(), c.run_dir);
-    return;
+    // The validation images stand in for the pictures: what a CIFAR-10 run without its held-out
+    // test split can show. The accuracy stays the metrics' validation figure.
+    if (!validation_split(c, model, load, test)) return;
   }
   const int classes = model.net->output_shape()[0];
-  check_labels(test.labels, classes, dir);
+  check_labels(test.labels, classes, c.test_source.empty() ? dir : c.test_source);
   check_images_fit(test.images, model.spec.input);
-  c.test_source = dir;
+  if (c.test_source.empty()) c.test_source = dir;
   ReplicaSet replicas(*model.net, model.spec, std::max(1, request.threads));
   c.test = evaluate(replicas, test.images, test.labels, 0, test.size(), kEvalBatch, model.data.normalization, true, request.tta);
   c.tta = tta_name(request.tta);
@@ -193,8 +224,8 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
   std::vector<double> recalls;
   for (int k = 0; k < r.classes(); ++k) recalls.push_back(r.recall(k));
   c.figures.push_back({"class-accuracy", "Accuracy per class",
-                       "The share of each class's test images classified as it (recall); the weakest class in red, the "
-                       "overall accuracy dashed.",
+                       "The share of each class's " + c.split +
+                           " images classified as it (recall); the weakest class in red, the overall accuracy dashed.",
                        share(class_accuracy_bars(recalls, r.accuracy(), c.class_names))});
 
   add_augmentation_figure(c, test, model);
@@ -213,7 +244,7 @@ void add_test_evaluation(ReportContent& c, const ReportRequest& request, LoadedM
     }
     for (const FeatureMaps& layer : layers)
       c.figures.push_back({fmt::format("feature-maps-{}-{}", i, layer.layer_name),
-                           fmt::format("Test image {} (class {}): {}", i, c.class_names[static_cast<std::size_t>(test.labels[static_cast<std::size_t>(i)])], layer.layer_name),
+                           fmt::format("{} image {} (class {}): {}", c.split == "test" ? "Test" : "Validation", i, c.class_names[static_cast<std::size_t>(test.labels[static_cast<std::size_t>(i)])], layer.layer_name),
                            layer.layer_name == "input" ? "The image as the network receives it."
                                                        : "One small image per channel, each scaled to its own range (dark: low, yellow: high).",
                            share(feature_map_grid(layer))});

@@ -4,7 +4,9 @@
 // Sources: RUN_DIR/model.bin (architecture, weights, recorded settings), RUN_DIR/metrics.csv
 // (per-epoch curves), RUN_DIR/best.bin (best epoch), and the test set: --data, else the data
 // folder the run recorded. Without a test set the report still has the curves, the filters and
-// the network, and says how to add the rest.
+// the network, and says how to add the rest; a run that held out validation images shows those
+// in its place (the confusion matrix, the per-class chart, the mistakes, the feature maps), named
+// as the validation split throughout.
 #pragma once
 
 #include <optional>

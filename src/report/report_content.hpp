@@ -26,9 +26,9 @@ struct Figure {
   bool in_page = true;
 };
 
-// A test image the model got wrong, with what it believed.
+// A test image (or validation image: ReportContent::split) the model got wrong, with what it believed.
 struct Mistake {
-  int index = 0;  // in the test set
+  int index = 0;  // in the evaluated images
   int truth = 0, predicted = 0;
   float confidence = 0.0f;   // probability of the predicted class
   float truth_probability = 0.0f;
@@ -53,7 +53,10 @@ struct ReportContent {
   std::vector<std::string> class_names;  // the model's (io/data_description.hpp)
   std::string data_format;               // idx, cifar10, folder
 
-  // The test set, when one was found: where, and how the final model did on it.
+  // The test set, when one was found: where, and how the final model did on it. Without one, the
+  // run's validation images (the held-out tail of its training set) stand in: split says which,
+  // and every caption names it.
+  std::string split = "test";  // or "validation"
   std::string test_source;   // folder or file names; empty: none
   std::string test_missing;  // why there is no test evaluation, for the reader
   std::optional<EvalResult> test;
