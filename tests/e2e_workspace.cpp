@@ -81,6 +81,18 @@ RunResult E2eWorkspace::eval(const std::string& model, const std::string& flags)
   return cnn("eval --weights '" + model + "' --data '" + data + "'" + (flags.empty() ? "" : " " + flags));
 }
 
+RunResult E2eWorkspace::check_resume_is_exact(const std::string& config) const {
+  const RunResult whole = cnn("train -c '" + config + "' --threads 2 --out whole");
+  expect_success(whole);
+  const RunResult stopped = interrupt("train -q -c '" + config + "' --threads 2 --out part", file("part/metrics.csv"));
+  INFO(stopped.err);
+  REQUIRE(stopped.exit_code == 130);
+  expect_success(resume(file("part/model.bin"), "-q"));
+  CHECK(metric_rows(file("whole/metrics.csv")) == metric_rows(file("part/metrics.csv")));
+  require_close_models(file("whole/model.bin"), file("part/model.bin"), 0.0, 0.0);
+  return whole;
+}
+
 RunResult E2eWorkspace::interrupt(const std::string& args, const std::string& metrics, int rows, const std::string& signal,
                                   const std::string& launcher) const {
   const ScratchDir capture("interrupt");  // cnn's stderr, apart from the shell's; nothing left in the workspace

@@ -110,6 +110,11 @@ class E2eWorkspace {
   // cnn's exit code and stderr.
   RunResult interrupt(const std::string& args, const std::string& metrics, int rows = 1, const std::string& signal = "INT",
                       const std::string& launcher = "") const;
+  // Trains the config file <dir>/<config> on 2 threads into <dir>/whole; trains it again into
+  // <dir>/part, stopped (SIGINT) once the first epoch is in metrics.csv and continued with
+  // --resume alone; checks that both runs have the same metrics and every tensor bit for bit.
+  // Returns the uninterrupted run's result.
+  RunResult check_resume_is_exact(const std::string& config) const;
 };
 
 // Every parameter and running statistic of the two model files agrees to

@@ -285,14 +285,7 @@ TEST_CASE("a run with adamw, label smoothing, clipping and a warm-up resumes to 
   REQUIRE(train_at != std::string::npos);
   yaml.insert(train_at + 7, "  label_smoothing: 0.1\n  weight_decay: 0.05\n  clip_grad_norm: 0.5\n");
   write_text(ws.file("recipe.cfg"), yaml);
-  expect_success(ws.cnn("train -q -c recipe.cfg --threads 2 --out whole"));
-  // Stopped (SIGINT) once the first epoch is in metrics.csv, then continued with --resume alone.
-  const RunResult stopped = ws.interrupt("train -q -c recipe.cfg --threads 2 --out part", ws.file("part/metrics.csv"));
-  INFO(stopped.err);
-  REQUIRE(stopped.exit_code == 130);
-  expect_success(ws.resume(ws.file("part/model.bin"), "-q"));
-  CHECK(metric_rows(ws.file("whole/metrics.csv")) == metric_rows(ws.file("part/metrics.csv")));
-  require_close_models(ws.file("whole/model.bin"), ws.file("part/model.bin"), 0.0, 0.0);
+  ws.check_resume_is_exact("recipe.cfg");
   // The smoothed training loss can never go below the entropy of its target (0.91 on the label,
   // 0.01 on each other class: 0.50 nats), where plain cross-entropy goes towards 0: the knob took effect.
   const std::vector<std::string> rows = metric_rows(ws.file("whole/metrics.csv"));
@@ -334,16 +327,8 @@ TEST_CASE("train.ema: validation and the model files use the weights' moving ave
   std::string yaml = ws.tiny_config().with_optimizer("{type: momentum, lr: 0.0005}").with_epochs(4).yaml();
   yaml.insert(yaml.find("train:\n") + 7, "  ema: {decay: 0.95, tau: 20}\n");
   write_text(ws.file("ema.cfg"), yaml);
-  const RunResult whole = ws.cnn("train -c ema.cfg --threads 2 --out whole");
-  expect_success(whole);
+  const RunResult whole = ws.check_resume_is_exact("ema.cfg");  // every tensor, the live/ ones too
   CHECK(whole.err.find("validation, model.bin and best.bin use the weights' moving average (decay 0.95") != std::string::npos);
-  // Stopped (SIGINT) once the first epoch is in metrics.csv, then continued with --resume alone.
-  const RunResult stopped = ws.interrupt("train -q -c ema.cfg --threads 2 --out part", ws.file("part/metrics.csv"));
-  INFO(stopped.err);
-  REQUIRE(stopped.exit_code == 130);
-  expect_success(ws.resume(ws.file("part/model.bin"), "-q"));
-  CHECK(metric_rows(ws.file("whole/metrics.csv")) == metric_rows(ws.file("part/metrics.csv")));
-  require_close_models(ws.file("whole/model.bin"), ws.file("part/model.bin"), 0.0, 0.0);  // the live/ tensors too
 
   // model.bin holds the average as its weights and the optimizer's beside them; best.bin the average alone.
   const auto model = model_tensors(ws.file("whole/model.bin"));

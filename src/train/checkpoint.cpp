@@ -15,6 +15,14 @@ using nlohmann::json;
 // The network's own weights in a checkpoint whose main tensors are the weight average.
 const std::string kLivePrefix = "live/";
 
+// Every tensor a model file holds for the network: the parameters, then the layers' state, the
+// order of the file and of WeightAverage::tensors().
+std::vector<Param> params_and_state(const Net& net) {
+  std::vector<Param> all = net.params();
+  all.insert(all.end(), net.state().begin(), net.state().end());
+  return all;
+}
+
 std::string hex64(std::uint64_t v) { return fmt::format("{:016x}", v); }
 
 std::uint64_t parse_hex64(const json& j, const std::string& path) {
@@ -58,8 +66,7 @@ void save_checkpoint(const std::string& path, const ModelSpec& spec, const std::
   if (!settings.is_null()) header["settings"] = settings;
   if (data) header["data"] = data_description_to_json(*data);
   std::vector<std::pair<std::string, const Tensor*>> tensors;
-  std::vector<Param> named = net.params();
-  named.insert(named.end(), net.state().begin(), net.state().end());
+  const std::vector<Param> named = params_and_state(net);
   const bool checkpoint = optimizer && progress;
   for (std::size_t i = 0; i < named.size(); ++i)
     tensors.emplace_back(named[i].name, average ? &average->tensors()[i] : named[i].value);
@@ -110,8 +117,7 @@ TrainingProgress read_training_progress(const LoadedModel& model, const std::str
 bool restore_average(const LoadedModel& model, Net& net, WeightAverage* average, const std::string& path) {
   const json& t = model.contents.header["training"];
   const bool saved = t.is_object() && t.contains("average_updates");
-  std::vector<Param> named = net.params();
-  named.insert(named.end(), net.state().begin(), net.state().end());
+  const std::vector<Param> named = params_and_state(net);
   if (saved) {
     // The live tensors first, all of them checked, before anything changes.
     std::vector<const Tensor*> live;
